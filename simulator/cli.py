@@ -1,0 +1,254 @@
+"""The command line: parses arguments, calls the layers below, maps outcomes to exit codes.
+
+Exit codes (also in docs/command-line.md):
+    0  success
+    1  a scenario has errors, or a run asked for a choice that cannot be picked
+    2  usage error (unknown option, missing file)
+    3  a headless run used up its choices before reaching an ending
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulator.engine.session import Session, Status
+from simulator.library import resolve_scenario, scenario_entries, yaml_files
+from simulator.scenario.diagnostics import Diagnostic, Severity
+from simulator.scenario.loader import LoadResult, load_any, load_document, load_scenario
+from simulator.scenario.model import FILE_MODELS, Scenario
+from simulator.transcript import describe_choices, describe_event, describe_result, result_json
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=stream or sys.stdout)
+
+
+def _usage_error(message: str) -> int:
+    print(f"simulator: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def command_validate(arguments: argparse.Namespace) -> int:
+    paths = [Path(p) for p in arguments.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        return _usage_error(f"no such file or folder: {', '.join(missing)}")
+    results: list[LoadResult] = [load_any(path) for path in yaml_files(paths)]
+    if not results:
+        return _usage_error("no .yaml files found in " + ", ".join(arguments.paths))
+    errors = warnings = 0
+    for result in results:
+        _print_diagnostics(result.diagnostics)
+        errors += sum(d.severity is Severity.ERROR for d in result.diagnostics)
+        warnings += sum(d.severity is Severity.WARNING for d in result.diagnostics)
+    files = len(results)
+    print(f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
+          f"{warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def _parse_choices(text: str) -> list[int | str] | None:
+    picks: list[int | str] = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        if part.lower() in ("t", "timeout"):
+            picks.append("timeout")
+        elif part.isdigit():
+            picks.append(int(part))
+        else:
+            return None
+    return picks
+
+
+def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, int]:
+    path = resolve_scenario(name)
+    if path is None:
+        return None, _usage_error(f"no scenario file or bundled scenario called '{name}' "
+                                  "(see 'python -m simulator list')")
+    result = load_scenario(path, language=language)
+    if result.scenario is None:
+        _print_diagnostics(result.diagnostics, sys.stderr)
+        return None, EXIT_INVALID
+    return result, EXIT_OK
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    picks = _parse_choices(arguments.choices or "")
+    if picks is None:
+        return _usage_error("--choices takes numbers separated by commas, such as 2,1,3 "
+                            "('t' lets a timed choice run out)")
+    loaded, code = _load_for_play(arguments.scenario, arguments.lang)
+    if loaded is None:
+        return code
+    assert loaded.scenario is not None
+    seed = arguments.seed if arguments.seed is not None else secrets.randbelow(2**31)
+    session = Session.start(loaded.scenario, seed=seed)
+    out: list[str] = [f"{loaded.scenario.title} (seed {seed})"]
+    seen = 0
+
+    def flush() -> None:
+        nonlocal seen
+        for event in session.events[seen:]:
+            out.extend(describe_event(event, session))
+        seen = len(session.events)
+
+    flush()
+    for step, pick in enumerate(picks, start=1):
+        while session.status is Status.WAITING_FOR_CONTINUE:
+            session.continue_()
+            flush()
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            print(f"simulator: choice {step} ({pick}) was given, but the scenario already ended",
+                  file=sys.stderr)
+            return EXIT_INVALID
+        views = session.choices
+        out.extend(describe_choices(views))
+        if pick == "timeout":
+            if session.timer is None:
+                print(f"simulator: step {step}: 't' lets a timer run out, but this choice at "
+                      f"'{session.state.node}' is not timed", file=sys.stderr)
+                return EXIT_INVALID
+            session.tick(session.timer[0])
+        else:
+            assert isinstance(pick, int)
+            view = session.choice_by_number(pick)
+            if view is None:
+                print(f"simulator: step {step}: there is no choice {pick} at "
+                      f"'{session.state.node}'; pick 1 to {len(views)}", file=sys.stderr)
+                return EXIT_INVALID
+            if not view.available:
+                print(f"simulator: step {step}: choice {pick} is unavailable here "
+                      f"({view.reason})", file=sys.stderr)
+                return EXIT_INVALID
+            session.choose(view.id)
+        flush()
+    while session.status is Status.WAITING_FOR_CONTINUE:
+        session.continue_()
+        flush()
+    result = session.result()
+    if result is None and session.status is Status.WAITING_FOR_CHOICE:
+        out.extend(describe_choices(session.choices))
+        out.append(f"(stopped: waiting for choice {len(picks) + 1}; add it to --choices)")
+    if result is not None:
+        out.extend(describe_result(result, session))
+    if arguments.json:
+        print(json.dumps(result_json(session, picks), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(out))
+    if session.status is Status.STUCK:
+        return EXIT_INVALID
+    return EXIT_OK if result is not None else EXIT_INCOMPLETE
+
+
+def command_list(arguments: argparse.Namespace) -> int:
+    from simulator.scenario.i18n import available_languages
+
+    folder = Path(arguments.folder) if arguments.folder else None
+    if folder is not None and not folder.is_dir():
+        return _usage_error(f"no such folder: {folder}")
+    entries = scenario_entries(folder)
+    if not entries:
+        print("no scenarios found")
+        return EXIT_OK
+    width = max(len(entry.id) for entry in entries)
+    for entry in entries:
+        languages = ", ".join([entry.language, *available_languages(entry.path)])
+        print(f"{entry.id:<{width}}  {entry.title}  ({entry.minutes} min; {languages})")
+    return EXIT_OK
+
+
+def command_schema(arguments: argparse.Namespace) -> int:
+    model = FILE_MODELS[arguments.kind]
+    schema = model.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def command_ids(arguments: argparse.Namespace) -> int:
+    from simulator.scenario.ids import add_missing_ids
+
+    code = EXIT_OK
+    for name in arguments.files:
+        path = Path(name)
+        if not path.is_file():
+            return _usage_error(f"no such file: {name}")
+        document, _, model, problems = load_document(path)
+        if document is None or not isinstance(model, Scenario):
+            _print_diagnostics(problems or [Diagnostic("E012", "not a scenario file", name)])
+            code = EXIT_INVALID
+            continue
+        text, count = add_missing_ids(document, model)
+        if count:
+            path.write_text(text, encoding="utf-8")
+        print(f"{name}: added {count} id{'s' * (count != 1)}")
+        check = load_scenario(path)
+        if not check.ok:
+            _print_diagnostics(check.diagnostics)
+            code = EXIT_INVALID
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="simulator", description="Customer-service training simulator.")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    validate = commands.add_parser("validate", help="check scenario files and folders")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.set_defaults(handler=command_validate)
+
+    run = commands.add_parser("run", help="play a scenario headless with scripted choices")
+    run.add_argument("scenario", metavar="PATH_OR_ID")
+    run.add_argument("--choices", default="", help="option numbers as shown, e.g. 2,1,3")
+    run.add_argument("--seed", type=int, help="seed for random branches (default: random)")
+    run.add_argument("--lang", help="play a translation, e.g. hu")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.set_defaults(handler=command_run)
+
+    listing = commands.add_parser("list", help="list the bundled scenarios")
+    listing.add_argument("folder", nargs="?", help="list another folder instead")
+    listing.set_defaults(handler=command_list)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the format")
+    schema.add_argument("--kind", choices=sorted(FILE_MODELS), default="scenario")
+    schema.set_defaults(handler=command_schema)
+
+    ids = commands.add_parser("ids", help="write missing line and choice ids into files")
+    ids.add_argument("files", nargs="+", metavar="FILE")
+    ids.set_defaults(handler=command_ids)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(arguments.handler(arguments))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,571 @@
+"""A deterministic play-through of one checked scenario.
+
+All that changes while playing lives in ``SessionState``, plain data that
+round-trips through JSON, so save, resume and replay are a matter of copying
+one value. The host drives the session by pulling: read ``status``, ``lines``
+and ``choices``, then call ``choose``, ``continue_`` or ``tick``. The session
+never calls the host.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.engine.events import (
+    BranchTaken,
+    ChoiceMade,
+    EpisodeStarted,
+    Event,
+    FallbackTaken,
+    LineShown,
+    NodeEntered,
+    SessionEnded,
+    SessionStuck,
+    TimerExpired,
+    event_from_dict,
+    event_to_dict,
+)
+from simulator.engine.random import SplitMix64
+from simulator.engine.scoring import ScoreBreakdown, score_outcome
+from simulator.scenario.expressions import ValueType
+from simulator.scenario.model import Choice, Node
+from simulator.scenario.playable import PlayableScenario, choice_id, line_id
+
+SAVE_FORMAT = 1
+MIN_SAVE_FORMAT = 1
+MAX_AUTOMATIC_STEPS = 10_000
+
+
+class Status(str, enum.Enum):
+    WAITING_FOR_CHOICE = "waiting_for_choice"
+    WAITING_FOR_CONTINUE = "waiting_for_continue"
+    ENDED = "ended"
+    STUCK = "stuck"
+
+
+class SessionError(Exception):
+    """The host asked for something the session cannot do now (a programming error)."""
+
+
+class SnapshotError(Exception):
+    """A saved snapshot that does not fit this scenario or this simulator."""
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    number: int  # 1-based, as shown to the trainee; the one numbering convention
+    id: str
+    text: str
+    available: bool
+    reason: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LineView:
+    id: str
+    speaker: str | None
+    speaker_name: str | None
+    mood: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ClockView:
+    day: int
+    time: int  # minutes after midnight
+    day_name: str
+
+    @property
+    def time_text(self) -> str:
+        return f"{self.time // 60:02d}:{self.time % 60:02d}"
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    node: str
+    choice: str | None  # None when the timer ran out
+    text: str
+    tags: tuple[str, ...]
+    lesson: str | None
+    feedback: str
+    satisfaction_before: float
+    satisfaction_after: float
+    cost_before: float
+    cost_after: float
+    seconds_to_decide: float
+    day: int | None
+    time: int | None
+
+    @property
+    def satisfaction_delta(self) -> float:
+        return self.satisfaction_after - self.satisfaction_before
+
+    @property
+    def cost_delta(self) -> float:
+        return self.cost_after - self.cost_before
+
+    @property
+    def timed_out(self) -> bool:
+        return self.choice is None
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    ending: str
+    ending_title: str
+    ending_text: str
+    ending_kind: str
+    satisfaction: float
+    cost: float
+    breakdown: ScoreBreakdown
+    decisions: tuple[DecisionRecord, ...]
+
+    @property
+    def score(self) -> int:
+        return self.breakdown.score
+
+    @property
+    def grade(self) -> str:
+        return self.breakdown.grade_label
+
+    @property
+    def passed(self) -> bool:
+        return self.breakdown.passed
+
+    @property
+    def path(self) -> list[str]:
+        return [decision.choice or "timeout" for decision in self.decisions]
+
+
+@dataclass
+class SessionState:
+    """Everything that changes while playing. Plain data only."""
+
+    seed: int
+    rng: int
+    node: str
+    status: Status
+    values: dict[str, Any]
+    visits: dict[str, int] = field(default_factory=dict)
+    chosen: set[str] = field(default_factory=set)
+    moods: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    timer_left: float | None = None
+    elapsed: float = 0.0
+    decision_started: float = 0.0
+    decisions: list[DecisionRecord] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    stuck_reason: str = ""
+
+
+def _default_value(scenario: PlayableScenario, name: str) -> Any:
+    variable = scenario.model.variables[name]
+    if variable.default is not None:
+        info = scenario.declarations.variables[name]
+        return int(variable.default) if info.type is ValueType.INT else variable.default
+    info = scenario.declarations.variables[name]
+    if info.type is ValueType.BOOL:
+        return False
+    if info.type is ValueType.TEXT:
+        return (variable.values or [""])[0]
+    low = 0 if info.minimum is None else info.minimum
+    return int(low) if info.type is ValueType.INT else float(low)
+
+
+class Session:
+    def __init__(self, scenario: PlayableScenario, state: SessionState) -> None:
+        self.scenario = scenario
+        self.state = state
+        self._random = SplitMix64(state.rng)
+
+    # ------------------------------------------------------------ starting
+
+    @classmethod
+    def start(cls, scenario: PlayableScenario, seed: int = 0) -> Session:
+        model = scenario.model
+        values: dict[str, Any] = {
+            "satisfaction": float(model.meters.satisfaction.start),
+            "cost": float(model.meters.cost.start),
+        }
+        if model.clock is not None:
+            hours, minutes = model.clock.time.split(":")
+            values["day"] = model.clock.day
+            values["time"] = int(hours) * 60 + int(minutes)
+        for name in model.variables:
+            values[name] = _default_value(scenario, name)
+        state = SessionState(
+            seed=seed,
+            rng=SplitMix64.seeded(seed),
+            node=model.start,
+            status=Status.WAITING_FOR_CHOICE,
+            values=values,
+            moods={key: character.mood for key, character in scenario.characters.items()},
+        )
+        session = cls(scenario, state)
+        session._enter(model.start)
+        return session
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def status(self) -> Status:
+        return self.state.status
+
+    @property
+    def node(self) -> Node:
+        return self.scenario.model.nodes[self.state.node]
+
+    @property
+    def satisfaction(self) -> float:
+        return self.state.values["satisfaction"]
+
+    @property
+    def cost(self) -> float:
+        return self.state.values["cost"]
+
+    @property
+    def events(self) -> list[Event]:
+        return self.state.events
+
+    @property
+    def decisions(self) -> list[DecisionRecord]:
+        return self.state.decisions
+
+    @property
+    def lines(self) -> list[LineView]:
+        """The lines of the current step that the trainee sees."""
+        node_id = self.state.node
+        shown = set(self.state.lines)
+        views = []
+        for index, line in enumerate(self.node.lines):
+            key = line_id(node_id, index, line)
+            if key in shown:
+                character = self.scenario.characters.get(line.speaker or "")
+                views.append(LineView(key, line.speaker, character.name if character else None,
+                                      line.mood, line.text))
+        return views
+
+    @property
+    def choices(self) -> list[ChoiceView]:
+        """The choices shown to the trainee, numbered as shown (hidden ones left out)."""
+        if self.state.status is not Status.WAITING_FOR_CHOICE:
+            return []
+        views = []
+        for index, choice in enumerate(self.node.choices or []):
+            available = self._available(choice, self.state.node, index)
+            if available or choice.reason:
+                views.append(ChoiceView(len(views) + 1, choice_id(self.state.node, index, choice),
+                                        choice.text, available,
+                                        None if available else choice.reason,
+                                        tuple(choice.tags)))
+        return views
+
+    def choice_by_number(self, number: int) -> ChoiceView | None:
+        views = self.choices
+        return views[number - 1] if 1 <= number <= len(views) else None
+
+    @property
+    def clock(self) -> ClockView | None:
+        clock = self.scenario.model.clock
+        if clock is None:
+            return None
+        day = self.state.values["day"]
+        names = clock.day_names or []
+        name = names[(day - 1) % len(names)] if names else f"Day {day}"
+        return ClockView(day, self.state.values["time"], name)
+
+    @property
+    def timer(self) -> tuple[float, float] | None:
+        """(seconds left, seconds in all) while a timed choice is waiting."""
+        if self.state.timer_left is None or self.node.timer is None:
+            return None
+        return self.state.timer_left, self.node.timer.seconds
+
+    def value(self, name: str) -> Any:
+        return self.state.values[name]
+
+    # ------------------------------------------------------------ acting
+
+    def choose(self, choice: str) -> None:
+        """Pick an available choice of the current step by its id."""
+        if self.state.status is not Status.WAITING_FOR_CHOICE:
+            raise SessionError(f"no choice is waiting (status: {self.state.status.value})")
+        node_id = self.state.node
+        for index, candidate in enumerate(self.node.choices or []):
+            if choice_id(node_id, index, candidate) == choice:
+                if not self._available(candidate, node_id, index):
+                    raise SessionError(f"choice '{choice}' is not available now")
+                self._decide(candidate, choice)
+                return
+        raise SessionError(f"node '{node_id}' has no choice '{choice}'")
+
+    def continue_(self) -> None:
+        """Move past a step that only shows lines."""
+        if self.state.status is not Status.WAITING_FOR_CONTINUE:
+            raise SessionError(f"nothing to continue (status: {self.state.status.value})")
+        target = self.node.next
+        assert target is not None
+        self._enter(target)
+
+    def tick(self, seconds: float) -> None:
+        """Let real time pass: times decisions, and runs out timed choices."""
+        if seconds <= 0 or self.state.status in (Status.ENDED, Status.STUCK):
+            return
+        self.state.elapsed += seconds
+        if self.state.timer_left is None:
+            return
+        self.state.timer_left -= seconds
+        if self.state.timer_left <= 0:
+            self._time_out()
+
+    def result(self) -> SessionResult | None:
+        """The outcome, once the session has reached an ending."""
+        if self.state.status is not Status.ENDED:
+            return None
+        ending = self.node.ending
+        assert ending is not None
+        satisfaction, cost = self.satisfaction, self.cost
+        return SessionResult(
+            ending=self.state.node,
+            ending_title=ending.title,
+            ending_text=ending.text,
+            ending_kind=ending.kind.value,
+            satisfaction=satisfaction,
+            cost=cost,
+            breakdown=score_outcome(self.scenario.model.scoring, satisfaction, cost),
+            decisions=tuple(self.state.decisions),
+        )
+
+    # ------------------------------------------------------------ inside
+
+    def _available(self, choice: Choice, node_id: str, index: int) -> bool:
+        if choice.once and choice_id(node_id, index, choice) in self.state.chosen:
+            return False
+        return choice.if_ is None or bool(self.scenario.conditions[choice.if_](self.state))
+
+    def _apply(self, effects: list[str]) -> None:
+        compiled = self.scenario.effects
+        for source in effects:
+            compiled[source](self.state)
+
+    def _decide(self, choice: Choice, key: str) -> None:
+        state = self.state
+        before = (state.values["satisfaction"], state.values["cost"])
+        self._apply(choice.effects)
+        state.chosen.add(key)
+        self._record(key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before)
+        state.events.append(ChoiceMade(state.node, key, choice.text,
+                                       state.values["satisfaction"] - before[0],
+                                       state.values["cost"] - before[1]))
+        self._enter(choice.next)
+
+    def _time_out(self) -> None:
+        state = self.state
+        timer = self.node.timer
+        assert timer is not None
+        before = (state.values["satisfaction"], state.values["cost"])
+        self._apply(timer.effects)
+        self._record(None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback,
+                     before)
+        state.events.append(TimerExpired(state.node, state.values["satisfaction"] - before[0],
+                                         state.values["cost"] - before[1]))
+        self._enter(timer.next)
+
+    def _record(self, key: str | None, text: str, tags: tuple[str, ...], lesson: str | None,
+                feedback: str, before: tuple[float, float]) -> None:
+        state = self.state
+        values = state.values
+        state.decisions.append(DecisionRecord(
+            node=state.node, choice=key, text=text, tags=tags, lesson=lesson, feedback=feedback,
+            satisfaction_before=before[0], satisfaction_after=values["satisfaction"],
+            cost_before=before[1], cost_after=values["cost"],
+            seconds_to_decide=state.elapsed - state.decision_started,
+            day=values.get("day"), time=values.get("time"),
+        ))
+
+    def _enter(self, node_id: str) -> None:
+        state = self.state
+        scenario = self.scenario
+        nodes = scenario.model.nodes
+        state.timer_left = None
+        for _ in range(MAX_AUTOMATIC_STEPS):
+            state.node = node_id
+            node = nodes[node_id]
+            state.visits[node_id] = state.visits.get(node_id, 0) + 1
+            state.events.append(NodeEntered(node_id))
+            episode_id = scenario.episode_starts.get(node_id)
+            if episode_id is not None:
+                self._start_episode(episode_id)
+            if node.effects:
+                self._apply(node.effects)
+            self._show_lines(node_id, node)
+            target = self._automatic_target(node_id, node)
+            if target is None:
+                return
+            node_id = target
+        self._stick(f"more than {MAX_AUTOMATIC_STEPS} automatic steps without a decision")
+
+    def _automatic_target(self, node_id: str, node: Node) -> str | None:
+        """Where an automatic step leads, or None when the session waits or ends here."""
+        state = self.state
+        if node.ending is not None:
+            state.status = Status.ENDED
+            state.events.append(SessionEnded(node_id, node.ending.kind.value))
+            return None
+        if node.branch is not None:
+            conditions = self.scenario.conditions
+            for branch in node.branch:
+                if branch.if_ is None or conditions[branch.if_](state):
+                    state.events.append(BranchTaken(node_id, branch.next, False))
+                    return branch.next
+            self._stick("no branch condition held")
+            return None
+        if node.random is not None:
+            total = sum(option.weight for option in node.random)
+            roll = self._random.next_float() * total
+            state.rng = self._random.state
+            target = node.random[-1].next
+            for option in node.random:
+                roll -= option.weight
+                if roll < 0:
+                    target = option.next
+                    break
+            state.events.append(BranchTaken(node_id, target, True))
+            return target
+        if node.next is not None:
+            if state.lines:
+                state.status = Status.WAITING_FOR_CONTINUE
+                return None
+            return node.next
+        return self._wait_for_choice(node_id, node)
+
+    def _wait_for_choice(self, node_id: str, node: Node) -> str | None:
+        state = self.state
+        choices = node.choices or []
+        if not any(self._available(choice, node_id, index) for index, choice in enumerate(choices)):
+            if node.fallback is not None:
+                state.events.append(FallbackTaken(node_id, node.fallback))
+                return node.fallback
+            if node.timer is None:
+                self._stick("no choice is available and there is no fallback")
+                return None
+        state.status = Status.WAITING_FOR_CHOICE
+        state.decision_started = state.elapsed
+        if node.timer is not None:
+            state.timer_left = node.timer.seconds
+        return None
+
+    def _stick(self, reason: str) -> None:
+        self.state.status = Status.STUCK
+        self.state.stuck_reason = reason
+        self.state.events.append(SessionStuck(self.state.node, reason))
+
+    def _start_episode(self, episode_id: str) -> None:
+        episode = self.scenario.model.episodes[episode_id]
+        values = self.state.values
+        if episode.day is not None:
+            values["day"] = episode.day
+        if episode.time is not None:
+            hours, minutes = episode.time.split(":")
+            values["time"] = int(hours) * 60 + int(minutes)
+        self.state.events.append(EpisodeStarted(episode_id, episode.title, episode.intro,
+                                                values.get("day"), values.get("time")))
+
+    def _show_lines(self, node_id: str, node: Node) -> None:
+        state = self.state
+        state.lines = []
+        if not node.lines:
+            return
+        conditions = self.scenario.conditions
+        characters = self.scenario.characters
+        for index, line in enumerate(node.lines):
+            if line.if_ is not None and not conditions[line.if_](state):
+                continue
+            key = line_id(node_id, index, line)
+            state.lines.append(key)
+            mood = line.mood
+            if line.speaker is not None:
+                if mood is None:
+                    mood = state.moods.get(line.speaker)
+                elif line.speaker in characters:
+                    state.moods[line.speaker] = mood
+            state.events.append(LineShown(node_id, key, line.speaker, mood, line.text))
+
+    # ------------------------------------------------------------ saving
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole session as JSON-ready data."""
+        state = self.state
+        return {
+            "save_format": SAVE_FORMAT,
+            "scenario": self.scenario.id,
+            "scenario_hash": self.scenario.content_hash,
+            "seed": state.seed,
+            "rng": state.rng,
+            "node": state.node,
+            "status": state.status.value,
+            "values": dict(state.values),
+            "visits": dict(state.visits),
+            "chosen": sorted(state.chosen),
+            "moods": dict(state.moods),
+            "lines": list(state.lines),
+            "timer_left": state.timer_left,
+            "elapsed": state.elapsed,
+            "decision_started": state.decision_started,
+            "stuck_reason": state.stuck_reason,
+            "decisions": [_decision_to_dict(d) for d in state.decisions],
+            "events": [event_to_dict(event) for event in state.events],
+        }
+
+    @classmethod
+    def restore(cls, scenario: PlayableScenario, data: dict[str, Any]) -> Session:
+        """Rebuild a session from ``snapshot()`` data, refusing saves that do not fit."""
+        try:
+            version = data["save_format"]
+            if not MIN_SAVE_FORMAT <= version <= SAVE_FORMAT:
+                raise SnapshotError(f"save format {version} is not supported (this simulator "
+                                    f"reads {MIN_SAVE_FORMAT} to {SAVE_FORMAT})")
+            if data["scenario"] != scenario.id:
+                raise SnapshotError(f"the save is of scenario '{data['scenario']}', "
+                                    f"not '{scenario.id}'")
+            if data["scenario_hash"] != scenario.content_hash:
+                raise SnapshotError("the scenario has changed since this save was made")
+            if data["node"] not in scenario.model.nodes:
+                raise SnapshotError(f"the save stands at unknown node '{data['node']}'")
+            state = SessionState(
+                seed=int(data["seed"]),
+                rng=int(data["rng"]),
+                node=data["node"],
+                status=Status(data["status"]),
+                values=dict(data["values"]),
+                visits={str(k): int(v) for k, v in data["visits"].items()},
+                chosen=set(data["chosen"]),
+                moods=dict(data["moods"]),
+                lines=list(data["lines"]),
+                timer_left=data["timer_left"],
+                elapsed=float(data["elapsed"]),
+                decision_started=float(data["decision_started"]),
+                decisions=[_decision_from_dict(d) for d in data["decisions"]],
+                events=[event_from_dict(e) for e in data["events"]],
+                stuck_reason=str(data.get("stuck_reason", "")),
+            )
+        except SnapshotError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise SnapshotError(f"the save is damaged ({type(error).__name__}: {error})") from None
+        return cls(scenario, state)
+
+
+def _decision_to_dict(decision: DecisionRecord) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    data = asdict(decision)
+    data["tags"] = list(decision.tags)
+    return data
+
+
+def _decision_from_dict(data: dict[str, Any]) -> DecisionRecord:
+    return DecisionRecord(**{**data, "tags": tuple(data["tags"])})

@@ -1,0 +1,128 @@
+"""Diagnostics: content problems as values, collected and reported together.
+
+Every problem a trainer can make in a scenario file has a stable code listed in
+``CATALOGUE``. The codes never change meaning, so trainers, docs and tests can
+refer to them; ``docs/error-codes.md`` documents each one with a fix, and a test
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    severity: Severity
+    title: str
+
+
+CATALOGUE: dict[str, CodeInfo] = {
+    # E0xx: the file itself
+    "E001": CodeInfo(Severity.ERROR, "file cannot be read"),
+    "E002": CodeInfo(Severity.ERROR, "file is too large"),
+    "E003": CodeInfo(Severity.ERROR, "file is not valid UTF-8 text"),
+    "E004": CodeInfo(Severity.ERROR, "control character in file"),
+    "E005": CodeInfo(Severity.ERROR, "YAML syntax error"),
+    "E006": CodeInfo(Severity.ERROR, "duplicate key"),
+    "E007": CodeInfo(Severity.ERROR, "too many aliases"),
+    "E008": CodeInfo(Severity.ERROR, "nesting too deep"),
+    "E009": CodeInfo(Severity.ERROR, "YAML tag not allowed"),
+    "E010": CodeInfo(Severity.ERROR, "more than one YAML document"),
+    "E011": CodeInfo(Severity.ERROR, "unsupported format version"),
+    "E012": CodeInfo(Severity.ERROR, "unknown file kind"),
+    # E1xx: structure (the shape of the data)
+    "E101": CodeInfo(Severity.ERROR, "unknown key"),
+    "E102": CodeInfo(Severity.ERROR, "missing required key"),
+    "E103": CodeInfo(Severity.ERROR, "wrong type"),
+    "E104": CodeInfo(Severity.ERROR, "value out of range"),
+    "E105": CodeInfo(Severity.ERROR, "invalid value"),
+    "E106": CodeInfo(Severity.ERROR, "invalid id"),
+    # E2xx: references and graph
+    "E201": CodeInfo(Severity.ERROR, "unknown node"),
+    "E202": CodeInfo(Severity.ERROR, "unknown character"),
+    "E203": CodeInfo(Severity.ERROR, "unknown mood"),
+    "E204": CodeInfo(Severity.ERROR, "unknown lesson"),
+    "E205": CodeInfo(Severity.ERROR, "duplicate id"),
+    "E206": CodeInfo(Severity.ERROR, "node kind unclear"),
+    "E207": CodeInfo(Severity.ERROR, "unreachable node"),
+    "E208": CodeInfo(Severity.ERROR, "no ending reachable"),
+    "E209": CodeInfo(Severity.ERROR, "every choice can be unavailable"),
+    "E210": CodeInfo(Severity.ERROR, "branch can fall through"),
+    "E211": CodeInfo(Severity.ERROR, "no ending in scenario"),
+    "E212": CodeInfo(Severity.ERROR, "include cannot be used"),
+    "E213": CodeInfo(Severity.ERROR, "bad grade bands"),
+    "E214": CodeInfo(Severity.ERROR, "bad balance target"),
+    "E215": CodeInfo(Severity.ERROR, "bad clock"),
+    "E216": CodeInfo(Severity.ERROR, "bad variable declaration"),
+    # E3xx: expressions
+    "E301": CodeInfo(Severity.ERROR, "expression syntax error"),
+    "E302": CodeInfo(Severity.ERROR, "undefined variable"),
+    "E303": CodeInfo(Severity.ERROR, "undefined function"),
+    "E304": CodeInfo(Severity.ERROR, "type error in expression"),
+    "E305": CodeInfo(Severity.ERROR, "cannot assign"),
+    # E4xx: translations
+    "E401": CodeInfo(Severity.ERROR, "translated scenario not found"),
+    "E402": CodeInfo(Severity.ERROR, "missing translation"),
+    "E403": CodeInfo(Severity.ERROR, "stale translation key"),
+    # W: warnings
+    "W501": CodeInfo(Severity.WARNING, "unused variable"),
+    "W502": CodeInfo(Severity.WARNING, "unused lesson"),
+    "W503": CodeInfo(Severity.WARNING, "missing stable ids"),
+    "W504": CodeInfo(Severity.WARNING, "choice availability not fully checked"),
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in one file.
+
+    ``path`` is where in the YAML data the problem sits (keys and list indexes);
+    the loader turns it into ``line``/``column`` only when diagnostics are
+    reported, so the fast path never pays for positions.
+    """
+
+    code: str
+    message: str
+    file: str = "<string>"
+    line: int = 1
+    column: int = 1
+    path: tuple[str | int, ...] = ()
+    at_key: bool = False
+    offset: int | None = None  # within an expression, to point at the exact character
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def located(self, file: str, line: int, column: int) -> Diagnostic:
+        return replace(self, file=file, line=line, column=column)
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code}: {self.message}"
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A "did you mean" tail for a misspelt name, or nothing."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    return (diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.code)

@@ -1,0 +1,729 @@
+"""The expression language of conditions and effects.
+
+Scenario files are untrusted, so expressions are never handed to Python's
+``eval``. They are parsed into the small tree below (a whitelisted grammar),
+type-checked against the scenario's declared variables, and compiled into
+closures that the engine calls. Parsing is cached by source text, because the
+same effect (``satisfaction += 5``) recurs across a scenario.
+
+Grammar::
+
+    condition  := or
+    or         := and ("or" and)*
+    and        := not ("and" not)*
+    not        := "not" not | compare
+    compare    := sum (("==" | "!=" | "<" | "<=" | ">" | ">=") sum)?
+    sum        := product (("+" | "-") product)*
+    product    := unary (("*" | "/") unary)*
+    unary      := "-" unary | atom
+    atom       := NUMBER | TIME | STRING | "true" | "false" | NAME
+                | NAME "(" [condition ("," condition)*] ")" | "(" condition ")"
+    effect     := NAME ("=" | "+=" | "-=" | "*=") condition | NAME "(" args ")"
+
+``TIME`` is a clock time such as ``20:15`` and means minutes after midnight.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from simulator.scenario.diagnostics import suggest
+
+MAX_EXPRESSION_LENGTH = 500
+MAX_DEPTH = 40
+
+
+class ExpressionError(Exception):
+    """A problem in one expression; ``offset`` is a 0-based index into its text."""
+
+    def __init__(self, code: str, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.offset = offset
+
+
+# ---------------------------------------------------------------- syntax tree
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: int | float | bool | str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    arguments: tuple[ExpressionNode, ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    operator: str
+    operand: ExpressionNode
+    offset: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    operator: str
+    left: ExpressionNode
+    right: ExpressionNode
+    offset: int
+
+
+ExpressionNode = Literal | Name | Call | Unary | Binary
+
+
+@dataclass(frozen=True)
+class Assignment:
+    target: str
+    operator: str
+    value: ExpressionNode
+    offset: int
+
+
+@dataclass(frozen=True)
+class CallStatement:
+    call: Call
+
+
+Statement = Assignment | CallStatement
+
+# ---------------------------------------------------------------- tokenizer
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<time>\d{1,2}:\d{2}(?![\d:]))
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<string>"[^"\\]*"|'[^'\\]*')
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>==|!=|<=|>=|\+=|-=|\*=|[-+*/<>=(),])
+    """,
+    re.VERBOSE,
+)
+
+_KEYWORDS = {"and", "or", "not", "true", "false"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number", "time", "string", "name", "op", "end"
+    text: str
+    offset: int
+
+
+def _tokenize(source: str) -> list[_Token]:
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(
+            "E301", f"expression is longer than {MAX_EXPRESSION_LENGTH} characters", 0
+        )
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(source):
+        match = _TOKEN.match(source, position)
+        if match is None:
+            char = source[position]
+            hint = " (write text in quotes)" if char not in "\"'" else " (unclosed quote)"
+            raise ExpressionError("E301", f"unexpected character {char!r}{hint}", position)
+        kind = match.lastgroup or ""
+        if kind != "space":
+            tokens.append(_Token(kind, match.group(), position))
+        position = match.end()
+    tokens.append(_Token("end", "", len(source)))
+    return tokens
+
+
+# ---------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.tokens = _tokenize(source)
+        self.index = 0
+        self.depth = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def at(self, kind: str, *texts: str) -> bool:
+        token = self.current
+        return token.kind == kind and (not texts or token.text in texts)
+
+    def expect(self, kind: str, text: str, what: str) -> _Token:
+        if not self.at(kind, text):
+            raise self.error(f"expected {what}")
+        return self.take()
+
+    def error(self, message: str) -> ExpressionError:
+        token = self.current
+        found = "the end of the expression" if token.kind == "end" else repr(token.text)
+        return ExpressionError("E301", f"{message}, found {found}", token.offset)
+
+    def finish(self) -> None:
+        if self.current.kind != "end":
+            raise self.error("expected an operator or the end of the expression")
+
+    def condition(self) -> ExpressionNode:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError("E301", "expression is nested too deeply", self.current.offset)
+        node = self.logical_or()
+        self.depth -= 1
+        return node
+
+    def logical_or(self) -> ExpressionNode:
+        node = self.logical_and()
+        while self.at("name", "or"):
+            token = self.take()
+            node = Binary("or", node, self.logical_and(), token.offset)
+        return node
+
+    def logical_and(self) -> ExpressionNode:
+        node = self.logical_not()
+        while self.at("name", "and"):
+            token = self.take()
+            node = Binary("and", node, self.logical_not(), token.offset)
+        return node
+
+    def logical_not(self) -> ExpressionNode:
+        if self.at("name", "not"):
+            token = self.take()
+            return Unary("not", self.logical_not(), token.offset)
+        return self.compare()
+
+    def compare(self) -> ExpressionNode:
+        node = self.sum()
+        if self.at("op", "==", "!=", "<", "<=", ">", ">="):
+            token = self.take()
+            node = Binary(token.text, node, self.sum(), token.offset)
+            if self.at("op", "==", "!=", "<", "<=", ">", ">="):
+                raise self.error("comparisons cannot be chained; join them with 'and'")
+        elif self.at("op", "="):
+            raise self.error("use '==' to compare ('=' assigns, and only in effects)")
+        return node
+
+    def sum(self) -> ExpressionNode:
+        node = self.product()
+        while self.at("op", "+", "-"):
+            token = self.take()
+            node = Binary(token.text, node, self.product(), token.offset)
+        return node
+
+    def product(self) -> ExpressionNode:
+        node = self.unary()
+        while self.at("op", "*", "/"):
+            token = self.take()
+            node = Binary(token.text, node, self.unary(), token.offset)
+        return node
+
+    def unary(self) -> ExpressionNode:
+        if self.at("op", "-"):
+            token = self.take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ExpressionError("E301", "expression is nested too deeply", token.offset)
+            operand = self.unary()
+            self.depth -= 1
+            return Unary("-", operand, token.offset)
+        return self.atom()
+
+    def atom(self) -> ExpressionNode:
+        token = self.current
+        if token.kind == "number":
+            self.take()
+            value = float(token.text) if "." in token.text else int(token.text)
+            return Literal(value, token.offset)
+        if token.kind == "time":
+            self.take()
+            hours, minutes = (int(part) for part in token.text.split(":"))
+            if hours > 23 or minutes > 59:
+                raise ExpressionError("E301", f"{token.text} is not a time of day", token.offset)
+            return Literal(hours * 60 + minutes, token.offset)
+        if token.kind == "string":
+            self.take()
+            return Literal(token.text[1:-1], token.offset)
+        if token.kind == "name":
+            if token.text in ("true", "false"):
+                self.take()
+                return Literal(token.text == "true", token.offset)
+            if token.text in _KEYWORDS:
+                raise self.error("expected a value")
+            self.take()
+            if self.at("op", "("):
+                return self.call_arguments(token)
+            return Name(token.text, token.offset)
+        if self.at("op", "("):
+            self.take()
+            node = self.condition()
+            self.expect("op", ")", "')'")
+            return node
+        raise self.error("expected a value")
+
+    def call_arguments(self, name: _Token) -> Call:
+        self.take()  # "("
+        arguments: list[ExpressionNode] = []
+        if not self.at("op", ")"):
+            arguments.append(self.condition())
+            while self.at("op", ","):
+                self.take()
+                arguments.append(self.condition())
+        self.expect("op", ")", "',' or ')'")
+        return Call(name.text, tuple(arguments), name.offset)
+
+    def statement(self) -> Statement:
+        token = self.current
+        if token.kind != "name" or token.text in _KEYWORDS:
+            raise self.error("an effect starts with a variable name or an action such as advance(30)")
+        self.take()
+        if self.at("op", "("):
+            return CallStatement(self.call_arguments(token))
+        if self.at("op", "=", "+=", "-=", "*="):
+            operator = self.take().text
+            return Assignment(token.text, operator, self.condition(), token.offset)
+        if self.at("op", "=="):
+            raise self.error("an effect assigns with '=', '+=', '-=' or '*='")
+        raise self.error("expected '=', '+=', '-=' or '*='")
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_condition(source: str) -> ExpressionNode:
+    """Parse a condition (or any value expression). Raises ExpressionError."""
+    parser = _Parser(source)
+    node = parser.condition()
+    parser.finish()
+    return node
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_effect(source: str) -> Statement:
+    """Parse one effect statement. Raises ExpressionError."""
+    parser = _Parser(source)
+    statement = parser.statement()
+    parser.finish()
+    return statement
+
+
+# ---------------------------------------------------------------- types
+
+
+class ValueType(enum.Enum):
+    INT = "whole number"
+    NUMBER = "number"
+    BOOL = "true/false"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    """What the checker and compiler need to know about one name."""
+
+    type: ValueType
+    writable: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    values: frozenset[str] | None = None  # for text variables with a fixed set
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """Everything an expression may refer to in one scenario."""
+
+    variables: Mapping[str, VariableInfo]
+    node_ids: frozenset[str]
+    choice_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Typed:
+    type: ValueType
+    values: frozenset[str] | None = None  # the allowed texts, when known
+
+
+_NUMERIC = (ValueType.INT, ValueType.NUMBER)
+
+CONDITION_FUNCTIONS = {
+    "visits": "visits(\"node\"): how many times the node has been entered",
+    "chose": "chose(\"choice\"): whether that choice has been picked",
+    "min": "min(a, b)",
+    "max": "max(a, b)",
+    "abs": "abs(a)",
+    "round": "round(a): nearest whole number",
+}
+EFFECT_FUNCTIONS = {"advance": "advance(minutes): move the clock on"}
+
+
+class _Checker:
+    def __init__(self, declarations: Declarations) -> None:
+        self.declarations = declarations
+
+    def check(self, node: ExpressionNode) -> _Typed:
+        if isinstance(node, Literal):
+            value = node.value
+            if isinstance(value, bool):
+                return _Typed(ValueType.BOOL)
+            if isinstance(value, int):
+                return _Typed(ValueType.INT)
+            if isinstance(value, float):
+                return _Typed(ValueType.NUMBER)
+            return _Typed(ValueType.TEXT, frozenset([value]))
+        if isinstance(node, Name):
+            info = self.declarations.variables.get(node.name)
+            if info is None:
+                known = sorted(self.declarations.variables)
+                raise ExpressionError(
+                    "E302",
+                    f"undefined variable '{node.name}'{suggest(node.name, known)}",
+                    node.offset,
+                )
+            return _Typed(info.type, info.values)
+        if isinstance(node, Unary):
+            operand = self.check(node.operand)
+            if node.operator == "not":
+                self.require(operand, (ValueType.BOOL,), "'not'", node.offset)
+                return _Typed(ValueType.BOOL)
+            self.require(operand, _NUMERIC, "'-'", node.offset)
+            return _Typed(operand.type)
+        if isinstance(node, Binary):
+            return self.check_binary(node)
+        return self.check_call(node)
+
+    def require(
+        self, typed: _Typed, allowed: tuple[ValueType, ...], where: str, offset: int
+    ) -> None:
+        if typed.type not in allowed:
+            wanted = " or ".join(kind.value for kind in allowed)
+            raise ExpressionError(
+                "E304", f"{where} needs a {wanted}, not a {typed.type.value}", offset
+            )
+
+    def check_binary(self, node: Binary) -> _Typed:
+        left = self.check(node.left)
+        right = self.check(node.right)
+        operator = node.operator
+        if operator in ("and", "or"):
+            self.require(left, (ValueType.BOOL,), f"'{operator}'", node.offset)
+            self.require(right, (ValueType.BOOL,), f"'{operator}'", node.offset)
+            return _Typed(ValueType.BOOL)
+        if operator in ("+", "-", "*", "/"):
+            self.require(left, _NUMERIC, f"'{operator}'", node.offset)
+            self.require(right, _NUMERIC, f"'{operator}'", node.offset)
+            if operator == "/" or ValueType.NUMBER in (left.type, right.type):
+                return _Typed(ValueType.NUMBER)
+            return _Typed(ValueType.INT)
+        if operator in ("<", "<=", ">", ">="):
+            self.require(left, _NUMERIC, f"'{operator}'", node.offset)
+            self.require(right, _NUMERIC, f"'{operator}'", node.offset)
+            return _Typed(ValueType.BOOL)
+        self.check_equality(left, right, node)
+        return _Typed(ValueType.BOOL)
+
+    def check_equality(self, left: _Typed, right: _Typed, node: Binary) -> None:
+        if left.type in _NUMERIC and right.type in _NUMERIC:
+            return
+        if left.type != right.type:
+            raise ExpressionError(
+                "E304",
+                f"cannot compare a {left.type.value} with a {right.type.value}",
+                node.offset,
+            )
+        if left.type is ValueType.TEXT:
+            for fixed, other, side in ((left, right, node.right), (right, left, node.left)):
+                if fixed.values is not None and other.values is not None:
+                    stray = sorted(other.values - fixed.values)
+                    if stray and len(other.values) == 1:
+                        allowed = ", ".join(sorted(fixed.values))
+                        raise ExpressionError(
+                            "E304",
+                            f"'{stray[0]}' can never match; the possible values are {allowed}",
+                            side.offset,
+                        )
+
+    def check_call(self, node: Call) -> _Typed:
+        name = node.function
+        arity = {"visits": 1, "chose": 1, "min": 2, "max": 2, "abs": 1, "round": 1}
+        if name not in arity:
+            raise ExpressionError(
+                "E303",
+                f"undefined function '{name}'{suggest(name, sorted(arity))}",
+                node.offset,
+            )
+        if len(node.arguments) != arity[name]:
+            raise ExpressionError(
+                "E304", f"{name}() takes {arity[name]} argument(s)", node.offset
+            )
+        if name in ("visits", "chose"):
+            argument = node.arguments[0]
+            known = self.declarations.node_ids if name == "visits" else self.declarations.choice_ids
+            what = "node" if name == "visits" else "choice"
+            if not (isinstance(argument, Literal) and isinstance(argument.value, str)):
+                raise ExpressionError(
+                    "E304", f"{name}() takes a {what} id in quotes", argument.offset
+                )
+            if argument.value not in known:
+                raise ExpressionError(
+                    "E201" if name == "visits" else "E302",
+                    f"unknown {what} '{argument.value}'{suggest(argument.value, sorted(known))}",
+                    argument.offset,
+                )
+            return _Typed(ValueType.INT if name == "visits" else ValueType.BOOL)
+        types = [self.check(argument) for argument in node.arguments]
+        for typed, argument in zip(types, node.arguments):
+            self.require(typed, _NUMERIC, f"{name}()", argument.offset)
+        if name == "round":
+            return _Typed(ValueType.INT)
+        if all(typed.type is ValueType.INT for typed in types):
+            return _Typed(ValueType.INT)
+        return _Typed(ValueType.NUMBER)
+
+    def check_statement(self, statement: Statement) -> None:
+        if isinstance(statement, CallStatement):
+            call = statement.call
+            if call.function != "advance":
+                raise ExpressionError(
+                    "E303",
+                    f"undefined action '{call.function}'{suggest(call.function, ['advance'])}"
+                    "; the only action is advance(minutes)",
+                    call.offset,
+                )
+            if len(call.arguments) != 1:
+                raise ExpressionError("E304", "advance() takes 1 argument", call.offset)
+            if "time" not in self.declarations.variables:
+                raise ExpressionError(
+                    "E302", "advance() needs a 'clock' section in the scenario", call.offset
+                )
+            typed = self.check(call.arguments[0])
+            self.require(typed, _NUMERIC, "advance()", call.arguments[0].offset)
+            return
+        info = self.declarations.variables.get(statement.target)
+        if info is None:
+            known = sorted(self.declarations.variables)
+            raise ExpressionError(
+                "E302",
+                f"undefined variable '{statement.target}'{suggest(statement.target, known)}",
+                statement.offset,
+            )
+        if not info.writable:
+            raise ExpressionError(
+                "E305",
+                f"'{statement.target}' cannot be assigned"
+                + ("; move the clock with advance(minutes)" if statement.target == "time" else ""),
+                statement.offset,
+            )
+        value = self.check(statement.value)
+        if statement.operator != "=":
+            self.require(_Typed(info.type), _NUMERIC, f"'{statement.operator}'", statement.offset)
+            self.require(value, _NUMERIC, f"'{statement.operator}'", statement.value.offset)
+        if info.type is ValueType.INT and value.type is ValueType.NUMBER:
+            raise ExpressionError(
+                "E304",
+                f"'{statement.target}' holds whole numbers; wrap the value in round()",
+                statement.value.offset,
+            )
+        if info.type in _NUMERIC:
+            self.require(value, _NUMERIC, f"'{statement.target}'", statement.value.offset)
+            return
+        self.require(value, (info.type,), f"'{statement.target}'", statement.value.offset)
+        if info.values is not None and value.values is not None:
+            stray = sorted(value.values - info.values)
+            if stray:
+                allowed = ", ".join(sorted(info.values))
+                raise ExpressionError(
+                    "E304",
+                    f"'{stray[0]}' is not a value of '{statement.target}' (one of {allowed})",
+                    statement.value.offset,
+                )
+
+
+def check_condition(node: ExpressionNode, declarations: Declarations) -> None:
+    """Raise ExpressionError unless ``node`` is a well-typed true/false condition."""
+    typed = _Checker(declarations).check(node)
+    if typed.type is not ValueType.BOOL:
+        raise ExpressionError(
+            "E304", f"a condition must be true or false, not a {typed.type.value}", 0
+        )
+
+
+def check_effect(statement: Statement, declarations: Declarations) -> None:
+    _Checker(declarations).check_statement(statement)
+
+
+def names_read(node: ExpressionNode | Statement) -> set[str]:
+    """The variable names an expression reads (for the unused-variable warning)."""
+    found: set[str] = set()
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            found.add(item.name)
+        elif isinstance(item, Unary):
+            stack.append(item.operand)
+        elif isinstance(item, Binary):
+            stack.extend((item.left, item.right))
+        elif isinstance(item, Call):
+            stack.extend(item.arguments)
+        elif isinstance(item, Assignment):
+            stack.append(item.value)
+            if item.operator != "=":
+                found.add(item.target)
+        elif isinstance(item, CallStatement):
+            stack.append(item.call)
+    return found
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+class EvaluationContext(Protocol):
+    """What compiled expressions read and write: the session's plain state."""
+
+    values: dict[str, Any]
+    visits: dict[str, int]
+    chosen: set[str]
+
+
+Evaluator = Callable[[EvaluationContext], Any]
+Effect = Callable[[EvaluationContext], None]
+
+MINUTES_PER_DAY = 24 * 60
+
+
+def _divide(left: float, right: float) -> float:
+    # A zero divisor yields 0 rather than stopping a trainee's session.
+    return left / right if right else 0.0
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": _divide,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def compile_value(node: ExpressionNode) -> Evaluator:
+    """Turn a checked tree into a closure; the tree is walked once, here."""
+    if isinstance(node, Literal):
+        constant = node.value
+        return lambda context: constant
+    if isinstance(node, Name):
+        name = node.name
+        return lambda context: context.values[name]
+    if isinstance(node, Unary):
+        operand = compile_value(node.operand)
+        if node.operator == "not":
+            return lambda context: not operand(context)
+        return lambda context: -operand(context)
+    if isinstance(node, Binary):
+        left = compile_value(node.left)
+        right = compile_value(node.right)
+        if node.operator == "and":
+            return lambda context: left(context) and right(context)
+        if node.operator == "or":
+            return lambda context: left(context) or right(context)
+        operation = _BINARY[node.operator]
+        return lambda context: operation(left(context), right(context))
+    return _compile_call(node)
+
+
+def _compile_call(node: Call) -> Evaluator:
+    if node.function in ("visits", "chose"):
+        argument = node.arguments[0]
+        assert isinstance(argument, Literal)
+        key = str(argument.value)
+        if node.function == "visits":
+            return lambda context: context.visits.get(key, 0)
+        return lambda context: key in context.chosen
+    arguments = [compile_value(argument) for argument in node.arguments]
+    if node.function == "round":
+        (only,) = arguments
+        return lambda context: int(round(only(context)))
+    if node.function == "abs":
+        (only,) = arguments
+        return lambda context: abs(only(context))
+    first, second = arguments
+    pick = min if node.function == "min" else max
+    return lambda context: pick(first(context), second(context))
+
+
+def _clamp(info: VariableInfo) -> Callable[[Any], Any]:
+    low, high = info.minimum, info.maximum
+    if info.type is ValueType.INT:
+        lo = None if low is None else int(low)
+        hi = None if high is None else int(high)
+
+        def clamp_int(value: Any) -> Any:
+            value = int(value)
+            if lo is not None and value < lo:
+                return lo
+            if hi is not None and value > hi:
+                return hi
+            return value
+
+        return clamp_int
+    if info.type is ValueType.NUMBER:
+
+        def clamp_number(value: Any) -> Any:
+            if low is not None and value < low:
+                return low
+            if high is not None and value > high:
+                return high
+            return value
+
+        return clamp_number
+    return lambda value: value
+
+
+def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
+    if isinstance(statement, CallStatement):
+        minutes = compile_value(statement.call.arguments[0])
+
+        def advance(context: EvaluationContext) -> None:
+            total = context.values["time"] + max(0, int(round(minutes(context))))
+            context.values["day"] += total // MINUTES_PER_DAY
+            context.values["time"] = total % MINUTES_PER_DAY
+
+        return advance
+    target = statement.target
+    clamp = _clamp(declarations.variables[target])
+    value = compile_value(statement.value)
+    operator = statement.operator
+    if operator == "=":
+
+        def assign(context: EvaluationContext) -> None:
+            context.values[target] = clamp(value(context))
+
+        return assign
+    operation = _BINARY[operator[0]]
+
+    def update(context: EvaluationContext) -> None:
+        values = context.values
+        values[target] = clamp(operation(values[target], value(context)))
+
+    return update

@@ -1,0 +1,159 @@
+"""Translations: separate files keyed by the scenario's stable ids.
+
+A translation never touches structure or expressions; it swaps the text of a
+checked scenario for the text in another language. The key of every
+translatable text is derived here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from simulator.scenario.diagnostics import Diagnostic
+from simulator.scenario.model import Scenario, Translation
+from simulator.scenario.playable import PlayableScenario, choice_id, line_id
+from simulator.scenario.yamlfile import YamlDocument
+
+YamlPath = tuple[str | int, ...]
+
+
+def translatable_texts(model: Scenario, characters: dict[str, Any] | None = None
+                       ) -> dict[str, tuple[str, YamlPath]]:
+    """Every text a trainee can see: key -> (source text, where it sits in the data)."""
+    texts: dict[str, tuple[str, YamlPath]] = {}
+
+    def add(key: str, text: str | None, path: YamlPath) -> None:
+        if text:
+            texts[key] = (text, path)
+
+    add("title", model.title, ("title",))
+    add("summary", model.summary, ("summary",))
+    for lesson_id, lesson in model.lessons.items():
+        add(f"lessons.{lesson_id}.title", lesson.title, ("lessons", lesson_id, "title"))
+        add(f"lessons.{lesson_id}.debrief", lesson.debrief, ("lessons", lesson_id, "debrief"))
+    for character_id, character in (characters or model.characters).items():
+        path: YamlPath = ("characters", character_id)
+        add(f"characters.{character_id}.name", character.name, (*path, "name"))
+        add(f"characters.{character_id}.description", character.description,
+            (*path, "description"))
+    add("meters.satisfaction.label", model.meters.satisfaction.label,
+        ("meters", "satisfaction", "label"))
+    add("meters.cost.label", model.meters.cost.label, ("meters", "cost", "label"))
+    if model.clock is not None:
+        for index, name in enumerate(model.clock.day_names or []):
+            add(f"clock.days.{index + 1}", name, ("clock", "day_names", index))
+    for grade_id, grade in model.scoring.grades.items():
+        add(f"grades.{grade_id}", grade.label, ("scoring", "grades", grade_id, "label"))
+    for episode_id, episode in model.episodes.items():
+        add(f"episodes.{episode_id}.title", episode.title, ("episodes", episode_id, "title"))
+        add(f"episodes.{episode_id}.intro", episode.intro, ("episodes", episode_id, "intro"))
+    for node_id, node in model.nodes.items():
+        node_path: YamlPath = ("nodes", node_id)
+        for index, line in enumerate(node.lines):
+            add(f"lines.{line_id(node_id, index, line)}", line.text,
+                (*node_path, "lines", index, "text"))
+        for index, choice in enumerate(node.choices or []):
+            key = f"choices.{choice_id(node_id, index, choice)}"
+            choice_path = (*node_path, "choices", index)
+            add(f"{key}.text", choice.text, (*choice_path, "text"))
+            add(f"{key}.reason", choice.reason, (*choice_path, "reason"))
+            add(f"{key}.feedback", choice.feedback, (*choice_path, "feedback"))
+        if node.timer is not None:
+            add(f"timers.{node_id}.feedback", node.timer.feedback,
+                (*node_path, "timer", "feedback"))
+        if node.ending is not None:
+            add(f"endings.{node_id}.title", node.ending.title, (*node_path, "ending", "title"))
+            add(f"endings.{node_id}.text", node.ending.text, (*node_path, "ending", "text"))
+    return texts
+
+
+def translate(playable: PlayableScenario, translation: Translation) -> PlayableScenario:
+    """The same scenario with every translated text swapped in."""
+    strings = translation.strings
+    texts = translatable_texts(playable.model, dict(playable.characters))
+    data = playable.model.model_dump(by_alias=True, exclude_none=True)
+    characters = {key: value.model_dump(by_alias=True) for key, value in
+                  playable.characters.items()}
+    for key, (_, path) in texts.items():
+        if key in strings:
+            if path[0] == "characters":
+                characters[path[1]][path[2]] = strings[key]
+            else:
+                _set(data, path, strings[key])
+    data["language"] = translation.language
+    data["characters"] = {key: characters[key] for key in playable.model.characters}
+    model = Scenario.model_validate(data)
+    merged = {key: type(value).model_validate(characters[key])
+              for key, value in playable.characters.items()}
+    return replace(playable, model=model, characters=merged)
+
+
+def _set(data: Any, path: YamlPath, value: str) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
+def translation_files(scenario_path: Path) -> list[Path]:
+    """Translation files that sit beside a scenario: NAME.LANG.yaml."""
+    stem = scenario_path.name.rsplit(".", 1)[0]
+    return sorted(p for p in scenario_path.parent.glob(f"{stem}.*.yaml")
+                  if p.name.count(".") == 2 and not p.name.endswith(".test.yaml"))
+
+
+def available_languages(scenario_path: Path) -> list[str]:
+    return [path.name.split(".")[-2] for path in translation_files(scenario_path)]
+
+
+def find_translation(scenario_path: Path, scenario_id: str, language: str) -> Any:
+    """The checked translation of a scenario into ``language``, or None."""
+    from simulator.scenario.loader import load_any
+
+    for candidate in translation_files(scenario_path):
+        if candidate.name.split(".")[-2] == language:
+            return load_any(candidate)
+    return None
+
+
+def check_translation(path: Path, translation: Translation, document: YamlDocument | None) -> Any:
+    """Check a translation against the scenario it translates."""
+    from simulator.scenario.loader import LoadResult, load_scenario
+
+    result = LoadResult(str(path), "translation", translation=translation)
+    problems: list[Diagnostic] = []
+    target = (path.parent / translation.translates).resolve()
+    if path.parent.resolve() not in target.parents:
+        problems.append(Diagnostic("E401", f"'{translation.translates}' is outside this folder",
+                                   path=("translates",)))
+    elif not target.is_file():
+        problems.append(Diagnostic("E401", f"'{translation.translates}' does not exist",
+                                   path=("translates",)))
+    else:
+        original = load_scenario(target)
+        if original.scenario is None:
+            problems.append(Diagnostic("E401", f"'{translation.translates}' has errors; fix it "
+                                       "first", path=("translates",)))
+        else:
+            texts = translatable_texts(original.scenario.model,
+                                       dict(original.scenario.characters))
+            for key in texts:
+                if key not in translation.strings:
+                    problems.append(Diagnostic("E402", f"no translation for '{key}' "
+                                               f"(\"{_short(texts[key][0])}\")",
+                                               path=("strings",), at_key=True))
+            for key in translation.strings:
+                if key not in texts:
+                    problems.append(Diagnostic("E403", f"'{key}' is not a text of the scenario "
+                                               "(renamed or removed?)", path=("strings", key),
+                                               at_key=True))
+    if document is not None:
+        problems = [document.locate(p) for p in problems]
+    result.diagnostics = problems
+    return result
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:47] + "..."

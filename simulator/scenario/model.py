@@ -1,0 +1,273 @@
+"""The scenario format, version 1, as pydantic models.
+
+These models are the one description of the format: the loader validates files
+against them and ``python -m simulator schema`` prints the JSON Schema generated
+from them, so editor completion and the validator can never disagree.
+
+They check shape only (keys, types, ranges). Meaning (references, reachability,
+expressions) is checked in ``validate.py``, which reports with codes and
+positions.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+FORMAT_VERSION = 1
+MIN_FORMAT_VERSION = 1
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80),
+]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+Expression = Annotated[str, StringConstraints(max_length=500)]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Lesson(Strict):
+    """A lesson from the lessons file, with the text the debrief shows."""
+
+    title: Text
+    debrief: Text
+
+
+class CharacterRole(str, Enum):
+    customer = "customer"
+    colleague = "colleague"
+    manager = "manager"
+    other = "other"
+
+
+class Character(Strict):
+    name: Text
+    role: CharacterRole = CharacterRole.customer
+    description: Text = ""
+    moods: list[Identifier] = Field(
+        default_factory=lambda: ["neutral", "pleased", "annoyed", "angry"], min_length=1
+    )
+    mood: Identifier = Field("neutral", description="The mood shown before any line sets one.")
+
+
+class CostUnit(str, Enum):
+    money = "money"
+    hours = "hours"
+
+
+class SatisfactionMeter(Strict):
+    start: float = Field(50, ge=0, le=100)
+    visible: bool = True
+    label: Text = "Customer satisfaction"
+
+
+class CostMeter(Strict):
+    unit: CostUnit = CostUnit.money
+    currency: Annotated[str, StringConstraints(max_length=8)] = "EUR"
+    start: float = Field(0, ge=0)
+    visible: bool = True
+    label: Text = "Cost to the business"
+
+
+class Meters(Strict):
+    satisfaction: SatisfactionMeter = SatisfactionMeter()
+    cost: CostMeter = CostMeter()
+
+
+class VariableType(str, Enum):
+    int = "int"
+    number = "number"
+    bool = "bool"
+    choice = "choice"
+
+
+class Variable(Strict):
+    """A declared piece of state. Assignments are clamped to ``min``/``max``."""
+
+    type: VariableType
+    default: int | float | bool | str | None = None
+    min: float | None = None
+    max: float | None = None
+    values: list[Identifier] | None = Field(
+        None, description="For type 'choice': the names it can take."
+    )
+    description: Text = ""
+
+
+class Clock(Strict):
+    """A simulated clock: day number and time of day, moved on by effects."""
+
+    day: int = Field(1, ge=1, le=366)
+    time: ClockTime = "09:00"
+    day_names: list[Text] | None = Field(
+        None,
+        description="Names for days 1, 2, 3, ... (for example Monday, Tuesday). "
+        "Without them the player shows 'Day 2'.",
+    )
+
+
+class Line(Strict):
+    id: Identifier | None = None
+    speaker: Identifier | None = Field(None, description="A character id; none for narration.")
+    mood: Identifier | None = None
+    text: Text
+    if_: Expression | None = Field(None, alias="if")
+
+
+class Choice(Strict):
+    id: Identifier | None = None
+    text: Text
+    if_: Expression | None = Field(None, alias="if")
+    reason: Text | None = Field(
+        None,
+        description="When given, the choice is shown greyed out with this reason while "
+        "unavailable; without it an unavailable choice is hidden.",
+    )
+    once: bool = False
+    effects: list[Expression] = []
+    next: Identifier
+    feedback: Text = ""
+    lesson: Identifier | None = None
+    tags: list[Identifier] = []
+
+
+class Timer(Strict):
+    """Timed choices: if the trainee has not chosen in time, this applies."""
+
+    seconds: float = Field(gt=0, le=600)
+    next: Identifier
+    effects: list[Expression] = []
+    feedback: Text = ""
+    lesson: Identifier | None = None
+
+
+class Branch(Strict):
+    if_: Expression | None = Field(None, alias="if", description="Omit on the last branch.")
+    next: Identifier
+
+
+class RandomBranch(Strict):
+    weight: float = Field(1, gt=0)
+    next: Identifier
+
+
+class EndingKind(str, Enum):
+    balanced = "balanced"
+    over_accommodating = "over-accommodating"
+    lost = "lost"
+    other = "other"
+
+
+class Ending(Strict):
+    kind: EndingKind = EndingKind.other
+    title: Text
+    text: Text = ""
+
+
+class Node(Strict):
+    """A step of the scenario. Exactly one of choices, next, branch, random or ending."""
+
+    lines: list[Line] = []
+    effects: list[Expression] = []
+    choices: list[Choice] | None = None
+    fallback: Identifier | None = Field(
+        None, description="Where to go when every choice is unavailable."
+    )
+    timer: Timer | None = None
+    next: Identifier | None = None
+    branch: list[Branch] | None = None
+    random: list[RandomBranch] | None = None
+    ending: Ending | None = None
+
+
+class Episode(Strict):
+    """One visit or call. Entering its start node sets the clock and shows a card."""
+
+    title: Text
+    start: Identifier
+    intro: Text = ""
+    day: int | None = Field(None, ge=1, le=366)
+    time: ClockTime | None = None
+
+
+class Grade(Strict):
+    min: float = Field(ge=0, le=100)
+    label: Text
+
+
+class Target(Strict):
+    satisfaction: float = Field(ge=0, le=100)
+    cost: float = Field(ge=0)
+
+
+class Scoring(Strict):
+    """How satisfaction and cost combine into one 0-100 score (see engine/scoring.py)."""
+
+    target: Target
+    cost_limit: float = Field(
+        gt=0, description="The cost at which the cost part of the score reaches zero."
+    )
+    satisfaction_weight: float = Field(0.5, ge=0, le=1)
+    pass_mark: float = Field(70, ge=0, le=100)
+    grades: dict[Identifier, Grade] = Field(
+        default_factory=lambda: {
+            "excellent": Grade(min=85, label="Excellent"),
+            "good": Grade(min=70, label="Good"),
+            "developing": Grade(min=50, label="Developing"),
+            "needs-practice": Grade(min=0, label="Needs practice"),
+        }
+    )
+
+
+class Scenario(Strict):
+    format: int
+    kind: Literal["scenario"] = "scenario"
+    id: Identifier
+    title: Text
+    version: int = Field(1, ge=1)
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
+    summary: Text = ""
+    minutes: int = Field(10, ge=1, le=240)
+    includes: list[Annotated[str, StringConstraints(max_length=300)]] = []
+    lessons: dict[Identifier, Lesson] = {}
+    characters: dict[Identifier, Character] = {}
+    meters: Meters = Meters()
+    variables: dict[Identifier, Variable] = {}
+    clock: Clock | None = None
+    start: Identifier
+    episodes: dict[Identifier, Episode] = {}
+    nodes: dict[Identifier, Node] = Field(min_length=1)
+    scoring: Scoring
+
+
+class CharacterFile(Strict):
+    """Shared characters, pulled into scenarios with ``includes``."""
+
+    format: int
+    kind: Literal["characters"]
+    characters: dict[Identifier, Character]
+
+
+class Translation(Strict):
+    """A translation of one scenario, keyed by the scenario's stable ids."""
+
+    format: int
+    kind: Literal["translation"]
+    translates: Annotated[str, StringConstraints(max_length=300)] = Field(
+        description="Path of the translated scenario file, relative to this file."
+    )
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+    strings: dict[Annotated[str, StringConstraints(max_length=200)], Text]
+
+
+FILE_MODELS: dict[str, type[Strict]] = {
+    "scenario": Scenario,
+    "characters": CharacterFile,
+    "translation": Translation,
+}

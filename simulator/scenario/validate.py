@@ -1,0 +1,548 @@
+"""Semantic checks of a scenario whose shape is already valid.
+
+Each check yields ``Diagnostic`` values with a path into the YAML data; the
+loader turns paths into line and column. Everything is collected, nothing is
+raised, so a trainer sees every problem of a file in one run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.scenario.diagnostics import Diagnostic, suggest
+from simulator.scenario.expressions import (
+    Declarations,
+    Effect,
+    Evaluator,
+    ExpressionError,
+    ExpressionNode,
+    Literal,
+    Statement,
+    ValueType,
+    VariableInfo,
+    check_condition,
+    check_effect,
+    compile_effect,
+    compile_value,
+    names_read,
+    parse_condition,
+    parse_effect,
+)
+from simulator.scenario.model import Character, Node, Scenario, VariableType
+from simulator.scenario.playable import BUILTIN_NAMES, choice_id
+
+Path = tuple[str | int, ...]
+MAX_AVAILABILITY_CASES = 20_000
+
+
+@dataclass
+class CheckedExpressions:
+    conditions: dict[str, Evaluator] = field(default_factory=dict)
+    effects: dict[str, Effect] = field(default_factory=dict)
+    condition_trees: dict[str, ExpressionNode] = field(default_factory=dict)
+    names_read: set[str] = field(default_factory=set)
+
+
+def successors(node: Node) -> Iterator[tuple[str, Path]]:
+    """Every node id this node can lead to, with the path of the reference."""
+    for index, choice in enumerate(node.choices or []):
+        yield choice.next, ("choices", index, "next")
+    if node.fallback:
+        yield node.fallback, ("fallback",)
+    if node.timer:
+        yield node.timer.next, ("timer", "next")
+    if node.next:
+        yield node.next, ("next",)
+    for index, branch in enumerate(node.branch or []):
+        yield branch.next, ("branch", index, "next")
+    for index, option in enumerate(node.random or []):
+        yield option.next, ("random", index, "next")
+
+
+def declarations_for(scenario: Scenario) -> Declarations:
+    variables: dict[str, VariableInfo] = {
+        "satisfaction": VariableInfo(ValueType.NUMBER, True, 0, 100),
+        "cost": VariableInfo(ValueType.NUMBER, True, 0, None),
+    }
+    if scenario.clock is not None:
+        variables["day"] = VariableInfo(ValueType.INT, False, 1, None)
+        variables["time"] = VariableInfo(ValueType.INT, False, 0, 24 * 60 - 1)
+    kinds = {
+        VariableType.int: ValueType.INT,
+        VariableType.number: ValueType.NUMBER,
+        VariableType.bool: ValueType.BOOL,
+        VariableType.choice: ValueType.TEXT,
+    }
+    for name, variable in scenario.variables.items():
+        if name in variables:
+            continue
+        values = frozenset(variable.values) if variable.values else None
+        variables[name] = VariableInfo(kinds[variable.type], True, variable.min, variable.max, values)
+    choice_ids = {
+        choice_id(node_id, index, choice)
+        for node_id, node in scenario.nodes.items()
+        for index, choice in enumerate(node.choices or [])
+    }
+    return Declarations(variables, frozenset(scenario.nodes), frozenset(choice_ids))
+
+
+class ScenarioChecker:
+    def __init__(self, scenario: Scenario, characters: Mapping[str, Character]) -> None:
+        self.scenario = scenario
+        self.characters = characters
+        self.diagnostics: list[Diagnostic] = []
+        self.declarations = declarations_for(scenario)
+        self.expressions = CheckedExpressions()
+
+    def report(self, code: str, message: str, path: Path, at_key: bool = False,
+               offset: int | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, path=path, at_key=at_key, offset=offset))
+
+    def run(self) -> list[Diagnostic]:
+        self.check_variables()
+        self.check_characters()
+        self.check_clock_and_episodes()
+        self.check_scoring()
+        self.check_nodes()
+        self.check_ids()
+        self.check_graph()
+        self.check_availability()
+        self.check_unused()
+        return self.diagnostics
+
+    # ------------------------------------------------------------ declarations
+
+    def check_variables(self) -> None:
+        for name, variable in self.scenario.variables.items():
+            path: Path = ("variables", name)
+            if name in BUILTIN_NAMES:
+                self.report("E216", f"'{name}' is built in; choose another variable name", path, True)
+                continue
+            if name in ("and", "or", "not", "true", "false"):
+                self.report("E216", f"'{name}' is a keyword; choose another variable name", path, True)
+                continue
+            if "." in name or "-" in name:
+                self.report("E216", f"variable names use letters, digits and '_' only, not '{name}'",
+                            path, True)
+                continue
+            default = variable.default
+            kind = variable.type
+            if kind is VariableType.choice:
+                if not variable.values:
+                    self.report("E216", "a 'choice' variable needs 'values': the names it can take",
+                                path)
+                elif default is not None and default not in variable.values:
+                    self.report("E216", f"default '{default}' is not one of its values "
+                                f"({', '.join(variable.values)})", (*path, "default"))
+            elif variable.values is not None:
+                self.report("E216", "'values' is only for variables of type 'choice'",
+                            (*path, "values"), True)
+            if kind is VariableType.bool and default is not None and not isinstance(default, bool):
+                self.report("E216", "default of a bool variable must be true or false",
+                            (*path, "default"))
+            if kind in (VariableType.int, VariableType.number):
+                if default is not None and (isinstance(default, (bool, str))
+                                            or (kind is VariableType.int and isinstance(default, float)
+                                                and not default.is_integer())):
+                    self.report("E216", f"default must be a {'whole ' if kind is VariableType.int else ''}"
+                                "number", (*path, "default"))
+                elif variable.min is not None and variable.max is not None and variable.min > variable.max:
+                    self.report("E216", f"min ({variable.min:g}) is above max ({variable.max:g})",
+                                (*path, "min"))
+                elif isinstance(default, (int, float)) and (
+                    (variable.min is not None and default < variable.min)
+                    or (variable.max is not None and default > variable.max)
+                ):
+                    self.report("E216", "default lies outside min and max", (*path, "default"))
+            elif variable.min is not None or variable.max is not None:
+                self.report("E216", "min and max are only for int and number variables", path)
+
+    def check_characters(self) -> None:
+        for character_id, character in self.scenario.characters.items():
+            if character.mood not in character.moods:
+                self.report("E203", f"mood '{character.mood}' is not in this character's moods"
+                            f"{suggest(character.mood, character.moods)}",
+                            ("characters", character_id, "mood"))
+
+    def check_clock_and_episodes(self) -> None:
+        for episode_id, episode in self.scenario.episodes.items():
+            path: Path = ("episodes", episode_id)
+            self.check_node_reference(episode.start, (*path, "start"))
+            if (episode.day is not None or episode.time is not None) and self.scenario.clock is None:
+                self.report("E215", "an episode can only set the day and time when the scenario "
+                            "has a 'clock' section", path)
+
+    def check_scoring(self) -> None:
+        scoring = self.scenario.scoring
+        if not any(grade.min == 0 for grade in scoring.grades.values()):
+            self.report("E213", "one grade must start at min: 0 so that every score gets a grade",
+                        ("scoring", "grades"))
+        if scoring.target.cost >= scoring.cost_limit:
+            self.report("E214", f"the target cost ({scoring.target.cost:g}) must be below "
+                        f"cost_limit ({scoring.cost_limit:g})", ("scoring", "target", "cost"))
+
+    # ------------------------------------------------------------ nodes
+
+    def check_node_reference(self, target: str, path: Path) -> None:
+        if target not in self.scenario.nodes:
+            self.report("E201", f"no node is called '{target}'"
+                        f"{suggest(target, self.scenario.nodes)}", path)
+
+    def check_lesson_reference(self, lesson: str | None, path: Path) -> None:
+        if lesson is not None and lesson not in self.scenario.lessons:
+            self.report("E204", f"no lesson is called '{lesson}'"
+                        f"{suggest(lesson, self.scenario.lessons)}", path)
+
+    def check_nodes(self) -> None:
+        self.check_node_reference(self.scenario.start, ("start",))
+        for node_id, node in self.scenario.nodes.items():
+            path: Path = ("nodes", node_id)
+            self.check_node_kind(node, path)
+            self.check_lines(node, path)
+            for index, source in enumerate(node.effects):
+                self.compile_effect(source, (*path, "effects", index))
+            for target, reference in successors(node):
+                self.check_node_reference(target, (*path, *reference))
+            for index, choice in enumerate(node.choices or []):
+                choice_path: Path = (*path, "choices", index)
+                if choice.if_ is not None:
+                    self.compile_condition(choice.if_, (*choice_path, "if"))
+                for effect_index, source in enumerate(choice.effects):
+                    self.compile_effect(source, (*choice_path, "effects", effect_index))
+                self.check_lesson_reference(choice.lesson, (*choice_path, "lesson"))
+            if node.timer is not None:
+                for effect_index, source in enumerate(node.timer.effects):
+                    self.compile_effect(source, (*path, "timer", "effects", effect_index))
+                self.check_lesson_reference(node.timer.lesson, (*path, "timer", "lesson"))
+            for index, branch in enumerate(node.branch or []):
+                if branch.if_ is not None:
+                    self.compile_condition(branch.if_, (*path, "branch", index, "if"))
+            if node.branch and node.branch[-1].if_ is not None:
+                self.report("E210", "the last branch needs no 'if', so that one branch is always "
+                            "taken", (*path, "branch", len(node.branch) - 1, "if"), True)
+            for index, branch in enumerate((node.branch or [])[:-1]):
+                if branch.if_ is None:
+                    self.report("E210", "only the last branch may leave out 'if'; the branches "
+                                "after this one could never be taken", (*path, "branch", index))
+
+    def check_node_kind(self, node: Node, path: Path) -> None:
+        kinds = [name for name, value in (("choices", node.choices), ("next", node.next),
+                                          ("branch", node.branch), ("random", node.random),
+                                          ("ending", node.ending)) if value is not None]
+        if len(kinds) != 1:
+            listed = " and ".join(f"'{kind}'" for kind in kinds)
+            problem = f"has {listed}" if kinds else "has none of them"
+            self.report("E206", f"a node has exactly one of 'choices', 'next', 'branch', 'random' "
+                        f"or 'ending'; this one {problem}", path, True)
+        if node.choices is not None and not node.choices:
+            self.report("E206", "'choices' is empty; give at least one choice", (*path, "choices"))
+        if node.choices is None:
+            for key, value in (("fallback", node.fallback), ("timer", node.timer)):
+                if value is not None:
+                    self.report("E206", f"'{key}' only makes sense on a node with 'choices'",
+                                (*path, key), True)
+
+    def check_lines(self, node: Node, path: Path) -> None:
+        for index, line in enumerate(node.lines):
+            line_path: Path = (*path, "lines", index)
+            if line.if_ is not None:
+                self.compile_condition(line.if_, (*line_path, "if"))
+            if line.speaker is None:
+                if line.mood is not None:
+                    self.report("E203", "a narration line (no speaker) cannot have a mood",
+                                (*line_path, "mood"), True)
+                continue
+            character = self.characters.get(line.speaker)
+            if character is None:
+                self.report("E202", f"no character is called '{line.speaker}'"
+                            f"{suggest(line.speaker, self.characters)}", (*line_path, "speaker"))
+            elif line.mood is not None and line.mood not in character.moods:
+                self.report("E203", f"{character.name} has no mood '{line.mood}' (moods: "
+                            f"{', '.join(character.moods)}){suggest(line.mood, character.moods)}",
+                            (*line_path, "mood"))
+
+    def check_ids(self) -> None:
+        seen_lines: dict[str, Path] = {}
+        seen_choices: dict[str, Path] = {}
+        missing: list[Path] = []
+        for node_id, node in self.scenario.nodes.items():
+            for index, line in enumerate(node.lines):
+                path: Path = ("nodes", node_id, "lines", index)
+                if line.id is None:
+                    missing.append(path)
+                elif line.id in seen_lines:
+                    self.report("E205", f"line id '{line.id}' is used twice", (*path, "id"))
+                else:
+                    seen_lines[line.id] = path
+            for index, choice in enumerate(node.choices or []):
+                path = ("nodes", node_id, "choices", index)
+                if choice.id is None:
+                    missing.append(path)
+                elif choice.id in seen_choices:
+                    self.report("E205", f"choice id '{choice.id}' is used twice", (*path, "id"))
+                else:
+                    seen_choices[choice.id] = path
+        if missing:
+            self.report("W503", f"{len(missing)} line(s) and choice(s) have no stable id, so "
+                        "translations and records cannot refer to them safely; run "
+                        "'python -m simulator ids FILE' to add them", missing[0])
+
+    # ------------------------------------------------------------ expressions
+
+    def compile_condition(self, source: str, path: Path) -> None:
+        if source in self.expressions.conditions:
+            return
+        try:
+            tree = parse_condition(source)
+            check_condition(tree, self.declarations)
+        except ExpressionError as error:
+            self.report(error.code, f"in '{source}': {error.message}", path, offset=error.offset)
+            return
+        self.expressions.names_read |= names_read(tree)
+        self.expressions.condition_trees[source] = tree
+        self.expressions.conditions[source] = compile_value(tree)
+
+    def compile_effect(self, source: str, path: Path) -> None:
+        if source in self.expressions.effects:
+            return
+        try:
+            statement: Statement = parse_effect(source)
+            check_effect(statement, self.declarations)
+        except ExpressionError as error:
+            self.report(error.code, f"in '{source}': {error.message}", path, offset=error.offset)
+            return
+        self.expressions.names_read |= names_read(statement)
+        self.expressions.effects[source] = compile_effect(statement, self.declarations)
+
+    # ------------------------------------------------------------ graph
+
+    def check_graph(self) -> None:
+        nodes = self.scenario.nodes
+        if self.scenario.start not in nodes:
+            return
+        endings = [node_id for node_id, node in nodes.items() if node.ending is not None]
+        if not endings:
+            self.report("E211", "the scenario has no ending; add a node with 'ending'", ("nodes",),
+                        True)
+            return
+        reachable = _reachable([self.scenario.start], lambda n: (t for t, _ in successors(nodes[n])
+                                                                  if t in nodes))
+        for node_id in nodes:
+            if node_id not in reachable:
+                self.report("E207", f"node '{node_id}' can never be reached from the start "
+                            f"('{self.scenario.start}')", ("nodes", node_id), True)
+        predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+        for node_id, node in nodes.items():
+            for target, _ in successors(node):
+                if target in predecessors:
+                    predecessors[target].append(node_id)
+        can_end = _reachable(endings, lambda n: predecessors[n])
+        for node_id in nodes:
+            if node_id in reachable and node_id not in can_end:
+                self.report("E208", f"from node '{node_id}' no ending can be reached; the trainee "
+                            "would be stuck", ("nodes", node_id), True)
+
+    def check_availability(self) -> None:
+        on_cycle = _nodes_on_cycles(self.scenario.nodes)
+        for node_id, node in self.scenario.nodes.items():
+            if not node.choices or node.fallback or node.timer:
+                continue
+            if any(c.if_ is None and not (c.once and node_id in on_cycle) for c in node.choices):
+                continue
+            conditions = [c.if_ for c in node.choices
+                          if c.if_ is not None and not (c.once and node_id in on_cycle)]
+            if any(condition not in self.expressions.conditions for condition in conditions):
+                continue  # already reported as a broken expression
+            self.check_choice_conditions(node_id, conditions)
+
+    def check_choice_conditions(self, node_id: str, conditions: list[str]) -> None:
+        path: Path = ("nodes", node_id, "choices")
+        if not conditions:
+            self.report("E209", "every choice here is once-only and the node can be visited again, "
+                        "so all may be used up; add a 'fallback' node", path, True)
+            return
+        trees = [self.expressions.condition_trees[c] for c in conditions]
+        cases = _test_points(trees, self.declarations, self.scenario)
+        total = 1
+        for values in cases.values():
+            total *= len(values)
+        if total > MAX_AVAILABILITY_CASES:
+            self.report("W504", "every choice here has a condition and there are too many cases to "
+                        "check that one is always available; add a 'fallback' to be safe", path,
+                        True)
+            return
+        names = list(cases)
+        compiled = [self.expressions.conditions[c] for c in conditions]
+        for combination in itertools.product(*(cases[name] for name in names)):
+            context = _ProbeContext(dict(zip(names, combination)))
+            if not any(_safe_truth(evaluate, context) for evaluate in compiled):
+                shown = ", ".join(f"{name} = {_show(value)}" for name, value in
+                                  zip(names, combination) if not name.startswith(("visits:", "chose:")))
+                self.report("E209", "every choice can be unavailable at once"
+                            f"{f' (for example when {shown})' if shown else ''}; add a 'fallback' "
+                            "node or a choice without 'if'", path, True)
+                return
+
+    def check_unused(self) -> None:
+        read = self.expressions.names_read
+        for name in self.scenario.variables:
+            if name not in read and name not in BUILTIN_NAMES:
+                self.report("W501", f"variable '{name}' is never read by any condition or effect",
+                            ("variables", name), True)
+        used_lessons = {choice.lesson for node in self.scenario.nodes.values()
+                        for choice in node.choices or []} | {
+            node.timer.lesson for node in self.scenario.nodes.values() if node.timer}
+        for lesson in self.scenario.lessons:
+            if lesson not in used_lessons:
+                self.report("W502", f"lesson '{lesson}' is never linked from a choice or timer",
+                            ("lessons", lesson), True)
+
+
+class _ProbeContext:
+    """A stand-in session state for trying conditions on test values."""
+
+    def __init__(self, assignment: dict[str, Any]) -> None:
+        self.values = {k: v for k, v in assignment.items() if ":" not in k}
+        self.visits = {k[7:]: v for k, v in assignment.items() if k.startswith("visits:")}
+        self.chosen = {k[6:] for k, v in assignment.items() if k.startswith("chose:") and v}
+
+
+def _safe_truth(evaluate: Evaluator, context: _ProbeContext) -> bool:
+    try:
+        return bool(evaluate(context))
+    except (TypeError, KeyError, ArithmeticError):
+        return True  # a probe value the type checker would not let happen
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else f"{value:g}"
+
+
+def _test_points(trees: list[ExpressionNode], declarations: Declarations,
+                 scenario: Scenario) -> dict[str, list[Any]]:
+    """Values worth trying for every name the conditions read.
+
+    Conditions only change truth at the constants they compare with, so the
+    bounds, the default and each constant (and its neighbours) cover every case
+    of the comparisons this language can write.
+    """
+    constants: list[float] = []
+    names: set[str] = set()
+    calls: set[str] = set()
+    stack: list[Any] = list(trees)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Literal) and isinstance(item.value, (int, float)) and not isinstance(
+                item.value, bool):
+            constants.append(item.value)
+        for attribute in ("operand", "left", "right"):
+            child = getattr(item, attribute, None)
+            if child is not None:
+                stack.append(child)
+        if hasattr(item, "arguments"):
+            if item.function in ("visits", "chose"):
+                calls.add(f"{item.function}:{item.arguments[0].value}")
+            else:
+                stack.extend(item.arguments)
+        if hasattr(item, "name") and not hasattr(item, "arguments"):
+            names.add(item.name)
+    points: dict[str, list[Any]] = {}
+    for name in sorted(names):
+        info = declarations.variables[name]
+        if info.type is ValueType.BOOL:
+            points[name] = [False, True]
+        elif info.type is ValueType.TEXT:
+            points[name] = sorted(info.values or {"", "?"})
+        else:
+            candidates = {0.0}
+            for constant in constants:
+                candidates.update((constant - 1, constant - 0.5, constant, constant + 0.5,
+                                   constant + 1))
+            declared = scenario.variables.get(name)
+            if declared is not None and isinstance(declared.default, (int, float)):
+                candidates.add(float(declared.default))
+            low = info.minimum if info.minimum is not None else min(candidates)
+            high = info.maximum if info.maximum is not None else max(candidates)
+            candidates.update((low, high))
+            kept = {value for value in candidates if low <= value <= high}
+            if info.type is ValueType.INT:
+                kept = {float(int(value)) for value in kept if value == int(value)}
+            points[name] = sorted(int(v) if info.type is ValueType.INT else v for v in kept)
+    for call in sorted(calls):
+        points[call] = [0, 1, 2] if call.startswith("visits:") else [False, True]
+    return points
+
+
+def _reachable(starts: list[str], neighbours: Any) -> set[str]:
+    seen = set(starts)
+    queue = deque(starts)
+    while queue:
+        current = queue.popleft()
+        for following in neighbours(current):
+            if following not in seen:
+                seen.add(following)
+                queue.append(following)
+    return seen
+
+
+def _nodes_on_cycles(nodes: Mapping[str, Node]) -> set[str]:
+    """Nodes that can be entered more than once (they lie on a cycle)."""
+    graph = {node_id: [t for t, _ in successors(node) if t in nodes] for node_id, node in nodes.items()}
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: set[str] = set()
+    counter = 0
+    for root in graph:
+        if root in index_of:
+            continue
+        work = [(root, iter(graph[root]))]
+        index_of[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            current, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index_of:
+                    index_of[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[current] = min(low[current], index_of[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[current])
+            if low[current] == index_of[current]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == current:
+                        break
+                if len(component) > 1 or current in graph[current]:
+                    result.update(component)
+    return result
+
+
+def check_scenario(scenario: Scenario, characters: Mapping[str, Character]
+                   ) -> tuple[list[Diagnostic], CheckedExpressions, Declarations]:
+    checker = ScenarioChecker(scenario, characters)
+    diagnostics = checker.run()
+    return diagnostics, checker.expressions, checker.declarations

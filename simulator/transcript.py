@@ -1,0 +1,147 @@
+"""A readable text account of a session, built from its events and result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.engine.events import (
+    BranchTaken,
+    ChoiceMade,
+    EpisodeStarted,
+    Event,
+    FallbackTaken,
+    LineShown,
+    SessionStuck,
+    TimerExpired,
+)
+from simulator.engine.session import ChoiceView, Session, SessionResult
+
+
+def format_cost(session: Session, value: float) -> str:
+    meter = session.scenario.model.meters.cost
+    if meter.unit.value == "hours":
+        return f"{value:g} h"
+    return f"{value:g} {meter.currency}"
+
+
+def clock_text(day: int | None, time: int | None, session: Session) -> str:
+    if day is None or time is None:
+        return ""
+    clock = session.scenario.model.clock
+    names = (clock.day_names if clock else None) or []
+    name = names[(day - 1) % len(names)] if names else f"Day {day}"
+    return f"{name} {time // 60:02d}:{time % 60:02d}"
+
+
+def describe_event(event: Event, session: Session) -> list[str]:
+    characters = session.scenario.characters
+    if isinstance(event, EpisodeStarted):
+        when = clock_text(event.day, event.time, session)
+        heading = f"== {event.title}{f' ({when})' if when else ''} =="
+        return ["", heading, *([event.intro] if event.intro else [])]
+    if isinstance(event, LineShown):
+        if event.speaker is None:
+            return [f"  {event.text}"]
+        name = characters[event.speaker].name if event.speaker in characters else event.speaker
+        mood = f" ({event.mood})" if event.mood else ""
+        return [f"  {name}{mood}: {event.text}"]
+    if isinstance(event, ChoiceMade):
+        deltas = _deltas(event.satisfaction_delta, event.cost_delta, session)
+        return [f"  > You: {event.text}", f"    {deltas}"]
+    if isinstance(event, TimerExpired):
+        return ["  > (You did not answer in time.)",
+                f"    {_deltas(event.satisfaction_delta, event.cost_delta, session)}"]
+    if isinstance(event, (BranchTaken, FallbackTaken)):
+        return []
+    if isinstance(event, SessionStuck):
+        return [f"  !! The session is stuck at '{event.node}': {event.reason}"]
+    return []
+
+
+def _deltas(satisfaction: float, cost: float, session: Session) -> str:
+    return (f"[satisfaction {satisfaction:+g} -> {session_value(session, 'satisfaction')}, "
+            f"cost {cost:+g} -> {format_cost(session, session.cost)}]")
+
+
+def session_value(session: Session, name: str) -> str:
+    return f"{session.value(name):g}"
+
+
+def describe_choices(choices: list[ChoiceView]) -> list[str]:
+    lines = []
+    for view in choices:
+        suffix = "" if view.available else f"   (unavailable: {view.reason})"
+        lines.append(f"    {view.number}) {view.text}{suffix}")
+    return lines
+
+
+def describe_result(result: SessionResult, session: Session) -> list[str]:
+    breakdown = result.breakdown
+    unit = "h" if session.scenario.model.meters.cost.unit.value == "hours" else \
+        session.scenario.model.meters.cost.currency
+    verdict = "passed" if result.passed else "not passed"
+    lines = [
+        "",
+        f"ENDING: {result.ending_title}",
+        *([f"  {result.ending_text}"] if result.ending_text else []),
+        "",
+        f"Score {result.score}/100, {result.grade}, {verdict} (pass mark {breakdown.pass_mark:g})",
+        *(f"  {line}" for line in breakdown.explain(unit)),
+        "",
+        "Your decisions:",
+    ]
+    lessons = session.scenario.model.lessons
+    for number, decision in enumerate(result.decisions, start=1):
+        lines.append(f"  {number}. {decision.text}  "
+                     f"[satisfaction {decision.satisfaction_delta:+g}, "
+                     f"cost {decision.cost_delta:+g}]")
+        if decision.feedback:
+            lines.append(f"     {decision.feedback}")
+        if decision.lesson and decision.lesson in lessons:
+            lines.append(f"     Lesson: {lessons[decision.lesson].title}")
+    return lines
+
+
+def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
+    result = session.result()
+    data: dict[str, Any] = {
+        "scenario": session.scenario.id,
+        "seed": session.state.seed,
+        "status": session.status.value,
+        "node": session.state.node,
+        "satisfaction": session.satisfaction,
+        "cost": session.cost,
+        "path": [d.choice or "timeout" for d in session.decisions],
+        "numbers": numbers,
+        "ending": None,
+        "score": None,
+        "grade": None,
+        "passed": None,
+    }
+    if result is not None:
+        breakdown = result.breakdown
+        data.update({
+            "ending": result.ending,
+            "ending_title": result.ending_title,
+            "ending_kind": result.ending_kind,
+            "score": result.score,
+            "grade": result.grade,
+            "passed": result.passed,
+            "breakdown": {
+                "satisfaction_points": round(breakdown.satisfaction_points, 2),
+                "cost_points": round(breakdown.cost_points, 2),
+                "satisfaction_gap": breakdown.satisfaction_gap,
+                "cost_gap": breakdown.cost_gap,
+                "target": {"satisfaction": breakdown.target_satisfaction,
+                           "cost": breakdown.target_cost},
+                "cost_limit": breakdown.cost_limit,
+                "pass_mark": breakdown.pass_mark,
+            },
+            "decisions": [
+                {"node": d.node, "choice": d.choice, "tags": list(d.tags), "lesson": d.lesson,
+                 "satisfaction_delta": d.satisfaction_delta, "cost_delta": d.cost_delta,
+                 "feedback": d.feedback}
+                for d in result.decisions
+            ],
+        })
+    return data
