@@ -159,6 +159,7 @@ class SessionState:
     decisions: list[DecisionRecord] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     stuck_reason: str = ""
+    episode: str | None = None
 
 
 def _default_value(scenario: PlayableScenario, name: str) -> Any:
@@ -397,7 +398,7 @@ class Session:
             state.visits[node_id] = state.visits.get(node_id, 0) + 1
             state.events.append(NodeEntered(node_id))
             episode_id = scenario.episode_starts.get(node_id)
-            if episode_id is not None:
+            if episode_id is not None and episode_id != state.episode:
                 self._start_episode(episode_id)
             if node.effects:
                 self._apply(node.effects)
@@ -465,6 +466,7 @@ class Session:
 
     def _start_episode(self, episode_id: str) -> None:
         episode = self.scenario.model.episodes[episode_id]
+        self.state.episode = episode_id
         values = self.state.values
         if episode.day is not None:
             values["day"] = episode.day
@@ -516,6 +518,7 @@ class Session:
             "elapsed": state.elapsed,
             "decision_started": state.decision_started,
             "stuck_reason": state.stuck_reason,
+            "episode": state.episode,
             "decisions": [_decision_to_dict(d) for d in state.decisions],
             "events": [event_to_dict(event) for event in state.events],
         }
@@ -551,6 +554,7 @@ class Session:
                 decisions=[_decision_from_dict(d) for d in data["decisions"]],
                 events=[event_from_dict(e) for e in data["events"]],
                 stuck_reason=str(data.get("stuck_reason", "")),
+                episode=data.get("episode"),
             )
         except SnapshotError:
             raise

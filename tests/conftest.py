@@ -1,0 +1,62 @@
+"""Shared fixtures. SDL is pointed at its dummy drivers before anything imports pygame."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from simulator.scenario.loader import LoadResult, load_scenario  # noqa: E402
+from simulator.scenario.playable import PlayableScenario  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL = """\
+format: 1
+id: tiny
+title: Tiny
+start: a
+nodes:
+  a:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+"""
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write text to a file in a fresh folder and return its path."""
+
+    def write(text: str, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def load_text(write_file: Callable[[str, str], Path]) -> Callable[[str], LoadResult]:
+    def load(text: str) -> LoadResult:
+        return load_scenario(write_file(text, "scenario.yaml"))
+
+    return load
+
+
+@pytest.fixture
+def playable(load_text: Callable[[str], LoadResult]) -> Callable[[str], PlayableScenario]:
+    """Load a scenario that must be valid."""
+
+    def make(text: str) -> PlayableScenario:
+        result = load_text(text)
+        assert result.scenario is not None, [d.format() for d in result.diagnostics]
+        return result.scenario
+
+    return make
