@@ -5,6 +5,7 @@ Exit codes (also in docs/command-line.md):
     1  a scenario has errors, or a run asked for a choice that cannot be picked
     2  usage error (unknown option, missing file)
     3  a headless run used up its choices before reaching an ending
+    4  the game could not open a window (no display)
 """
 
 from __future__ import annotations
@@ -60,8 +61,11 @@ def command_validate(arguments: argparse.Namespace) -> int:
         errors += sum(d.severity is Severity.ERROR for d in result.diagnostics)
         warnings += sum(d.severity is Severity.WARNING for d in result.diagnostics)
     files = len(results)
-    print(f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
-          f"{warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+    print(
+        f"checked {files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}",
+        file=sys.stderr,
+    )
     return EXIT_INVALID if errors else EXIT_OK
 
 
@@ -80,8 +84,9 @@ def _parse_choices(text: str) -> list[int | str] | None:
 def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, int]:
     path = resolve_scenario(name)
     if path is None:
-        return None, _usage_error(f"no scenario file or bundled scenario called '{name}' "
-                                  "(see 'python -m simulator list')")
+        return None, _usage_error(
+            f"no scenario file or bundled scenario called '{name}' (see 'python -m simulator list')"
+        )
     result = load_scenario(path, language=language)
     if result.scenario is None:
         _print_diagnostics(result.diagnostics, sys.stderr)
@@ -92,8 +97,10 @@ def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, 
 def command_run(arguments: argparse.Namespace) -> int:
     picks = _parse_choices(arguments.choices or "")
     if picks is None:
-        return _usage_error("--choices takes numbers separated by commas, such as 2,1,3 "
-                            "('t' lets a timed choice run out)")
+        return _usage_error(
+            "--choices takes numbers separated by commas, such as 2,1,3 "
+            "('t' lets a timed choice run out)"
+        )
     loaded, code = _load_for_play(arguments.scenario, arguments.lang)
     if loaded is None:
         return code
@@ -115,27 +122,37 @@ def command_run(arguments: argparse.Namespace) -> int:
             session.continue_()
             flush()
         if session.status is not Status.WAITING_FOR_CHOICE:
-            print(f"simulator: choice {step} ({pick}) was given, but the scenario already ended",
-                  file=sys.stderr)
+            print(
+                f"simulator: choice {step} ({pick}) was given, but the scenario already ended",
+                file=sys.stderr,
+            )
             return EXIT_INVALID
         views = session.choices
         out.extend(describe_choices(views))
         if pick == "timeout":
             if session.timer is None:
-                print(f"simulator: step {step}: 't' lets a timer run out, but this choice at "
-                      f"'{session.state.node}' is not timed", file=sys.stderr)
+                print(
+                    f"simulator: step {step}: 't' lets a timer run out, but this choice at "
+                    f"'{session.state.node}' is not timed",
+                    file=sys.stderr,
+                )
                 return EXIT_INVALID
             session.tick(session.timer[0])
         else:
             assert isinstance(pick, int)
             view = session.choice_by_number(pick)
             if view is None:
-                print(f"simulator: step {step}: there is no choice {pick} at "
-                      f"'{session.state.node}'; pick 1 to {len(views)}", file=sys.stderr)
+                print(
+                    f"simulator: step {step}: there is no choice {pick} at "
+                    f"'{session.state.node}'; pick 1 to {len(views)}",
+                    file=sys.stderr,
+                )
                 return EXIT_INVALID
             if not view.available:
-                print(f"simulator: step {step}: choice {pick} is unavailable here "
-                      f"({view.reason})", file=sys.stderr)
+                print(
+                    f"simulator: step {step}: choice {pick} is unavailable here ({view.reason})",
+                    file=sys.stderr,
+                )
                 return EXIT_INVALID
             session.choose(view.id)
         flush()
@@ -206,6 +223,53 @@ def command_ids(arguments: argparse.Namespace) -> int:
     return code
 
 
+def _window_size(text: str) -> tuple[int, int] | None:
+    parts = text.lower().split("x")
+    if len(parts) == 2 and all(part.isdigit() for part in parts):
+        width, height = int(parts[0]), int(parts[1])
+        if 640 <= width <= 10000 and 400 <= height <= 10000:
+            return width, height
+    return None
+
+
+def command_play(arguments: argparse.Namespace) -> int:
+    from simulator.ui.player import run_play
+
+    window = _window_size(arguments.window)
+    if window is None:
+        return _usage_error("--window takes a size such as 1280x720 (at least 640x400)")
+    picks = None
+    if arguments.autoplay is not None:
+        picks = _parse_choices(arguments.autoplay)
+        if picks is None:
+            return _usage_error("--autoplay takes numbers separated by commas, such as 2,1,3")
+    elif arguments.screenshots is not None:
+        return _usage_error("--screenshots goes with --autoplay")
+    path = resolve_scenario(arguments.scenario)
+    if path is None:
+        return _usage_error(
+            f"no scenario file or bundled scenario called "
+            f"'{arguments.scenario}' (see 'python -m simulator list')"
+        )
+    screenshots = Path(arguments.screenshots) if arguments.screenshots else None
+    return run_play(
+        path,
+        arguments.trainee,
+        arguments.seed,
+        arguments.lang,
+        window,
+        arguments.fullscreen or None,
+        picks,
+        screenshots,
+    )
+
+
+def command_menu(arguments: argparse.Namespace) -> int:
+    from simulator.ui.player import run_menu
+
+    return run_menu()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="simulator", description="Customer-service training simulator.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -221,6 +285,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", help="play a translation, e.g. hu")
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.set_defaults(handler=command_run)
+
+    play = commands.add_parser("play", help="open the game on one scenario")
+    play.add_argument("scenario", metavar="PATH_OR_ID")
+    play.add_argument("--trainee", help="the trainee's name")
+    play.add_argument("--seed", type=int, help="seed for random branches")
+    play.add_argument("--lang", help="play a translation, e.g. hu")
+    play.add_argument("--fullscreen", action="store_true")
+    play.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
+    play.add_argument("--autoplay", metavar="CHOICES", help="demo: play these options, e.g. 2,1,3")
+    play.add_argument("--screenshots", metavar="DIR", help="demo: save a PNG of every screen")
+    play.set_defaults(handler=command_play)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")
@@ -240,8 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     if arguments.command is None:
-        parser.print_help()
-        return EXIT_OK
+        return command_menu(arguments)
     try:
         return int(arguments.handler(arguments))
     except KeyboardInterrupt:

@@ -19,8 +19,9 @@ def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every YAML file named, or found below a named folder, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
-                              and p.is_file())
+            yield from sorted(
+                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+            )
         else:
             yield path
 
@@ -44,13 +45,18 @@ def scenario_entries(folder: Path | None = None) -> list[ScenarioEntry]:
         except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError):
             continue
         if isinstance(data, dict) and data.get("kind", "scenario") == "scenario" and "id" in data:
-            entries.append(ScenarioEntry(
-                id=str(data["id"]), title=str(data.get("title", data["id"])),
-                minutes=int(data.get("minutes", 10)) if str(data.get("minutes", 10)).isdigit()
-                else 10,
-                language=str(data.get("language", "en")), summary=str(data.get("summary", "")),
-                path=path,
-            ))
+            entries.append(
+                ScenarioEntry(
+                    id=str(data["id"]),
+                    title=str(data.get("title", data["id"])),
+                    minutes=int(data.get("minutes", 10))
+                    if str(data.get("minutes", 10)).isdigit()
+                    else 10,
+                    language=str(data.get("language", "en")),
+                    summary=str(data.get("summary", "")),
+                    path=path,
+                )
+            )
     return entries
 
 

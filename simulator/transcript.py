@@ -49,8 +49,10 @@ def describe_event(event: Event, session: Session) -> list[str]:
         deltas = _deltas(event.satisfaction_delta, event.cost_delta, session)
         return [f"  > You: {event.text}", f"    {deltas}"]
     if isinstance(event, TimerExpired):
-        return ["  > (You did not answer in time.)",
-                f"    {_deltas(event.satisfaction_delta, event.cost_delta, session)}"]
+        return [
+            "  > (You did not answer in time.)",
+            f"    {_deltas(event.satisfaction_delta, event.cost_delta, session)}",
+        ]
     if isinstance(event, (BranchTaken, FallbackTaken)):
         return []
     if isinstance(event, SessionStuck):
@@ -59,8 +61,10 @@ def describe_event(event: Event, session: Session) -> list[str]:
 
 
 def _deltas(satisfaction: float, cost: float, session: Session) -> str:
-    return (f"[satisfaction {satisfaction:+g} -> {session_value(session, 'satisfaction')}, "
-            f"cost {cost:+g} -> {format_cost(session, session.cost)}]")
+    return (
+        f"[satisfaction {satisfaction:+g} -> {session_value(session, 'satisfaction')}, "
+        f"cost {cost:+g} -> {format_cost(session, session.cost)}]"
+    )
 
 
 def session_value(session: Session, name: str) -> str:
@@ -77,8 +81,11 @@ def describe_choices(choices: list[ChoiceView]) -> list[str]:
 
 def describe_result(result: SessionResult, session: Session) -> list[str]:
     breakdown = result.breakdown
-    unit = "h" if session.scenario.model.meters.cost.unit.value == "hours" else \
-        session.scenario.model.meters.cost.currency
+    unit = (
+        "h"
+        if session.scenario.model.meters.cost.unit.value == "hours"
+        else session.scenario.model.meters.cost.currency
+    )
     verdict = "passed" if result.passed else "not passed"
     lines = [
         "",
@@ -92,9 +99,11 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
     ]
     lessons = session.scenario.model.lessons
     for number, decision in enumerate(result.decisions, start=1):
-        lines.append(f"  {number}. {decision.text}  "
-                     f"[satisfaction {decision.satisfaction_delta:+g}, "
-                     f"cost {decision.cost_delta:+g}]")
+        lines.append(
+            f"  {number}. {decision.text}  "
+            f"[satisfaction {decision.satisfaction_delta:+g}, "
+            f"cost {decision.cost_delta:+g}]"
+        )
         if decision.feedback:
             lines.append(f"     {decision.feedback}")
         if decision.lesson and decision.lesson in lessons:
@@ -120,28 +129,38 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
     }
     if result is not None:
         breakdown = result.breakdown
-        data.update({
-            "ending": result.ending,
-            "ending_title": result.ending_title,
-            "ending_kind": result.ending_kind,
-            "score": result.score,
-            "grade": result.grade,
-            "passed": result.passed,
-            "breakdown": {
-                "satisfaction_points": round(breakdown.satisfaction_points, 2),
-                "cost_points": round(breakdown.cost_points, 2),
-                "satisfaction_gap": breakdown.satisfaction_gap,
-                "cost_gap": breakdown.cost_gap,
-                "target": {"satisfaction": breakdown.target_satisfaction,
-                           "cost": breakdown.target_cost},
-                "cost_limit": breakdown.cost_limit,
-                "pass_mark": breakdown.pass_mark,
-            },
-            "decisions": [
-                {"node": d.node, "choice": d.choice, "tags": list(d.tags), "lesson": d.lesson,
-                 "satisfaction_delta": d.satisfaction_delta, "cost_delta": d.cost_delta,
-                 "feedback": d.feedback}
-                for d in result.decisions
-            ],
-        })
+        data.update(
+            {
+                "ending": result.ending,
+                "ending_title": result.ending_title,
+                "ending_kind": result.ending_kind,
+                "score": result.score,
+                "grade": result.grade,
+                "passed": result.passed,
+                "breakdown": {
+                    "satisfaction_points": round(breakdown.satisfaction_points, 2),
+                    "cost_points": round(breakdown.cost_points, 2),
+                    "satisfaction_gap": breakdown.satisfaction_gap,
+                    "cost_gap": breakdown.cost_gap,
+                    "target": {
+                        "satisfaction": breakdown.target_satisfaction,
+                        "cost": breakdown.target_cost,
+                    },
+                    "cost_limit": breakdown.cost_limit,
+                    "pass_mark": breakdown.pass_mark,
+                },
+                "decisions": [
+                    {
+                        "node": d.node,
+                        "choice": d.choice,
+                        "tags": list(d.tags),
+                        "lesson": d.lesson,
+                        "satisfaction_delta": d.satisfaction_delta,
+                        "cost_delta": d.cost_delta,
+                        "feedback": d.feedback,
+                    }
+                    for d in result.decisions
+                ],
+            }
+        )
     return data

@@ -7,13 +7,13 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from simulator.scenario.loader import LoadResult, load_scenario  # noqa: E402
-from simulator.scenario.playable import PlayableScenario  # noqa: E402
+from simulator.scenario.loader import LoadResult, load_scenario
+from simulator.scenario.playable import PlayableScenario
 
 REPO = Path(__file__).resolve().parent.parent
 

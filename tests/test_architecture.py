@@ -14,6 +14,7 @@ def test_core_modules_do_not_import_pygame() -> None:
         "simulator.scenario.i18n, simulator.cli; "
         "print('pygame' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert done.stdout.strip() == "False", done.stderr

@@ -15,8 +15,13 @@ TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 
 
 def cli(*arguments: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator", *arguments], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_validate_valid_file_exits_0() -> None:
@@ -128,7 +133,8 @@ def test_ids_writes_missing_ids_and_keeps_the_rest(tmp_path: Path) -> None:
     original = MINIMAL.replace(
         "    ending: {title: End}",
         "    lines:\n      - speaker: null  # narration\n        text: Hello\n"
-        "      - {text: Flow style}\n    ending: {title: End}")
+        "      - {text: Flow style}\n    ending: {title: End}",
+    )
     path.write_text(original)
     done = cli("ids", str(path))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -147,6 +153,7 @@ def test_no_arguments_prints_help() -> None:
 
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "cs-simulator"
-    done = subprocess.run([str(script), "validate", str(TOUR)], capture_output=True, text=True,
-                          cwd=REPO, timeout=60)
+    done = subprocess.run(
+        [str(script), "validate", str(TOUR)], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert done.returncode == 0

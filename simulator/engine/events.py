@@ -76,14 +76,30 @@ class SessionStuck:
 
 
 Event = (
-    NodeEntered | EpisodeStarted | LineShown | ChoiceMade | TimerExpired | BranchTaken
-    | FallbackTaken | SessionEnded | SessionStuck
+    NodeEntered
+    | EpisodeStarted
+    | LineShown
+    | ChoiceMade
+    | TimerExpired
+    | BranchTaken
+    | FallbackTaken
+    | SessionEnded
+    | SessionStuck
 )
 
 _TYPES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (NodeEntered, EpisodeStarted, LineShown, ChoiceMade, TimerExpired, BranchTaken,
-                FallbackTaken, SessionEnded, SessionStuck)
+    for cls in (
+        NodeEntered,
+        EpisodeStarted,
+        LineShown,
+        ChoiceMade,
+        TimerExpired,
+        BranchTaken,
+        FallbackTaken,
+        SessionEnded,
+        SessionStuck,
+    )
 }
 
 

@@ -55,11 +55,12 @@ class ScoreBreakdown:
             f"{self.cost_points:.1f} of {self.cost_max_points:.0f} points.",
         ]
         if self.satisfaction_gap < 0:
-            lines.append(f"The customer ended {-self.satisfaction_gap:g} points short of the "
-                         "satisfaction target.")
+            lines.append(
+                f"The customer ended {-self.satisfaction_gap:g} points short of the "
+                "satisfaction target."
+            )
         if self.cost_gap > 0:
-            lines.append(f"The business paid {self.cost_gap:g}{unit} more than the balance "
-                         "target.")
+            lines.append(f"The business paid {self.cost_gap:g}{unit} more than the balance target.")
         if self.satisfaction_gap >= 0 and self.cost_gap <= 0:
             lines.append("The outcome sits inside the balance target.")
         return lines
@@ -68,8 +69,11 @@ class ScoreBreakdown:
 def grade_for(scoring: Scoring, score: float) -> tuple[str, str]:
     """The band with the highest minimum the score reaches (the validator ensures one
     band starts at 0)."""
-    reached = [(grade.min, grade_id, grade.label) for grade_id, grade in scoring.grades.items()
-               if grade.min <= score]
+    reached = [
+        (grade.min, grade_id, grade.label)
+        for grade_id, grade in scoring.grades.items()
+        if grade.min <= score
+    ]
     _, grade_id, label = max(reached or [(0, "", "")])
     return grade_id, label
 

@@ -41,6 +41,7 @@ MAX_AUTOMATIC_STEPS = 10_000
 class Status(str, enum.Enum):
     WAITING_FOR_CHOICE = "waiting_for_choice"
     WAITING_FOR_CONTINUE = "waiting_for_continue"
+    WAITING_FOR_CHANCE = "waiting_for_chance"  # only when chance is resolved by the caller
     ENDED = "ended"
     STUCK = "stuck"
 
@@ -160,6 +161,7 @@ class SessionState:
     events: list[Event] = field(default_factory=list)
     stuck_reason: str = ""
     episode: str | None = None
+    manual_chance: bool = False  # analysis resolves random branches itself
 
 
 def _default_value(scenario: PlayableScenario, name: str) -> Any:
@@ -185,7 +187,9 @@ class Session:
     # ------------------------------------------------------------ starting
 
     @classmethod
-    def start(cls, scenario: PlayableScenario, seed: int = 0) -> Session:
+    def start(
+        cls, scenario: PlayableScenario, seed: int = 0, manual_chance: bool = False
+    ) -> Session:
         model = scenario.model
         values: dict[str, Any] = {
             "satisfaction": float(model.meters.satisfaction.start),
@@ -204,6 +208,7 @@ class Session:
             status=Status.WAITING_FOR_CHOICE,
             values=values,
             moods={key: character.mood for key, character in scenario.characters.items()},
+            manual_chance=manual_chance,
         )
         session = cls(scenario, state)
         session._enter(model.start)
@@ -245,8 +250,15 @@ class Session:
             key = line_id(node_id, index, line)
             if key in shown:
                 character = self.scenario.characters.get(line.speaker or "")
-                views.append(LineView(key, line.speaker, character.name if character else None,
-                                      line.mood, line.text))
+                views.append(
+                    LineView(
+                        key,
+                        line.speaker,
+                        character.name if character else None,
+                        line.mood,
+                        line.text,
+                    )
+                )
         return views
 
     @property
@@ -258,10 +270,16 @@ class Session:
         for index, choice in enumerate(self.node.choices or []):
             available = self._available(choice, self.state.node, index)
             if available or choice.reason:
-                views.append(ChoiceView(len(views) + 1, choice_id(self.state.node, index, choice),
-                                        choice.text, available,
-                                        None if available else choice.reason,
-                                        tuple(choice.tags)))
+                views.append(
+                    ChoiceView(
+                        len(views) + 1,
+                        choice_id(self.state.node, index, choice),
+                        choice.text,
+                        available,
+                        None if available else choice.reason,
+                        tuple(choice.tags),
+                    )
+                )
         return views
 
     def choice_by_number(self, number: int) -> ChoiceView | None:
@@ -311,6 +329,46 @@ class Session:
         assert target is not None
         self._enter(target)
 
+    @property
+    def chances(self) -> list[tuple[str, float]]:
+        """While waiting for chance: each random branch's target and probability."""
+        if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
+            return []
+        total = sum(option.weight for option in self.node.random)
+        return [(option.next, option.weight / total) for option in self.node.random]
+
+    def resolve_chance(self, index: int) -> None:
+        """Take random branch ``index`` (analysis only: normal play rolls the seeded dice)."""
+        if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
+            raise SessionError("no random branch is waiting")
+        target = self.node.random[index].next
+        self.state.events.append(BranchTaken(self.state.node, target, True))
+        self._enter(target)
+
+    def fork(self, manual_chance: bool | None = None, keep_events: bool = False) -> Session:
+        """An independent copy, cheap enough for searching many futures."""
+        state = self.state
+        copy = SessionState(
+            seed=state.seed,
+            rng=state.rng,
+            node=state.node,
+            status=state.status,
+            values=dict(state.values),
+            visits=dict(state.visits),
+            chosen=set(state.chosen),
+            moods=dict(state.moods),
+            lines=list(state.lines),
+            timer_left=state.timer_left,
+            elapsed=state.elapsed,
+            decision_started=state.decision_started,
+            decisions=list(state.decisions),
+            events=list(state.events) if keep_events else [],
+            stuck_reason=state.stuck_reason,
+            episode=state.episode,
+            manual_chance=state.manual_chance if manual_chance is None else manual_chance,
+        )
+        return Session(self.scenario, copy)
+
     def tick(self, seconds: float) -> None:
         """Let real time pass: times decisions, and runs out timed choices."""
         if seconds <= 0 or self.state.status in (Status.ENDED, Status.STUCK):
@@ -358,9 +416,15 @@ class Session:
         self._apply(choice.effects)
         state.chosen.add(key)
         self._record(key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before)
-        state.events.append(ChoiceMade(state.node, key, choice.text,
-                                       state.values["satisfaction"] - before[0],
-                                       state.values["cost"] - before[1]))
+        state.events.append(
+            ChoiceMade(
+                state.node,
+                key,
+                choice.text,
+                state.values["satisfaction"] - before[0],
+                state.values["cost"] - before[1],
+            )
+        )
         self._enter(choice.next)
 
     def _time_out(self) -> None:
@@ -369,23 +433,46 @@ class Session:
         assert timer is not None
         before = (state.values["satisfaction"], state.values["cost"])
         self._apply(timer.effects)
-        self._record(None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback,
-                     before)
-        state.events.append(TimerExpired(state.node, state.values["satisfaction"] - before[0],
-                                         state.values["cost"] - before[1]))
+        self._record(
+            None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
+        )
+        state.events.append(
+            TimerExpired(
+                state.node,
+                state.values["satisfaction"] - before[0],
+                state.values["cost"] - before[1],
+            )
+        )
         self._enter(timer.next)
 
-    def _record(self, key: str | None, text: str, tags: tuple[str, ...], lesson: str | None,
-                feedback: str, before: tuple[float, float]) -> None:
+    def _record(
+        self,
+        key: str | None,
+        text: str,
+        tags: tuple[str, ...],
+        lesson: str | None,
+        feedback: str,
+        before: tuple[float, float],
+    ) -> None:
         state = self.state
         values = state.values
-        state.decisions.append(DecisionRecord(
-            node=state.node, choice=key, text=text, tags=tags, lesson=lesson, feedback=feedback,
-            satisfaction_before=before[0], satisfaction_after=values["satisfaction"],
-            cost_before=before[1], cost_after=values["cost"],
-            seconds_to_decide=state.elapsed - state.decision_started,
-            day=values.get("day"), time=values.get("time"),
-        ))
+        state.decisions.append(
+            DecisionRecord(
+                node=state.node,
+                choice=key,
+                text=text,
+                tags=tags,
+                lesson=lesson,
+                feedback=feedback,
+                satisfaction_before=before[0],
+                satisfaction_after=values["satisfaction"],
+                cost_before=before[1],
+                cost_after=values["cost"],
+                seconds_to_decide=state.elapsed - state.decision_started,
+                day=values.get("day"),
+                time=values.get("time"),
+            )
+        )
 
     def _enter(self, node_id: str) -> None:
         state = self.state
@@ -425,6 +512,9 @@ class Session:
             self._stick("no branch condition held")
             return None
         if node.random is not None:
+            if state.manual_chance:
+                state.status = Status.WAITING_FOR_CHANCE
+                return None
             total = sum(option.weight for option in node.random)
             roll = self._random.next_float() * total
             state.rng = self._random.state
@@ -473,8 +563,11 @@ class Session:
         if episode.time is not None:
             hours, minutes = episode.time.split(":")
             values["time"] = int(hours) * 60 + int(minutes)
-        self.state.events.append(EpisodeStarted(episode_id, episode.title, episode.intro,
-                                                values.get("day"), values.get("time")))
+        self.state.events.append(
+            EpisodeStarted(
+                episode_id, episode.title, episode.intro, values.get("day"), values.get("time")
+            )
+        )
 
     def _show_lines(self, node_id: str, node: Node) -> None:
         state = self.state
@@ -519,6 +612,7 @@ class Session:
             "decision_started": state.decision_started,
             "stuck_reason": state.stuck_reason,
             "episode": state.episode,
+            "manual_chance": state.manual_chance,
             "decisions": [_decision_to_dict(d) for d in state.decisions],
             "events": [event_to_dict(event) for event in state.events],
         }
@@ -529,11 +623,14 @@ class Session:
         try:
             version = data["save_format"]
             if not MIN_SAVE_FORMAT <= version <= SAVE_FORMAT:
-                raise SnapshotError(f"save format {version} is not supported (this simulator "
-                                    f"reads {MIN_SAVE_FORMAT} to {SAVE_FORMAT})")
+                raise SnapshotError(
+                    f"save format {version} is not supported (this simulator "
+                    f"reads {MIN_SAVE_FORMAT} to {SAVE_FORMAT})"
+                )
             if data["scenario"] != scenario.id:
-                raise SnapshotError(f"the save is of scenario '{data['scenario']}', "
-                                    f"not '{scenario.id}'")
+                raise SnapshotError(
+                    f"the save is of scenario '{data['scenario']}', not '{scenario.id}'"
+                )
             if data["scenario_hash"] != scenario.content_hash:
                 raise SnapshotError("the scenario has changed since this save was made")
             if data["node"] not in scenario.model.nodes:
@@ -555,6 +652,7 @@ class Session:
                 events=[event_from_dict(e) for e in data["events"]],
                 stuck_reason=str(data.get("stuck_reason", "")),
                 episode=data.get("episode"),
+                manual_chance=bool(data.get("manual_chance", False)),
             )
         except SnapshotError:
             raise

@@ -111,7 +111,8 @@ class Diagnostic:
         return replace(self, file=file, line=line, column=column)
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.severity.value} {self.code}: {self.message}"
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:

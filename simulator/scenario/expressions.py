@@ -294,7 +294,9 @@ class _Parser:
     def statement(self) -> Statement:
         token = self.current
         if token.kind != "name" or token.text in _KEYWORDS:
-            raise self.error("an effect starts with a variable name or an action such as advance(30)")
+            raise self.error(
+                "an effect starts with a variable name or an action such as advance(30)"
+            )
         self.take()
         if self.at("op", "("):
             return CallStatement(self.call_arguments(token))
@@ -363,8 +365,8 @@ class _Typed:
 _NUMERIC = (ValueType.INT, ValueType.NUMBER)
 
 CONDITION_FUNCTIONS = {
-    "visits": "visits(\"node\"): how many times the node has been entered",
-    "chose": "chose(\"choice\"): whether that choice has been picked",
+    "visits": 'visits("node"): how many times the node has been entered',
+    "chose": 'chose("choice"): whether that choice has been picked',
     "min": "min(a, b)",
     "max": "max(a, b)",
     "abs": "abs(a)",
@@ -469,9 +471,7 @@ class _Checker:
                 node.offset,
             )
         if len(node.arguments) != arity[name]:
-            raise ExpressionError(
-                "E304", f"{name}() takes {arity[name]} argument(s)", node.offset
-            )
+            raise ExpressionError("E304", f"{name}() takes {arity[name]} argument(s)", node.offset)
         if name in ("visits", "chose"):
             argument = node.arguments[0]
             known = self.declarations.node_ids if name == "visits" else self.declarations.choice_ids
@@ -488,7 +488,7 @@ class _Checker:
                 )
             return _Typed(ValueType.INT if name == "visits" else ValueType.BOOL)
         types = [self.check(argument) for argument in node.arguments]
-        for typed, argument in zip(types, node.arguments):
+        for typed, argument in zip(types, node.arguments, strict=False):
             self.require(typed, _NUMERIC, f"{name}()", argument.offset)
         if name == "round":
             return _Typed(ValueType.INT)
@@ -663,7 +663,7 @@ def _compile_call(node: Call) -> Evaluator:
     arguments = [compile_value(argument) for argument in node.arguments]
     if node.function == "round":
         (only,) = arguments
-        return lambda context: int(round(only(context)))
+        return lambda context: round(only(context))
     if node.function == "abs":
         (only,) = arguments
         return lambda context: abs(only(context))
@@ -705,7 +705,7 @@ def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
         minutes = compile_value(statement.call.arguments[0])
 
         def advance(context: EvaluationContext) -> None:
-            total = context.values["time"] + max(0, int(round(minutes(context))))
+            total = context.values["time"] + max(0, round(minutes(context)))
             context.values["day"] += total // MINUTES_PER_DAY
             context.values["time"] = total % MINUTES_PER_DAY
 

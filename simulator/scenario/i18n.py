@@ -19,8 +19,9 @@ from simulator.scenario.yamlfile import YamlDocument
 YamlPath = tuple[str | int, ...]
 
 
-def translatable_texts(model: Scenario, characters: dict[str, Any] | None = None
-                       ) -> dict[str, tuple[str, YamlPath]]:
+def translatable_texts(
+    model: Scenario, characters: dict[str, Any] | None = None
+) -> dict[str, tuple[str, YamlPath]]:
     """Every text a trainee can see: key -> (source text, where it sits in the data)."""
     texts: dict[str, tuple[str, YamlPath]] = {}
 
@@ -36,10 +37,12 @@ def translatable_texts(model: Scenario, characters: dict[str, Any] | None = None
     for character_id, character in (characters or model.characters).items():
         path: YamlPath = ("characters", character_id)
         add(f"characters.{character_id}.name", character.name, (*path, "name"))
-        add(f"characters.{character_id}.description", character.description,
-            (*path, "description"))
-    add("meters.satisfaction.label", model.meters.satisfaction.label,
-        ("meters", "satisfaction", "label"))
+        add(f"characters.{character_id}.description", character.description, (*path, "description"))
+    add(
+        "meters.satisfaction.label",
+        model.meters.satisfaction.label,
+        ("meters", "satisfaction", "label"),
+    )
     add("meters.cost.label", model.meters.cost.label, ("meters", "cost", "label"))
     if model.clock is not None:
         for index, name in enumerate(model.clock.day_names or []):
@@ -52,8 +55,11 @@ def translatable_texts(model: Scenario, characters: dict[str, Any] | None = None
     for node_id, node in model.nodes.items():
         node_path: YamlPath = ("nodes", node_id)
         for index, line in enumerate(node.lines):
-            add(f"lines.{line_id(node_id, index, line)}", line.text,
-                (*node_path, "lines", index, "text"))
+            add(
+                f"lines.{line_id(node_id, index, line)}",
+                line.text,
+                (*node_path, "lines", index, "text"),
+            )
         for index, choice in enumerate(node.choices or []):
             key = f"choices.{choice_id(node_id, index, choice)}"
             choice_path = (*node_path, "choices", index)
@@ -61,8 +67,9 @@ def translatable_texts(model: Scenario, characters: dict[str, Any] | None = None
             add(f"{key}.reason", choice.reason, (*choice_path, "reason"))
             add(f"{key}.feedback", choice.feedback, (*choice_path, "feedback"))
         if node.timer is not None:
-            add(f"timers.{node_id}.feedback", node.timer.feedback,
-                (*node_path, "timer", "feedback"))
+            add(
+                f"timers.{node_id}.feedback", node.timer.feedback, (*node_path, "timer", "feedback")
+            )
         if node.ending is not None:
             add(f"endings.{node_id}.title", node.ending.title, (*node_path, "ending", "title"))
             add(f"endings.{node_id}.text", node.ending.text, (*node_path, "ending", "text"))
@@ -74,8 +81,9 @@ def translate(playable: PlayableScenario, translation: Translation) -> PlayableS
     strings = translation.strings
     texts = translatable_texts(playable.model, dict(playable.characters))
     data = playable.model.model_dump(by_alias=True, exclude_none=True)
-    characters = {key: value.model_dump(by_alias=True) for key, value in
-                  playable.characters.items()}
+    characters = {
+        key: value.model_dump(by_alias=True) for key, value in playable.characters.items()
+    }
     for key, (_, path) in texts.items():
         if key in strings:
             if path[0] == "characters":
@@ -85,8 +93,10 @@ def translate(playable: PlayableScenario, translation: Translation) -> PlayableS
     data["language"] = translation.language
     data["characters"] = {key: characters[key] for key in playable.model.characters}
     model = Scenario.model_validate(data)
-    merged = {key: type(value).model_validate(characters[key])
-              for key, value in playable.characters.items()}
+    merged = {
+        key: type(value).model_validate(characters[key])
+        for key, value in playable.characters.items()
+    }
     return replace(playable, model=model, characters=merged)
 
 
@@ -99,8 +109,11 @@ def _set(data: Any, path: YamlPath, value: str) -> None:
 def translation_files(scenario_path: Path) -> list[Path]:
     """Translation files that sit beside a scenario: NAME.LANG.yaml."""
     stem = scenario_path.name.rsplit(".", 1)[0]
-    return sorted(p for p in scenario_path.parent.glob(f"{stem}.*.yaml")
-                  if p.name.count(".") == 2 and not p.name.endswith(".test.yaml"))
+    return sorted(
+        p
+        for p in scenario_path.parent.glob(f"{stem}.*.yaml")
+        if p.name.count(".") == 2 and not p.name.endswith(".test.yaml")
+    )
 
 
 def available_languages(scenario_path: Path) -> list[str]:
@@ -125,29 +138,47 @@ def check_translation(path: Path, translation: Translation, document: YamlDocume
     problems: list[Diagnostic] = []
     target = (path.parent / translation.translates).resolve()
     if path.parent.resolve() not in target.parents:
-        problems.append(Diagnostic("E401", f"'{translation.translates}' is outside this folder",
-                                   path=("translates",)))
+        problems.append(
+            Diagnostic(
+                "E401", f"'{translation.translates}' is outside this folder", path=("translates",)
+            )
+        )
     elif not target.is_file():
-        problems.append(Diagnostic("E401", f"'{translation.translates}' does not exist",
-                                   path=("translates",)))
+        problems.append(
+            Diagnostic("E401", f"'{translation.translates}' does not exist", path=("translates",))
+        )
     else:
         original = load_scenario(target)
         if original.scenario is None:
-            problems.append(Diagnostic("E401", f"'{translation.translates}' has errors; fix it "
-                                       "first", path=("translates",)))
+            problems.append(
+                Diagnostic(
+                    "E401",
+                    f"'{translation.translates}' has errors; fix it first",
+                    path=("translates",),
+                )
+            )
         else:
-            texts = translatable_texts(original.scenario.model,
-                                       dict(original.scenario.characters))
+            texts = translatable_texts(original.scenario.model, dict(original.scenario.characters))
             for key in texts:
                 if key not in translation.strings:
-                    problems.append(Diagnostic("E402", f"no translation for '{key}' "
-                                               f"(\"{_short(texts[key][0])}\")",
-                                               path=("strings",), at_key=True))
+                    problems.append(
+                        Diagnostic(
+                            "E402",
+                            f"no translation for '{key}' (\"{_short(texts[key][0])}\")",
+                            path=("strings",),
+                            at_key=True,
+                        )
+                    )
             for key in translation.strings:
                 if key not in texts:
-                    problems.append(Diagnostic("E403", f"'{key}' is not a text of the scenario "
-                                               "(renamed or removed?)", path=("strings", key),
-                                               at_key=True))
+                    problems.append(
+                        Diagnostic(
+                            "E403",
+                            f"'{key}' is not a text of the scenario (renamed or removed?)",
+                            path=("strings", key),
+                            at_key=True,
+                        )
+                    )
     if document is not None:
         problems = [document.locate(p) for p in problems]
     result.diagnostics = problems

@@ -38,10 +38,16 @@ def add_missing_ids(document: YamlDocument, scenario: Scenario) -> tuple[str, in
     taken |= {c.id for node in scenario.nodes.values() for c in node.choices or [] if c.id}
     insertions: list[tuple[int, str]] = []
     for node_id, node in scenario.nodes.items():
-        wanted = [(("lines", i), line_id(node_id, i, line)) for i, line in enumerate(node.lines)
-                  if line.id is None]
-        wanted += [(("choices", i), choice_id(node_id, i, choice))
-                   for i, choice in enumerate(node.choices or []) if choice.id is None]
+        wanted = [
+            (("lines", i), line_id(node_id, i, line))
+            for i, line in enumerate(node.lines)
+            if line.id is None
+        ]
+        wanted += [
+            (("choices", i), choice_id(node_id, i, choice))
+            for i, choice in enumerate(node.choices or [])
+            if choice.id is None
+        ]
         for (section, index), new_id in wanted:
             mapping = _mapping_at(root, ("nodes", node_id, section, index))
             if mapping is None or not mapping.value:

@@ -49,11 +49,31 @@ class LoadResult:
 
 # ---------------------------------------------------------------- model errors
 
-_TYPE_ERRORS = {"int_type", "int_parsing", "int_from_float", "float_type", "float_parsing",
-                "string_type", "bool_type", "bool_parsing", "list_type", "dict_type",
-                "model_type", "model_attributes_type", "none_required"}
-_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal",
-                 "too_short", "too_long", "string_too_long", "string_too_short"}
+_TYPE_ERRORS = {
+    "int_type",
+    "int_parsing",
+    "int_from_float",
+    "float_type",
+    "float_parsing",
+    "string_type",
+    "bool_type",
+    "bool_parsing",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "none_required",
+}
+_RANGE_ERRORS = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "too_short",
+    "too_long",
+    "string_too_long",
+    "string_too_short",
+}
 
 
 def _model_at(model: type[BaseModel], location: tuple[str | int, ...]) -> type[BaseModel] | None:
@@ -75,8 +95,11 @@ def _model_at(model: type[BaseModel], location: tuple[str | int, ...]) -> type[B
 
 def _strip_optional(annotation: Any) -> Any:
     arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, getattr(__import__("types"), "UnionType", None)) \
-            and len(arguments) == 1:
+    if (
+        typing.get_origin(annotation)
+        in (typing.Union, getattr(__import__("types"), "UnionType", None))
+        and len(arguments) == 1
+    ):
         return arguments[0]
     return annotation
 
@@ -114,25 +137,48 @@ def model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[Di
         if kind == "extra_forbidden":
             allowed = _allowed_keys(_model_at(model, location[:-1]))
             hint = suggest(str(key), allowed) or (
-                f"; allowed here: {', '.join(allowed)}" if allowed else "")
-            found.append(Diagnostic("E101", f"unknown key '{key}'{hint}", path=location,
-                                    at_key=True))
+                f"; allowed here: {', '.join(allowed)}" if allowed else ""
+            )
+            found.append(
+                Diagnostic("E101", f"unknown key '{key}'{hint}", path=location, at_key=True)
+            )
         elif kind == "missing":
-            found.append(Diagnostic("E102", f"missing required key '{key}'", path=location[:-1],
-                                    at_key=bool(location[:-1])))
+            found.append(
+                Diagnostic(
+                    "E102",
+                    f"missing required key '{key}'",
+                    path=location[:-1],
+                    at_key=bool(location[:-1]),
+                )
+            )
         elif kind in _TYPE_ERRORS or kind.endswith("_type"):
-            found.append(Diagnostic("E103", f"{where}: {_lower(item['msg'])}, "
-                                    f"not {_describe(item.get('input'))}", path=location))
+            found.append(
+                Diagnostic(
+                    "E103",
+                    f"{where}: {_lower(item['msg'])}, not {_describe(item.get('input'))}",
+                    path=location,
+                )
+            )
         elif kind in _RANGE_ERRORS:
             found.append(Diagnostic("E104", f"{where}: {_lower(item['msg'])}", path=location))
         elif kind == "string_pattern_mismatch":
             if "A-Za-z0-9_.-" in str(item.get("ctx", {}).get("pattern", "")):
-                found.append(Diagnostic(
-                    "E106", f"{where}: '{item.get('input')}' is not a valid id; use letters, "
-                    "digits, '-', '_' and '.', starting with a letter or digit", path=location))
+                found.append(
+                    Diagnostic(
+                        "E106",
+                        f"{where}: '{item.get('input')}' is not a valid id; use letters, "
+                        "digits, '-', '_' and '.', starting with a letter or digit",
+                        path=location,
+                    )
+                )
             else:
-                found.append(Diagnostic("E105", f"{where}: {_describe(item.get('input'))} is not "
-                                        f"in the expected form", path=location))
+                found.append(
+                    Diagnostic(
+                        "E105",
+                        f"{where}: {_describe(item.get('input'))} is not in the expected form",
+                        path=location,
+                    )
+                )
         else:
             found.append(Diagnostic("E105", f"{where}: {_lower(item['msg'])}", path=location))
     return _without_union_noise(found)
@@ -147,13 +193,21 @@ def _without_union_noise(found: list[Diagnostic]) -> list[Diagnostic]:
     seen: set[tuple[Any, ...]] = set()
     kept = []
     for diagnostic in found:
-        place = diagnostic.path[:-1] if diagnostic.code == "E103" and diagnostic.path and \
-            diagnostic.path[-1] in ("int", "float", "bool", "str") else diagnostic.path
+        place = (
+            diagnostic.path[:-1]
+            if diagnostic.code == "E103"
+            and diagnostic.path
+            and diagnostic.path[-1] in ("int", "float", "bool", "str")
+            else diagnostic.path
+        )
         key = (diagnostic.code, place)
         if key not in seen:
             seen.add(key)
-            kept.append(diagnostic if place == diagnostic.path else Diagnostic(
-                diagnostic.code, diagnostic.message, path=place))
+            kept.append(
+                diagnostic
+                if place == diagnostic.path
+                else Diagnostic(diagnostic.code, diagnostic.message, path=place)
+            )
     return kept
 
 
@@ -163,32 +217,61 @@ def _without_union_noise(found: list[Diagnostic]) -> list[Diagnostic]:
 def _file_kind(document: YamlDocument) -> tuple[str | None, list[Diagnostic]]:
     data = document.data
     if not isinstance(data, dict):
-        return None, [Diagnostic("E103", "the file must be a mapping of keys (such as 'format:' "
-                                 f"and 'id:'), not {_describe(data)}")]
+        return None, [
+            Diagnostic(
+                "E103",
+                "the file must be a mapping of keys (such as 'format:' "
+                f"and 'id:'), not {_describe(data)}",
+            )
+        ]
     kind = data.get("kind", "scenario")
     if kind not in FILE_MODELS:
-        return None, [Diagnostic("E012", f"unknown kind '{kind}'; use one of "
-                                 f"{', '.join(FILE_MODELS)}", path=("kind",))]
+        return None, [
+            Diagnostic(
+                "E012",
+                f"unknown kind '{kind}'; use one of {', '.join(FILE_MODELS)}",
+                path=("kind",),
+            )
+        ]
     version = data.get("format")
     if version is None:
-        return None, [Diagnostic("E102", f"missing required key 'format' (write 'format: "
-                                 f"{FORMAT_VERSION}' at the top)")]
+        return None, [
+            Diagnostic(
+                "E102",
+                f"missing required key 'format' (write 'format: {FORMAT_VERSION}' at the top)",
+            )
+        ]
     if not isinstance(version, int) or isinstance(version, bool):
-        return None, [Diagnostic("E011", f"format must be a whole number such as "
-                                 f"{FORMAT_VERSION}", path=("format",))]
+        return None, [
+            Diagnostic(
+                "E011", f"format must be a whole number such as {FORMAT_VERSION}", path=("format",)
+            )
+        ]
     if version > FORMAT_VERSION:
-        return None, [Diagnostic("E011", f"this file is written for format {version}; this "
-                                 f"simulator reads formats {MIN_FORMAT_VERSION} to "
-                                 f"{FORMAT_VERSION}; update the simulator", path=("format",))]
+        return None, [
+            Diagnostic(
+                "E011",
+                f"this file is written for format {version}; this "
+                f"simulator reads formats {MIN_FORMAT_VERSION} to "
+                f"{FORMAT_VERSION}; update the simulator",
+                path=("format",),
+            )
+        ]
     if version < MIN_FORMAT_VERSION:
-        return None, [Diagnostic("E011", f"format {version} is no longer supported; the oldest "
-                                 f"this simulator reads is {MIN_FORMAT_VERSION}",
-                                 path=("format",))]
+        return None, [
+            Diagnostic(
+                "E011",
+                f"format {version} is no longer supported; the oldest "
+                f"this simulator reads is {MIN_FORMAT_VERSION}",
+                path=("format",),
+            )
+        ]
     return kind, []
 
 
-def _located(document: YamlDocument | None, path: str, found: Iterable[Diagnostic]
-             ) -> list[Diagnostic]:
+def _located(
+    document: YamlDocument | None, path: str, found: Iterable[Diagnostic]
+) -> list[Diagnostic]:
     result = []
     for diagnostic in found:
         if diagnostic.file != "<string>":
@@ -200,8 +283,9 @@ def _located(document: YamlDocument | None, path: str, found: Iterable[Diagnosti
     return sorted(result, key=sort_key)
 
 
-def load_document(path: Path, max_bytes: int = MAX_FILE_BYTES
-                  ) -> tuple[YamlDocument | None, str | None, BaseModel | None, list[Diagnostic]]:
+def load_document(
+    path: Path, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[YamlDocument | None, str | None, BaseModel | None, list[Diagnostic]]:
     """Read a file of any kind and validate its shape against its model."""
     document, problems = read_file(path, max_bytes)
     if document is None:
@@ -213,11 +297,19 @@ def load_document(path: Path, max_bytes: int = MAX_FILE_BYTES
     try:
         model = model_class.model_validate(document.data)
     except ValidationError as error:
-        return document, kind, None, _located(document, str(path),
-                                              model_diagnostics(error, model_class))
+        return (
+            document,
+            kind,
+            None,
+            _located(document, str(path), model_diagnostics(error, model_class)),
+        )
     except (RecursionError, pydantic.PydanticSchemaGenerationError):
-        return document, kind, None, [Diagnostic("E008", "the file is nested too deeply",
-                                                 str(path))]
+        return (
+            document,
+            kind,
+            None,
+            [Diagnostic("E008", "the file is nested too deeply", str(path))],
+        )
     return document, kind, model, []
 
 
@@ -230,42 +322,59 @@ def _confined(base: Path, relative: str) -> Path | None:
     return target if target == root or root in target.parents else None
 
 
-def _includes(scenario: Scenario, path: Path, hasher: Any
-              ) -> tuple[dict[str, Character], list[Diagnostic]]:
+def _includes(
+    scenario: Scenario, path: Path, hasher: Any
+) -> tuple[dict[str, Character], list[Diagnostic]]:
     characters: dict[str, Character] = {}
     problems: list[Diagnostic] = []
     for index, relative in enumerate(scenario.includes[:MAX_INCLUDES]):
         where = ("includes", index)
         target = _confined(path.parent, relative)
         if target is None:
-            problems.append(Diagnostic("E212", f"'{relative}' is outside the scenario's folder; "
-                                       "includes must stay inside it", path=where))
+            problems.append(
+                Diagnostic(
+                    "E212",
+                    f"'{relative}' is outside the scenario's folder; includes must stay inside it",
+                    path=where,
+                )
+            )
             continue
         document, kind, model, included = load_document(target)
         if included:
-            problems.append(Diagnostic("E212", f"'{relative}' has errors (shown below)",
-                                       path=where))
+            problems.append(
+                Diagnostic("E212", f"'{relative}' has errors (shown below)", path=where)
+            )
             problems.extend(included)
             continue
         if not isinstance(model, CharacterFile):
-            problems.append(Diagnostic("E212", f"'{relative}' is a {kind} file; includes take "
-                                       "files with 'kind: characters'", path=where))
+            problems.append(
+                Diagnostic(
+                    "E212",
+                    f"'{relative}' is a {kind} file; includes take files with 'kind: characters'",
+                    path=where,
+                )
+            )
             continue
         assert document is not None
         hasher.update(document.text.encode("utf-8"))
         for character_id, character in model.characters.items():
             if character_id in characters or character_id in scenario.characters:
-                problems.append(Diagnostic("E205", f"character '{character_id}' from "
-                                           f"'{relative}' is defined twice", path=where))
+                problems.append(
+                    Diagnostic(
+                        "E205",
+                        f"character '{character_id}' from '{relative}' is defined twice",
+                        path=where,
+                    )
+                )
             characters[character_id] = character
     if len(scenario.includes) > MAX_INCLUDES:
-        problems.append(Diagnostic("E212", f"at most {MAX_INCLUDES} includes",
-                                   path=("includes",)))
+        problems.append(Diagnostic("E212", f"at most {MAX_INCLUDES} includes", path=("includes",)))
     return characters, problems
 
 
-def build_playable(scenario: Scenario, path: Path, document_text: str
-                   ) -> tuple[PlayableScenario | None, list[Diagnostic]]:
+def build_playable(
+    scenario: Scenario, path: Path, document_text: str
+) -> tuple[PlayableScenario | None, list[Diagnostic]]:
     """Check a shape-valid scenario and compile it (positions are not filled in)."""
     hasher = hashlib.sha256(document_text.encode("utf-8"))
     included, problems = _includes(scenario, path, hasher)
@@ -274,8 +383,9 @@ def build_playable(scenario: Scenario, path: Path, document_text: str
     problems.extend(found)
     if has_errors(problems):
         return None, problems
-    episode_starts = {episode.start: episode_id
-                      for episode_id, episode in scenario.episodes.items()}
+    episode_starts = {
+        episode.start: episode_id for episode_id, episode in scenario.episodes.items()
+    }
     playable = PlayableScenario(
         model=scenario,
         path=str(path),
@@ -289,8 +399,9 @@ def build_playable(scenario: Scenario, path: Path, document_text: str
     return playable, problems
 
 
-def load_scenario(path: str | Path, language: str | None = None,
-                  max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+def load_scenario(
+    path: str | Path, language: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> LoadResult:
     """Load, check and compile one scenario file, optionally in a translation."""
     path = Path(path)
     document, kind, model, problems = load_document(path, max_bytes)
@@ -301,8 +412,9 @@ def load_scenario(path: str | Path, language: str | None = None,
     return _finish_scenario(path, document, model, language)
 
 
-def _finish_scenario(path: Path, document: YamlDocument, model: Scenario,
-                     language: str | None) -> LoadResult:
+def _finish_scenario(
+    path: Path, document: YamlDocument, model: Scenario, language: str | None
+) -> LoadResult:
     result = LoadResult(str(path), "scenario")
     playable, problems = build_playable(model, path, document.text)
     result.diagnostics = _located(document, str(path), problems)
@@ -311,9 +423,13 @@ def _finish_scenario(path: Path, document: YamlDocument, model: Scenario,
 
         found = find_translation(path, model.id, language)
         if found is None:
-            result.diagnostics.append(Diagnostic(
-                "E401", f"no '{language}' translation of '{model.id}' was found next to it",
-                str(path)))
+            result.diagnostics.append(
+                Diagnostic(
+                    "E401",
+                    f"no '{language}' translation of '{model.id}' was found next to it",
+                    str(path),
+                )
+            )
             return result
         result.diagnostics.extend(found.diagnostics)
         if not found.ok or found.translation is None:

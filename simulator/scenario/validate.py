@@ -81,7 +81,9 @@ def declarations_for(scenario: Scenario) -> Declarations:
         if name in variables:
             continue
         values = frozenset(variable.values) if variable.values else None
-        variables[name] = VariableInfo(kinds[variable.type], True, variable.min, variable.max, values)
+        variables[name] = VariableInfo(
+            kinds[variable.type], True, variable.min, variable.max, values
+        )
     choice_ids = {
         choice_id(node_id, index, choice)
         for node_id, node in scenario.nodes.items()
@@ -98,8 +100,9 @@ class ScenarioChecker:
         self.declarations = declarations_for(scenario)
         self.expressions = CheckedExpressions()
 
-    def report(self, code: str, message: str, path: Path, at_key: bool = False,
-               offset: int | None = None) -> None:
+    def report(
+        self, code: str, message: str, path: Path, at_key: bool = False, offset: int | None = None
+    ) -> None:
         self.diagnostics.append(Diagnostic(code, message, path=path, at_key=at_key, offset=offset))
 
     def run(self) -> list[Diagnostic]:
@@ -121,39 +124,72 @@ class ScenarioChecker:
         for name, variable in self.scenario.variables.items():
             path: Path = ("variables", name)
             if name in BUILTIN_NAMES:
-                self.report("E216", f"'{name}' is built in; choose another variable name", path, True)
+                self.report(
+                    "E216", f"'{name}' is built in; choose another variable name", path, True
+                )
                 continue
             if name in ("and", "or", "not", "true", "false"):
-                self.report("E216", f"'{name}' is a keyword; choose another variable name", path, True)
+                self.report(
+                    "E216", f"'{name}' is a keyword; choose another variable name", path, True
+                )
                 continue
             if "." in name or "-" in name:
-                self.report("E216", f"variable names use letters, digits and '_' only, not '{name}'",
-                            path, True)
+                self.report(
+                    "E216",
+                    f"variable names use letters, digits and '_' only, not '{name}'",
+                    path,
+                    True,
+                )
                 continue
             default = variable.default
             kind = variable.type
             if kind is VariableType.choice:
                 if not variable.values:
-                    self.report("E216", "a 'choice' variable needs 'values': the names it can take",
-                                path)
+                    self.report(
+                        "E216", "a 'choice' variable needs 'values': the names it can take", path
+                    )
                 elif default is not None and default not in variable.values:
-                    self.report("E216", f"default '{default}' is not one of its values "
-                                f"({', '.join(variable.values)})", (*path, "default"))
+                    self.report(
+                        "E216",
+                        f"default '{default}' is not one of its values "
+                        f"({', '.join(variable.values)})",
+                        (*path, "default"),
+                    )
             elif variable.values is not None:
-                self.report("E216", "'values' is only for variables of type 'choice'",
-                            (*path, "values"), True)
+                self.report(
+                    "E216",
+                    "'values' is only for variables of type 'choice'",
+                    (*path, "values"),
+                    True,
+                )
             if kind is VariableType.bool and default is not None and not isinstance(default, bool):
-                self.report("E216", "default of a bool variable must be true or false",
-                            (*path, "default"))
+                self.report(
+                    "E216", "default of a bool variable must be true or false", (*path, "default")
+                )
             if kind in (VariableType.int, VariableType.number):
-                if default is not None and (isinstance(default, (bool, str))
-                                            or (kind is VariableType.int and isinstance(default, float)
-                                                and not default.is_integer())):
-                    self.report("E216", f"default must be a {'whole ' if kind is VariableType.int else ''}"
-                                "number", (*path, "default"))
-                elif variable.min is not None and variable.max is not None and variable.min > variable.max:
-                    self.report("E216", f"min ({variable.min:g}) is above max ({variable.max:g})",
-                                (*path, "min"))
+                if default is not None and (
+                    isinstance(default, (bool, str))
+                    or (
+                        kind is VariableType.int
+                        and isinstance(default, float)
+                        and not default.is_integer()
+                    )
+                ):
+                    self.report(
+                        "E216",
+                        f"default must be a {'whole ' if kind is VariableType.int else ''}number",
+                        (*path, "default"),
+                    )
+                elif (
+                    variable.min is not None
+                    and variable.max is not None
+                    and variable.min > variable.max
+                ):
+                    self.report(
+                        "E216",
+                        f"min ({variable.min:g}) is above max ({variable.max:g})",
+                        (*path, "min"),
+                    )
                 elif isinstance(default, (int, float)) and (
                     (variable.min is not None and default < variable.min)
                     or (variable.max is not None and default > variable.max)
@@ -165,38 +201,58 @@ class ScenarioChecker:
     def check_characters(self) -> None:
         for character_id, character in self.scenario.characters.items():
             if character.mood not in character.moods:
-                self.report("E203", f"mood '{character.mood}' is not in this character's moods"
-                            f"{suggest(character.mood, character.moods)}",
-                            ("characters", character_id, "mood"))
+                self.report(
+                    "E203",
+                    f"mood '{character.mood}' is not in this character's moods"
+                    f"{suggest(character.mood, character.moods)}",
+                    ("characters", character_id, "mood"),
+                )
 
     def check_clock_and_episodes(self) -> None:
         for episode_id, episode in self.scenario.episodes.items():
             path: Path = ("episodes", episode_id)
             self.check_node_reference(episode.start, (*path, "start"))
-            if (episode.day is not None or episode.time is not None) and self.scenario.clock is None:
-                self.report("E215", "an episode can only set the day and time when the scenario "
-                            "has a 'clock' section", path)
+            if (
+                episode.day is not None or episode.time is not None
+            ) and self.scenario.clock is None:
+                self.report(
+                    "E215",
+                    "an episode can only set the day and time when the scenario "
+                    "has a 'clock' section",
+                    path,
+                )
 
     def check_scoring(self) -> None:
         scoring = self.scenario.scoring
         if not any(grade.min == 0 for grade in scoring.grades.values()):
-            self.report("E213", "one grade must start at min: 0 so that every score gets a grade",
-                        ("scoring", "grades"))
+            self.report(
+                "E213",
+                "one grade must start at min: 0 so that every score gets a grade",
+                ("scoring", "grades"),
+            )
         if scoring.target.cost >= scoring.cost_limit:
-            self.report("E214", f"the target cost ({scoring.target.cost:g}) must be below "
-                        f"cost_limit ({scoring.cost_limit:g})", ("scoring", "target", "cost"))
+            self.report(
+                "E214",
+                f"the target cost ({scoring.target.cost:g}) must be below "
+                f"cost_limit ({scoring.cost_limit:g})",
+                ("scoring", "target", "cost"),
+            )
 
     # ------------------------------------------------------------ nodes
 
     def check_node_reference(self, target: str, path: Path) -> None:
         if target not in self.scenario.nodes:
-            self.report("E201", f"no node is called '{target}'"
-                        f"{suggest(target, self.scenario.nodes)}", path)
+            self.report(
+                "E201", f"no node is called '{target}'{suggest(target, self.scenario.nodes)}", path
+            )
 
     def check_lesson_reference(self, lesson: str | None, path: Path) -> None:
         if lesson is not None and lesson not in self.scenario.lessons:
-            self.report("E204", f"no lesson is called '{lesson}'"
-                        f"{suggest(lesson, self.scenario.lessons)}", path)
+            self.report(
+                "E204",
+                f"no lesson is called '{lesson}'{suggest(lesson, self.scenario.lessons)}",
+                path,
+            )
 
     def check_nodes(self) -> None:
         self.check_node_reference(self.scenario.start, ("start",))
@@ -223,29 +279,54 @@ class ScenarioChecker:
                 if branch.if_ is not None:
                     self.compile_condition(branch.if_, (*path, "branch", index, "if"))
             if node.branch and node.branch[-1].if_ is not None:
-                self.report("E210", "the last branch needs no 'if', so that one branch is always "
-                            "taken", (*path, "branch", len(node.branch) - 1, "if"), True)
+                self.report(
+                    "E210",
+                    "the last branch needs no 'if', so that one branch is always taken",
+                    (*path, "branch", len(node.branch) - 1, "if"),
+                    True,
+                )
             for index, branch in enumerate((node.branch or [])[:-1]):
                 if branch.if_ is None:
-                    self.report("E210", "only the last branch may leave out 'if'; the branches "
-                                "after this one could never be taken", (*path, "branch", index))
+                    self.report(
+                        "E210",
+                        "only the last branch may leave out 'if'; the branches "
+                        "after this one could never be taken",
+                        (*path, "branch", index),
+                    )
 
     def check_node_kind(self, node: Node, path: Path) -> None:
-        kinds = [name for name, value in (("choices", node.choices), ("next", node.next),
-                                          ("branch", node.branch), ("random", node.random),
-                                          ("ending", node.ending)) if value is not None]
+        kinds = [
+            name
+            for name, value in (
+                ("choices", node.choices),
+                ("next", node.next),
+                ("branch", node.branch),
+                ("random", node.random),
+                ("ending", node.ending),
+            )
+            if value is not None
+        ]
         if len(kinds) != 1:
             listed = " and ".join(f"'{kind}'" for kind in kinds)
             problem = f"has {listed}" if kinds else "has none of them"
-            self.report("E206", f"a node has exactly one of 'choices', 'next', 'branch', 'random' "
-                        f"or 'ending'; this one {problem}", path, True)
+            self.report(
+                "E206",
+                f"a node has exactly one of 'choices', 'next', 'branch', 'random' "
+                f"or 'ending'; this one {problem}",
+                path,
+                True,
+            )
         if node.choices is not None and not node.choices:
             self.report("E206", "'choices' is empty; give at least one choice", (*path, "choices"))
         if node.choices is None:
             for key, value in (("fallback", node.fallback), ("timer", node.timer)):
                 if value is not None:
-                    self.report("E206", f"'{key}' only makes sense on a node with 'choices'",
-                                (*path, key), True)
+                    self.report(
+                        "E206",
+                        f"'{key}' only makes sense on a node with 'choices'",
+                        (*path, key),
+                        True,
+                    )
 
     def check_lines(self, node: Node, path: Path) -> None:
         for index, line in enumerate(node.lines):
@@ -254,17 +335,28 @@ class ScenarioChecker:
                 self.compile_condition(line.if_, (*line_path, "if"))
             if line.speaker is None:
                 if line.mood is not None:
-                    self.report("E203", "a narration line (no speaker) cannot have a mood",
-                                (*line_path, "mood"), True)
+                    self.report(
+                        "E203",
+                        "a narration line (no speaker) cannot have a mood",
+                        (*line_path, "mood"),
+                        True,
+                    )
                 continue
             character = self.characters.get(line.speaker)
             if character is None:
-                self.report("E202", f"no character is called '{line.speaker}'"
-                            f"{suggest(line.speaker, self.characters)}", (*line_path, "speaker"))
+                self.report(
+                    "E202",
+                    f"no character is called '{line.speaker}'"
+                    f"{suggest(line.speaker, self.characters)}",
+                    (*line_path, "speaker"),
+                )
             elif line.mood is not None and line.mood not in character.moods:
-                self.report("E203", f"{character.name} has no mood '{line.mood}' (moods: "
-                            f"{', '.join(character.moods)}){suggest(line.mood, character.moods)}",
-                            (*line_path, "mood"))
+                self.report(
+                    "E203",
+                    f"{character.name} has no mood '{line.mood}' (moods: "
+                    f"{', '.join(character.moods)}){suggest(line.mood, character.moods)}",
+                    (*line_path, "mood"),
+                )
 
     def check_ids(self) -> None:
         seen_lines: dict[str, Path] = {}
@@ -288,9 +380,13 @@ class ScenarioChecker:
                 else:
                     seen_choices[choice.id] = path
         if missing:
-            self.report("W503", f"{len(missing)} line(s) and choice(s) have no stable id, so "
-                        "translations and records cannot refer to them safely; run "
-                        "'python -m simulator ids FILE' to add them", missing[0])
+            self.report(
+                "W503",
+                f"{len(missing)} line(s) and choice(s) have no stable id, so "
+                "translations and records cannot refer to them safely; run "
+                "'python -m simulator ids FILE' to add them",
+                missing[0],
+            )
 
     # ------------------------------------------------------------ expressions
 
@@ -327,15 +423,22 @@ class ScenarioChecker:
             return
         endings = [node_id for node_id, node in nodes.items() if node.ending is not None]
         if not endings:
-            self.report("E211", "the scenario has no ending; add a node with 'ending'", ("nodes",),
-                        True)
+            self.report(
+                "E211", "the scenario has no ending; add a node with 'ending'", ("nodes",), True
+            )
             return
-        reachable = _reachable([self.scenario.start], lambda n: (t for t, _ in successors(nodes[n])
-                                                                  if t in nodes))
+        reachable = _reachable(
+            [self.scenario.start], lambda n: (t for t, _ in successors(nodes[n]) if t in nodes)
+        )
         for node_id in nodes:
             if node_id not in reachable:
-                self.report("E207", f"node '{node_id}' can never be reached from the start "
-                            f"('{self.scenario.start}')", ("nodes", node_id), True)
+                self.report(
+                    "E207",
+                    f"node '{node_id}' can never be reached from the start "
+                    f"('{self.scenario.start}')",
+                    ("nodes", node_id),
+                    True,
+                )
         predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
         for node_id, node in nodes.items():
             for target, _ in successors(node):
@@ -344,8 +447,12 @@ class ScenarioChecker:
         can_end = _reachable(endings, lambda n: predecessors[n])
         for node_id in nodes:
             if node_id in reachable and node_id not in can_end:
-                self.report("E208", f"from node '{node_id}' no ending can be reached; the trainee "
-                            "would be stuck", ("nodes", node_id), True)
+                self.report(
+                    "E208",
+                    f"from node '{node_id}' no ending can be reached; the trainee would be stuck",
+                    ("nodes", node_id),
+                    True,
+                )
 
     def check_availability(self) -> None:
         on_cycle = _nodes_on_cycles(self.scenario.nodes)
@@ -354,8 +461,11 @@ class ScenarioChecker:
                 continue
             if any(c.if_ is None and not (c.once and node_id in on_cycle) for c in node.choices):
                 continue
-            conditions = [c.if_ for c in node.choices
-                          if c.if_ is not None and not (c.once and node_id in on_cycle)]
+            conditions = [
+                c.if_
+                for c in node.choices
+                if c.if_ is not None and not (c.once and node_id in on_cycle)
+            ]
             if any(condition not in self.expressions.conditions for condition in conditions):
                 continue  # already reported as a broken expression
             self.check_choice_conditions(node_id, conditions)
@@ -363,8 +473,13 @@ class ScenarioChecker:
     def check_choice_conditions(self, node_id: str, conditions: list[str]) -> None:
         path: Path = ("nodes", node_id, "choices")
         if not conditions:
-            self.report("E209", "every choice here is once-only and the node can be visited again, "
-                        "so all may be used up; add a 'fallback' node", path, True)
+            self.report(
+                "E209",
+                "every choice here is once-only and the node can be visited again, "
+                "so all may be used up; add a 'fallback' node",
+                path,
+                True,
+            )
             return
         trees = [self.expressions.condition_trees[c] for c in conditions]
         cases = _test_points(trees, self.declarations, self.scenario)
@@ -372,35 +487,55 @@ class ScenarioChecker:
         for values in cases.values():
             total *= len(values)
         if total > MAX_AVAILABILITY_CASES:
-            self.report("W504", "every choice here has a condition and there are too many cases to "
-                        "check that one is always available; add a 'fallback' to be safe", path,
-                        True)
+            self.report(
+                "W504",
+                "every choice here has a condition and there are too many cases to "
+                "check that one is always available; add a 'fallback' to be safe",
+                path,
+                True,
+            )
             return
         names = list(cases)
         compiled = [self.expressions.conditions[c] for c in conditions]
         for combination in itertools.product(*(cases[name] for name in names)):
-            context = _ProbeContext(dict(zip(names, combination)))
+            context = _ProbeContext(dict(zip(names, combination, strict=False)))
             if not any(_safe_truth(evaluate, context) for evaluate in compiled):
-                shown = ", ".join(f"{name} = {_show(value)}" for name, value in
-                                  zip(names, combination) if not name.startswith(("visits:", "chose:")))
-                self.report("E209", "every choice can be unavailable at once"
-                            f"{f' (for example when {shown})' if shown else ''}; add a 'fallback' "
-                            "node or a choice without 'if'", path, True)
+                shown = ", ".join(
+                    f"{name} = {_show(value)}"
+                    for name, value in zip(names, combination, strict=False)
+                    if not name.startswith(("visits:", "chose:"))
+                )
+                self.report(
+                    "E209",
+                    "every choice can be unavailable at once"
+                    f"{f' (for example when {shown})' if shown else ''}; add a 'fallback' "
+                    "node or a choice without 'if'",
+                    path,
+                    True,
+                )
                 return
 
     def check_unused(self) -> None:
         read = self.expressions.names_read
         for name in self.scenario.variables:
             if name not in read and name not in BUILTIN_NAMES:
-                self.report("W501", f"variable '{name}' is never read by any condition or effect",
-                            ("variables", name), True)
-        used_lessons = {choice.lesson for node in self.scenario.nodes.values()
-                        for choice in node.choices or []} | {
-            node.timer.lesson for node in self.scenario.nodes.values() if node.timer}
+                self.report(
+                    "W501",
+                    f"variable '{name}' is never read by any condition or effect",
+                    ("variables", name),
+                    True,
+                )
+        used_lessons = {
+            choice.lesson for node in self.scenario.nodes.values() for choice in node.choices or []
+        } | {node.timer.lesson for node in self.scenario.nodes.values() if node.timer}
         for lesson in self.scenario.lessons:
             if lesson not in used_lessons:
-                self.report("W502", f"lesson '{lesson}' is never linked from a choice or timer",
-                            ("lessons", lesson), True)
+                self.report(
+                    "W502",
+                    f"lesson '{lesson}' is never linked from a choice or timer",
+                    ("lessons", lesson),
+                    True,
+                )
 
 
 class _ProbeContext:
@@ -425,8 +560,9 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else f"{value:g}"
 
 
-def _test_points(trees: list[ExpressionNode], declarations: Declarations,
-                 scenario: Scenario) -> dict[str, list[Any]]:
+def _test_points(
+    trees: list[ExpressionNode], declarations: Declarations, scenario: Scenario
+) -> dict[str, list[Any]]:
     """Values worth trying for every name the conditions read.
 
     Conditions only change truth at the constants they compare with, so the
@@ -439,8 +575,11 @@ def _test_points(trees: list[ExpressionNode], declarations: Declarations,
     stack: list[Any] = list(trees)
     while stack:
         item = stack.pop()
-        if isinstance(item, Literal) and isinstance(item.value, (int, float)) and not isinstance(
-                item.value, bool):
+        if (
+            isinstance(item, Literal)
+            and isinstance(item.value, (int, float))
+            and not isinstance(item.value, bool)
+        ):
             constants.append(item.value)
         for attribute in ("operand", "left", "right"):
             child = getattr(item, attribute, None)
@@ -463,8 +602,9 @@ def _test_points(trees: list[ExpressionNode], declarations: Declarations,
         else:
             candidates = {0.0}
             for constant in constants:
-                candidates.update((constant - 1, constant - 0.5, constant, constant + 0.5,
-                                   constant + 1))
+                candidates.update(
+                    (constant - 1, constant - 0.5, constant, constant + 0.5, constant + 1)
+                )
             declared = scenario.variables.get(name)
             if declared is not None and isinstance(declared.default, (int, float)):
                 candidates.add(float(declared.default))
@@ -494,7 +634,9 @@ def _reachable(starts: list[str], neighbours: Any) -> set[str]:
 
 def _nodes_on_cycles(nodes: Mapping[str, Node]) -> set[str]:
     """Nodes that can be entered more than once (they lie on a cycle)."""
-    graph = {node_id: [t for t, _ in successors(node) if t in nodes] for node_id, node in nodes.items()}
+    graph = {
+        node_id: [t for t, _ in successors(node) if t in nodes] for node_id, node in nodes.items()
+    }
     index_of: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -542,8 +684,9 @@ def _nodes_on_cycles(nodes: Mapping[str, Node]) -> set[str]:
     return result
 
 
-def check_scenario(scenario: Scenario, characters: Mapping[str, Character]
-                   ) -> tuple[list[Diagnostic], CheckedExpressions, Declarations]:
+def check_scenario(
+    scenario: Scenario, characters: Mapping[str, Character]
+) -> tuple[list[Diagnostic], CheckedExpressions, Declarations]:
     checker = ScenarioChecker(scenario, characters)
     diagnostics = checker.run()
     return diagnostics, checker.expressions, checker.declarations

@@ -91,9 +91,12 @@ def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Nod
             if isinstance(key, yaml.ScalarNode) and key.value == str(step):
                 match = (key, value)
         return match
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-        if 0 <= step < len(node.value):
-            return None, node.value[step]
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(step, int)
+        and 0 <= step < len(node.value)
+    ):
+        return None, node.value[step]
     return None
 
 
@@ -110,7 +113,9 @@ def _nesting_exceeds(data: Any, limit: int) -> bool:
         if depth > limit:
             return True
         if isinstance(item, dict):
-            stack.extend((value, depth + 1) for value in item.values() if isinstance(value, (dict, list)))
+            stack.extend(
+                (value, depth + 1) for value in item.values() if isinstance(value, (dict, list))
+            )
         elif isinstance(item, list):
             stack.extend((value, depth + 1) for value in item if isinstance(value, (dict, list)))
     return False
@@ -134,7 +139,9 @@ def _duplicate_keys(document: YamlDocument) -> list[Diagnostic]:
                                 "E006",
                                 f"key '{key.value}' appears twice in the same mapping "
                                 f"(first on line {first}); YAML keeps only one of them",
-                                document.path, line, column,
+                                document.path,
+                                line,
+                                column,
                             )
                         )
                     seen[key.value] = key
@@ -169,7 +176,9 @@ def _syntax_diagnostic(path: str, text: str, error: Exception) -> list[Diagnosti
                 "E007",
                 "aliases expand to too much data (limit: 200,000 items, 16 levels); "
                 "write the repeated part out instead",
-                path, line, column,
+                path,
+                line,
+                column,
             )
         ]
     if "tag" in message.lower():
@@ -178,14 +187,18 @@ def _syntax_diagnostic(path: str, text: str, error: Exception) -> list[Diagnosti
             Diagnostic(
                 "E009",
                 "YAML tags such as !!python/object are not allowed in scenario files",
-                path, line, column,
+                path,
+                line,
+                column,
             )
         ]
     position = _RUST_POSITION.search(message)
     line, column = (int(position.group(1)), int(position.group(2))) if position else (1, 1)
     reason = message.strip().splitlines()[-1] if message.strip() else "invalid YAML"
     if "recursion" in reason.lower() or "depth" in reason.lower() or "nest" in reason.lower():
-        return [Diagnostic("E008", f"nesting is deeper than {MAX_NESTING} levels", path, line, column)]
+        return [
+            Diagnostic("E008", f"nesting is deeper than {MAX_NESTING} levels", path, line, column)
+        ]
     return [Diagnostic("E005", f"YAML syntax: {reason}", path, line, column)]
 
 
@@ -217,7 +230,9 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
                 "E004",
                 f"control character U+{ord(control.group()):04X} is not allowed in a scenario "
                 "file (is this a binary file?)",
-                path, line, column,
+                path,
+                line,
+                column,
             )
         ]
     try:
@@ -232,7 +247,8 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
             Diagnostic(
                 "E009",
                 "YAML tags such as !!python/object are not allowed in scenario files",
-                path, *tag,
+                path,
+                *tag,
             )
         ]
     if isinstance(data, list) and _DOCUMENT_MARK.search(text) and _is_multi(text):
@@ -240,7 +256,8 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
             Diagnostic(
                 "E010",
                 "a scenario file holds one YAML document; remove the extra '---'",
-                path, *_second_document(text),
+                path,
+                *_second_document(text),
             )
         ]
     if _nesting_exceeds(data, MAX_NESTING):
@@ -249,7 +266,8 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
             Diagnostic(
                 "E008",
                 f"nesting is deeper than {MAX_NESTING} levels",
-                path, *_deepest_line(document),
+                path,
+                *_deepest_line(document),
             )
         ]
     return YamlDocument(path, text, data), []
@@ -272,11 +290,15 @@ def _second_document(text: str) -> tuple[int, int]:
 def _deepest_line(document: YamlDocument) -> tuple[int, int]:
     # Indentation is the cheapest honest pointer to where the nesting runs away.
     lines = document.text.splitlines()
-    deepest = max(range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip()), default=0)
+    deepest = max(
+        range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip()), default=0
+    )
     return deepest + 1, 1
 
 
-def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[YamlDocument | None, list[Diagnostic]]:
+def read_file(
+    path: Path, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read and parse one file with every safety limit applied."""
     name = str(path)
     try:
@@ -297,7 +319,9 @@ def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[YamlDocument
             Diagnostic(
                 "E003",
                 f"byte 0x{raw[error.start]:02X} is not valid UTF-8; save the file as UTF-8",
-                name, line, column,
+                name,
+                line,
+                column,
             )
         ]
     if text.startswith("\ufeff"):

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from simulator.engine.scoring import score_outcome
 from simulator.scenario.model import Grade, Scoring, Target
 
-SCORING = Scoring(target=Target(satisfaction=70, cost=3), cost_limit=12, pass_mark=70,
-                  satisfaction_weight=0.5)
+SCORING = Scoring(
+    target=Target(satisfaction=70, cost=3), cost_limit=12, pass_mark=70, satisfaction_weight=0.5
+)
 
 
 def test_outcome_at_target_scores_full_marks() -> None:
@@ -42,9 +43,15 @@ def test_explanation_names_gaps_to_the_target() -> None:
 
 
 def test_grade_is_the_highest_band_reached() -> None:
-    scoring = SCORING.model_copy(update={"grades": {
-        "low": Grade(min=0, label="Low"), "mid": Grade(min=40, label="Mid"),
-        "top": Grade(min=90, label="Top")}})
+    scoring = SCORING.model_copy(
+        update={
+            "grades": {
+                "low": Grade(min=0, label="Low"),
+                "mid": Grade(min=40, label="Mid"),
+                "top": Grade(min=90, label="Top"),
+            }
+        }
+    )
     assert score_outcome(scoring, 35, 9).grade_label == "Mid"
 
 
@@ -53,16 +60,24 @@ def test_score_stays_between_0_and_100(satisfaction: float, cost: float) -> None
     assert 0 <= score_outcome(SCORING, satisfaction, cost).score <= 100
 
 
-@given(st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=100),
-       st.floats(min_value=0, max_value=20))
+@given(
+    st.floats(min_value=0, max_value=100),
+    st.floats(min_value=0, max_value=100),
+    st.floats(min_value=0, max_value=20),
+)
 def test_more_satisfaction_never_lowers_the_score(low: float, high: float, cost: float) -> None:
     low, high = sorted((low, high))
     assert score_outcome(SCORING, high, cost).score >= score_outcome(SCORING, low, cost).score
 
 
-@given(st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=50),
-       st.floats(min_value=0, max_value=50))
+@given(
+    st.floats(min_value=0, max_value=100),
+    st.floats(min_value=0, max_value=50),
+    st.floats(min_value=0, max_value=50),
+)
 def test_more_cost_never_raises_the_score(satisfaction: float, low: float, high: float) -> None:
     low, high = sorted((low, high))
-    assert score_outcome(SCORING, satisfaction, high).score <= score_outcome(
-        SCORING, satisfaction, low).score
+    assert (
+        score_outcome(SCORING, satisfaction, high).score
+        <= score_outcome(SCORING, satisfaction, low).score
+    )

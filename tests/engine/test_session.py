@@ -111,20 +111,25 @@ def test_start_shows_lines_choices_and_clock(scenario: PlayableScenario, mode: s
     assert session.status is Status.WAITING_FOR_CHOICE
     assert [line.text for line in session.lines] == ["Can you wait for me?"]
     assert [(c.number, c.id) for c in session.choices] == [
-        (1, "wait-silently"), (2, "voucher"), (3, "refuse")]
+        (1, "wait-silently"),
+        (2, "voucher"),
+        (3, "refuse"),
+    ]
     assert session.clock is not None and session.clock.day_name == "Monday"
     assert session.clock.time_text == "17:30"
 
 
-def test_choice_applies_effects_and_records_decision(scenario: PlayableScenario,
-                                                     mode: str) -> None:
+def test_choice_applies_effects_and_records_decision(scenario: PlayableScenario, mode: str) -> None:
     driver = Driver(scenario, mode).choose("wait-silently")
     session = driver.session
     assert session.status is Status.WAITING_FOR_CONTINUE
     assert (session.satisfaction, session.cost, session.value("expectation")) == (60, 2, 1)
     (decision,) = session.decisions
     assert (decision.choice, decision.satisfaction_delta, decision.cost_delta) == (
-        "wait-silently", 10, 2)
+        "wait-silently",
+        10,
+        2,
+    )
     assert decision.tags == ("accommodate",)
 
 
@@ -136,8 +141,7 @@ def test_episode_sets_clock_and_emits_card(scenario: PlayableScenario, mode: str
     assert (session.clock.day_name, session.clock.time_text) == ("Thursday", "19:45")
 
 
-def test_once_choice_is_shown_disabled_with_reason(scenario: PlayableScenario,
-                                                   mode: str) -> None:
+def test_once_choice_is_shown_disabled_with_reason(scenario: PlayableScenario, mode: str) -> None:
     session = Driver(scenario, mode).choose("voucher").session
     views = {c.id: c for c in session.choices}
     assert not views["voucher"].available
@@ -148,7 +152,8 @@ def test_once_choice_is_shown_disabled_with_reason(scenario: PlayableScenario,
 
 
 def test_revisiting_the_episode_start_does_not_restart_the_episode(
-        scenario: PlayableScenario, mode: str) -> None:
+    scenario: PlayableScenario, mode: str
+) -> None:
     session = Driver(scenario, mode).choose("voucher").session
     assert sum(isinstance(e, EpisodeStarted) for e in session.events) == 1
 
@@ -171,7 +176,11 @@ def test_branch_reaches_ending_with_score(scenario: PlayableScenario, mode: str)
     assert driver.session.status is Status.ENDED
     assert result is not None
     assert (result.ending, result.ending_kind, result.satisfaction, result.cost) == (
-        "on-time", "balanced", 20, 0)
+        "on-time",
+        "balanced",
+        20,
+        0,
+    )
     assert result.path == ["refuse"]
     assert not result.passed
 
@@ -222,18 +231,18 @@ def test_events_and_decisions_survive_snapshot(scenario: PlayableScenario, mode:
     assert any(isinstance(e, ChoiceMade) for e in restored.events)
 
 
-def test_snapshot_of_another_scenario_is_refused(scenario: PlayableScenario,
-                                                 playable: Callable[[str], PlayableScenario]
-                                                 ) -> None:
+def test_snapshot_of_another_scenario_is_refused(
+    scenario: PlayableScenario, playable: Callable[[str], PlayableScenario]
+) -> None:
     other = playable(SCENARIO.replace("id: engine-test", "id: other"))
     data = Session.start(scenario).snapshot()
     with pytest.raises(SnapshotError, match="scenario"):
         Session.restore(other, data)
 
 
-def test_snapshot_of_changed_scenario_is_refused(scenario: PlayableScenario,
-                                                 playable: Callable[[str], PlayableScenario]
-                                                 ) -> None:
+def test_snapshot_of_changed_scenario_is_refused(
+    scenario: PlayableScenario, playable: Callable[[str], PlayableScenario]
+) -> None:
     changed = playable(SCENARIO.replace("Right on time.", "Just in time."))
     with pytest.raises(SnapshotError, match="changed"):
         Session.restore(changed, Session.start(scenario).snapshot())
@@ -249,7 +258,8 @@ def test_damaged_snapshot_is_refused(scenario: PlayableScenario) -> None:
 
 
 def test_session_stuck_when_runtime_finds_no_choice(
-        playable: Callable[[str], PlayableScenario]) -> None:
+    playable: Callable[[str], PlayableScenario],
+) -> None:
     # The validator's test points cannot see visits() counts above 2; at runtime the engine
     # must still stop cleanly rather than wait for ever.
     scenario = playable("""\

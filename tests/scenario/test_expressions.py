@@ -39,8 +39,16 @@ DECLARATIONS = Declarations(
 
 
 def context(**values: Any) -> SimpleNamespace:
-    base = {"satisfaction": 50.0, "cost": 0.0, "time": 17 * 60, "day": 1, "patience": 3,
-            "trust": 0.5, "warned": False, "stance": "calm"}
+    base = {
+        "satisfaction": 50.0,
+        "cost": 0.0,
+        "time": 17 * 60,
+        "day": 1,
+        "patience": 3,
+        "trust": 0.5,
+        "warned": False,
+        "stance": "calm",
+    }
     base.update(values)
     return SimpleNamespace(values=base, visits={"call": 2}, chosen={"wait"})
 
@@ -70,7 +78,7 @@ def run_effect(source: str, **values: Any) -> dict[str, Any]:
         ("-patience < 0", True),
         ("time >= 17:00 and time < 20:15", True),
         ('stance == "calm"', True),
-        ("visits(\"call\") == 2", True),
+        ('visits("call") == 2', True),
         ('chose("wait") and not chose("refuse")', True),
         ("min(patience, 1) == 1 and max(patience, 10) == 10", True),
         ("abs(0 - 4) == 4 and round(2.6) == 3", True),
@@ -118,7 +126,7 @@ def test_effect_changes_state(source: str, expected: dict[str, Any]) -> None:
         ("patience + 1", "E304", 0),
         ("warned > 1", "E304", 7),
         ('stance == "angry"', "E304", 10),
-        ('stance == 3', "E304", 7),
+        ("stance == 3", "E304", 7),
         ("visits('nowhere') > 0", "E201", 7),
         ("chose('nothing')", "E302", 6),
         ("visits(patience) > 0", "E304", 7),
@@ -158,8 +166,13 @@ def test_suggestion_names_the_nearest_variable() -> None:
 
 
 def test_python_code_is_not_an_expression() -> None:
-    for source in ("__import__('os').system('ls')", "open('/etc/passwd')", "[x for x in y]",
-                   "lambda: 1", "patience.__class__"):
+    for source in (
+        "__import__('os').system('ls')",
+        "open('/etc/passwd')",
+        "[x for x in y]",
+        "lambda: 1",
+        "patience.__class__",
+    ):
         with pytest.raises(ExpressionError):
             check_condition(parse_condition(source), DECLARATIONS)
 
@@ -179,8 +192,7 @@ ATOMS = st.one_of(NAMES, NUMBERS, st.sampled_from(["true", "false", "warned", '"
 
 
 def expressions(depth: int = 3) -> st.SearchStrategy[str]:
-    operators = st.sampled_from(["+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "and",
-                                 "or"])
+    operators = st.sampled_from(["+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "and", "or"])
     return st.recursive(
         ATOMS,
         lambda inner: st.one_of(
@@ -227,6 +239,5 @@ def test_arithmetic_matches_python_integers(left: int, right: int) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=-100, max_value=100))
 def test_assignments_stay_within_bounds(amount: int) -> None:
-    values = run_effect(f"patience += {abs(amount)}" if amount >= 0 else
-                        f"patience -= {-amount}")
+    values = run_effect(f"patience += {abs(amount)}" if amount >= 0 else f"patience -= {-amount}")
     assert 0 <= values["patience"] <= 5

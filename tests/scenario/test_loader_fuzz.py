@@ -15,8 +15,31 @@ TOUR = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "format-tour
     encoding="utf-8"
 )
 LINES = TOUR.splitlines(keepends=True)
-NOISE = st.sampled_from(["", ":", "- ", "  ", "{", "}", "[", "]", "'", '"', "&a ", "*a", "!",
-                         "#", "\t", "next: nowhere", "if: x >", "patience", "ő", "\x00", "---"])
+NOISE = st.sampled_from(
+    [
+        "",
+        ":",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "'",
+        '"',
+        "&a ",
+        "*a",
+        "!",
+        "#",
+        "\t",
+        "next: nowhere",
+        "if: x >",
+        "patience",
+        "ő",
+        "\x00",
+        "---",
+    ]
+)
 
 
 @st.composite
@@ -43,15 +66,20 @@ def mutated(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(mutated())
 def test_mutated_scenario_loads_or_explains(tmp_path_factory, text: str) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "characters").mkdir()
     (folder / "characters" / "front-desk.yaml").write_text(
         "format: 1\nkind: characters\ncharacters:\n  maria: {name: Maria, moods: [neutral, "
-        "pleased, tired]}\n", encoding="utf-8")
+        "pleased, tired]}\n",
+        encoding="utf-8",
+    )
     path = folder / "tour.yaml"
     path.write_text(text, encoding="utf-8")
     result = load_scenario(path)

@@ -48,8 +48,10 @@ def write(folder: Path, strings: dict[str, str]) -> Path:
     (folder / "shop.yaml").write_text(SCENARIO, encoding="utf-8")
     body = "\n".join(f"  {key}: {value!r}".replace("'", '"') for key, value in strings.items())
     path = folder / "shop.hu.yaml"
-    path.write_text(f"format: 1\nkind: translation\ntranslates: shop.yaml\nlanguage: hu\n"
-                    f"strings:\n{body}\n", encoding="utf-8")
+    path.write_text(
+        f"format: 1\nkind: translation\ntranslates: shop.yaml\nlanguage: hu\nstrings:\n{body}\n",
+        encoding="utf-8",
+    )
     return path
 
 

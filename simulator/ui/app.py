@@ -1,0 +1,247 @@
+"""The window, the loop and the scene stack. The only owner of the pygame display.
+
+Scenes handle intents, update and draw themselves, and ask the app to push,
+pop or replace scenes. The loop redraws only when something changed, and
+sleeps in ``pygame.event.wait`` while nothing moves, so an idle player costs
+next to no CPU. Tests and the demo mode drive it with injected events and a
+frame limit instead of a real keyboard.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pygame
+
+from simulator.ui.fonts import Fonts
+from simulator.ui.input import Intent, intents_for
+from simulator.ui.portraits import PortraitCache
+from simulator.ui.theme import Theme, theme_for
+from simulator.userdata import Settings
+
+IDLE_WAIT_MS = 500
+ANIMATION_FPS = 60
+
+
+class Scene:
+    """One screen. Subclasses override what they need."""
+
+    #: A scene that covers only part of the window draws the one below it first.
+    overlay = False
+    #: True while the text field of the scene has focus (keys become text).
+    typing = False
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def handle(self, intent: Intent) -> None:
+        """React to what the trainee did."""
+
+    def update(self, seconds: float) -> None:
+        """Advance animations and timers."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw the whole scene."""
+
+    @property
+    def animating(self) -> bool:
+        """True while the scene needs frames without input (typewriter, timers)."""
+        return False
+
+    def entered(self) -> None:
+        """Called when the scene becomes the top of the stack again."""
+
+
+class App:
+    def __init__(
+        self,
+        settings: Settings,
+        size: tuple[int, int] = (1280, 720),
+        fullscreen: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Customer Service Simulator")
+        self.windowed_size = size
+        self.fullscreen = settings.fullscreen if fullscreen is None else fullscreen
+        self.screen = self._open_window()
+        pygame.key.set_repeat(350, 40)
+        self.fonts = Fonts()
+        self.portraits = PortraitCache()
+        self.theme: Theme = theme_for(settings.high_contrast, settings.text_size)
+        self.scenes: list[Scene] = []
+        self.running = True
+        self.dirty = True
+        self.frames_drawn = 0
+        self.exit_code = 0
+        self.after_frame: Callable[[App], None] | None = None
+
+    def _open_window(self) -> pygame.Surface:
+        if self.fullscreen:
+            return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        return pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
+
+    # ------------------------------------------------------------ scenes
+
+    @property
+    def scene(self) -> Scene | None:
+        return self.scenes[-1] if self.scenes else None
+
+    def push(self, scene: Scene) -> None:
+        self.scenes.append(scene)
+        self.invalidate()
+
+    def pop(self) -> None:
+        if self.scenes:
+            self.scenes.pop()
+        if self.scenes:
+            self.scenes[-1].entered()
+        else:
+            self.running = False
+        self.invalidate()
+
+    def replace(self, scene: Scene) -> None:
+        if self.scenes:
+            self.scenes.pop()
+        self.push(scene)
+
+    def reset_to(self, scene: Scene) -> None:
+        self.scenes = [scene]
+        self.invalidate()
+
+    def quit(self, code: int = 0) -> None:
+        self.exit_code = code
+        self.running = False
+
+    def invalidate(self) -> None:
+        self.dirty = True
+
+    # ------------------------------------------------------------ settings
+
+    def apply_settings(self) -> None:
+        """Take changed settings into effect and keep them for next time."""
+        self.theme = theme_for(self.settings.high_contrast, self.settings.text_size)
+        if self.settings.fullscreen != self.fullscreen:
+            self.fullscreen = self.settings.fullscreen
+            self.screen = self._open_window()
+        self.settings.save()
+        self.invalidate()
+
+    # ------------------------------------------------------------ loop
+
+    def run(
+        self,
+        events: Iterable[list[pygame.event.Event]] | None = None,
+        max_frames: int | None = None,
+    ) -> int:
+        """Run until quit. ``events`` replaces the real event queue, one list per frame."""
+        injected: Iterator[list[pygame.event.Event]] | None = iter(events) if events else None
+        clock = pygame.time.Clock()
+        last = time.perf_counter()
+        frames = 0
+        while self.running and self.scenes:
+            if injected is not None:
+                batch = next(injected, None)
+                if batch is None:
+                    break
+            else:
+                batch = self._wait_for_events()
+            for event in batch:
+                self._dispatch(event)
+            now = time.perf_counter()
+            elapsed, last = now - last, now
+            scene = self.scene
+            if scene is not None:
+                scene.update(min(elapsed, 0.25) if injected is None else 1 / ANIMATION_FPS)
+            self.draw_if_needed()
+            if self.after_frame is not None:
+                self.after_frame(self)
+            frames += 1
+            if max_frames is not None and frames >= max_frames:
+                break
+            if injected is None and self.scene is not None and self.scene.animating:
+                clock.tick(ANIMATION_FPS)
+        return self.exit_code
+
+    def _wait_for_events(self) -> list[pygame.event.Event]:
+        scene = self.scene
+        if scene is not None and (scene.animating or self.dirty):
+            return pygame.event.get()
+        first = pygame.event.wait(IDLE_WAIT_MS)
+        rest = pygame.event.get()
+        return ([first] if first.type != pygame.NOEVENT else []) + rest
+
+    def _dispatch(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.VIDEORESIZE and not self.fullscreen:
+            self.windowed_size = (max(640, event.w), max(400, event.h))
+            self.screen = pygame.display.get_surface() or self.screen
+            self.invalidate()
+            return
+        if event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWRESTORED, pygame.WINDOWSIZECHANGED):
+            self.screen = pygame.display.get_surface() or self.screen
+            self.invalidate()
+            return
+        scene = self.scene
+        if scene is None:
+            return
+        for intent in intents_for(event, typing=scene.typing):
+            if intent.kind == "quit":
+                self.handle_quit()
+                return
+            if intent.kind != "hover":
+                self.invalidate()
+            scene.handle(intent)
+
+    def handle_quit(self) -> None:
+        """Closing the window keeps everything needed to resume (saved after every step)."""
+        self.running = False
+
+    def send(self, intent: Intent) -> None:
+        """Give an intent to the top scene, as if the trainee had done it (demo, tests)."""
+        scene = self.scene
+        if scene is not None:
+            scene.handle(intent)
+            self.invalidate()
+
+    def draw_if_needed(self) -> None:
+        scene = self.scene
+        if scene is None or not (self.dirty or scene.animating):
+            return
+        self.draw(self.screen)
+        pygame.display.flip()
+        self.dirty = False
+        self.frames_drawn += 1
+
+    def draw(self, surface: pygame.Surface) -> None:
+        index = len(self.scenes) - 1
+        while index > 0 and self.scenes[index].overlay:
+            index -= 1
+        for scene in self.scenes[index:]:
+            scene.draw(surface)
+
+    def screenshot(self, path: Path) -> None:
+        self.draw(self.screen)
+        pygame.image.save(self.screen, str(path))
+
+
+def display_available() -> tuple[bool, str]:
+    """Whether a window can be opened here, and if not, why."""
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    if driver in ("dummy", "offscreen"):
+        return True, ""
+    if (
+        os.name == "posix"
+        and "darwin" not in os.sys.platform
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        return False, "no display found (DISPLAY and WAYLAND_DISPLAY are not set)"
+    try:
+        pygame.display.init()
+        pygame.display.quit()
+    except pygame.error as error:
+        return False, str(error)
+    return True, ""

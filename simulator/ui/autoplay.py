@@ -1,0 +1,104 @@
+"""Demo mode: play given options without input and keep a PNG of every screen shown.
+
+Trainers use it for handouts and tests use it to see the real screens. It acts
+only through the scenes' own intents, exactly as a trainee's keys would.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from simulator.engine.session import Status
+from simulator.ui.app import App
+from simulator.ui.input import Intent
+
+
+class Autoplay:
+    def __init__(self, picks: list[int | str], folder: Path | None) -> None:
+        self.picks = list(picks)
+        self.folder = folder
+        self.shots: list[Path] = []
+        self.debrief_pages = 0
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, app: App, name: str) -> None:
+        if self.folder is None:
+            return
+        path = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
+        app.screenshot(path)
+        self.shots.append(path)
+
+    def __call__(self, app: App) -> None:
+        from simulator.ui.scenes.debrief import DebriefScene
+        from simulator.ui.scenes.dialogue import DialogueScene
+        from simulator.ui.scenes.episode import FADE_SECONDS, EpisodeCard
+        from simulator.ui.scenes.problems import ProblemsScene
+
+        scene = app.scene
+        if isinstance(scene, EpisodeCard):
+            scene.shown_for = FADE_SECONDS
+            self.shot(app, "episode")
+            app.send(Intent("confirm"))
+        elif isinstance(scene, DialogueScene):
+            if scene.pending_card is not None or scene.finished:
+                return
+            if not scene.typing_done:
+                scene.revealed = float("inf")
+                app.invalidate()
+                return
+            status = scene.session.status
+            if status is Status.WAITING_FOR_CONTINUE:
+                self.shot(app, "dialogue")
+                app.send(Intent("confirm"))
+            elif status is Status.WAITING_FOR_CHOICE:
+                self.shot(app, "choice")
+                self.pick(app, scene)
+        elif isinstance(scene, DebriefScene):
+            self.shot(app, "debrief")
+            self.debrief_pages += 1
+            if scene.scroll + scene.view_height < scene.content_height and self.debrief_pages < 12:
+                scene.scroll += max(100, scene.view_height - 80)
+                app.invalidate()
+            else:
+                app.quit(0)
+        elif isinstance(scene, ProblemsScene):
+            self.shot(app, "problems")
+            for diagnostic in scene.diagnostics:
+                print(diagnostic.format(), file=sys.stderr)
+            app.quit(1)
+
+    def pick(self, app: App, scene: object) -> None:
+        from simulator.ui.scenes.dialogue import DialogueScene
+
+        assert isinstance(scene, DialogueScene)
+        if not self.picks:
+            print(
+                f"simulator: --autoplay ran out of choices at '{scene.session.state.node}'",
+                file=sys.stderr,
+            )
+            app.quit(3)
+            return
+        pick = self.picks.pop(0)
+        if pick == "timeout":
+            timer = scene.session.timer
+            if timer is None:
+                print("simulator: 't' in --autoplay, but this choice is not timed", file=sys.stderr)
+                app.quit(1)
+                return
+            scene.play.tick(timer[0])
+            scene.take_new_events()
+            return
+        assert isinstance(pick, int)
+        view = scene.session.choice_by_number(pick)
+        if view is None or not view.available:
+            count = len(scene.session.choices)
+            print(
+                f"simulator: --autoplay: choice {pick} cannot be picked at "
+                f"'{scene.session.state.node}' (1 to {count}, available only)",
+                file=sys.stderr,
+            )
+            app.quit(1)
+            return
+        app.send(Intent("choose", pick))

@@ -1,0 +1,63 @@
+"""Turning raw pygame events into what the trainee meant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # choose, move, confirm, back, backlog, scroll, click, hover, text, erase, quit
+    value: int = 0
+    position: tuple[int, int] = (0, 0)
+    text: str = ""
+
+
+_NUMBER_KEYS = {getattr(pygame, f"K_{n}"): n for n in range(1, 10)}
+_NUMBER_KEYS.update({getattr(pygame, f"K_KP{n}"): n for n in range(1, 10)})
+
+
+def intents_for(event: pygame.event.Event, typing: bool = False) -> list[Intent]:
+    """What one event means. ``typing`` is true while a text field has focus."""
+    if event.type == pygame.QUIT:
+        return [Intent("quit")]
+    if event.type == pygame.TEXTINPUT and typing:
+        return [Intent("text", text=event.text)]
+    if event.type == pygame.KEYDOWN:
+        key = event.key
+        if key == pygame.K_ESCAPE:
+            return [Intent("back")]
+        if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            return [Intent("confirm")]
+        if typing:
+            if key == pygame.K_BACKSPACE:
+                return [Intent("erase")]
+            if key == pygame.K_TAB:
+                return [Intent("move", 1)]
+            return []
+        if key == pygame.K_SPACE:
+            return [Intent("confirm")]
+        if key in _NUMBER_KEYS:
+            return [Intent("choose", _NUMBER_KEYS[key])]
+        if key in (pygame.K_UP, pygame.K_LEFT):
+            return [Intent("move", -1)]
+        if key in (pygame.K_DOWN, pygame.K_RIGHT, pygame.K_TAB):
+            return [Intent("move", 1)]
+        if key in (pygame.K_b, pygame.K_PAGEUP, pygame.K_h):
+            return [Intent("backlog")]
+        if key == pygame.K_PAGEDOWN:
+            return [Intent("scroll", 5)]
+        if key == pygame.K_HOME:
+            return [Intent("scroll", -1000)]
+        if key == pygame.K_END:
+            return [Intent("scroll", 1000)]
+        return []
+    if event.type == pygame.MOUSEWHEEL:
+        return [Intent("scroll", -event.y)]
+    if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+        return [Intent("click", position=event.pos)]
+    if event.type == pygame.MOUSEMOTION:
+        return [Intent("hover", position=event.pos)]
+    return []

@@ -1,0 +1,84 @@
+"""Starting the game: the menu, one scenario, or a demo run that saves screenshots."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+from simulator.userdata import Settings
+
+EXIT_NO_DISPLAY = 4
+
+
+def _no_display(reason: str) -> int:
+    print(
+        f"simulator: cannot open a window: {reason}.\n"
+        "  To play without a screen, use the headless runner:\n"
+        "    python -m simulator run late-client --choices 1,2,3\n"
+        "  For screenshots without a screen:\n"
+        "    SDL_VIDEODRIVER=dummy python -m simulator play late-client --autoplay 1,2,3 "
+        "--screenshots shots/",
+        file=sys.stderr,
+    )
+    return EXIT_NO_DISPLAY
+
+
+def start_app(window: tuple[int, int], fullscreen: bool | None):
+    import os
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from simulator.ui.app import App, display_available
+
+    available, reason = display_available()
+    if not available:
+        return None, _no_display(reason)
+    import pygame
+
+    try:
+        app = App(Settings.load(), window, fullscreen)
+    except pygame.error as error:
+        return None, _no_display(str(error))
+    return app, 0
+
+
+def run_menu(window: tuple[int, int] = (1280, 720), fullscreen: bool | None = None) -> int:
+    app, code = start_app(window, fullscreen)
+    if app is None:
+        return code
+    from simulator.ui.scenes.menu import MenuScene
+
+    app.push(MenuScene(app))
+    return app.run()
+
+
+def run_play(
+    path: Path,
+    trainee: str | None,
+    seed: int | None,
+    language: str | None,
+    window: tuple[int, int],
+    fullscreen: bool | None,
+    autoplay: list[int | str] | None,
+    screenshots: Path | None,
+) -> int:
+    app, code = start_app(window, False if autoplay is not None else fullscreen)
+    if app is None:
+        return code
+    from simulator.ui.scenes.menu import MenuScene, open_scenario
+
+    if trainee:
+        app.settings.trainee = trainee
+    app.push(MenuScene(app))
+    if autoplay is not None:
+        from simulator.ui.autoplay import Autoplay
+
+        app.settings.text_speed = "instant"
+        app.after_frame = Autoplay(autoplay, screenshots)
+        open_scenario(app, path, language, app.settings.trainee or "Demo", seed, resume=False)
+        result = app.run(events=itertools.repeat([]), max_frames=20_000)
+        if screenshots is not None:
+            print(f"saved {len(app.after_frame.shots)} screenshots in {screenshots}")
+        return result
+    open_scenario(app, path, language, app.settings.trainee or "Trainee", seed)
+    return app.run()

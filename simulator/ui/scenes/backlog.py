@@ -1,0 +1,85 @@
+"""Everything said so far. Past choices are shown but cannot be picked again."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
+from simulator.transcript import clock_text
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.playthrough import Playthrough
+from simulator.ui.widgets.basic import draw_wrapped, panel, wrapped_height
+
+
+class BacklogScene(Scene):
+    def __init__(self, app: App, play: Playthrough) -> None:
+        super().__init__(app)
+        self.play = play
+        self.scroll: int | None = None  # None: stick to the newest entries
+        self.entries = self._entries()
+
+    def _entries(self) -> list[tuple[str, str]]:
+        characters = self.play.scenario.characters
+        entries: list[tuple[str, str]] = []
+        for event in self.play.session.events:
+            if isinstance(event, EpisodeStarted):
+                when = clock_text(event.day, event.time, self.play.session)
+                entries.append(("episode", f"{event.title}{f' · {when}' if when else ''}"))
+            elif isinstance(event, LineShown):
+                speaker = characters.get(event.speaker or "")
+                entries.append(("line", f"{speaker.name}: {event.text}" if speaker else event.text))
+            elif isinstance(event, ChoiceMade):
+                entries.append(("choice", f"You: {event.text}"))
+            elif isinstance(event, TimerExpired):
+                entries.append(("choice", "You: (no answer in time)"))
+        return entries
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind in ("back", "backlog", "confirm"):
+            self.app.pop()
+        elif intent.kind in ("scroll", "move"):
+            step = intent.value * (60 if intent.kind == "scroll" else 40)
+            self.scroll = max(0, (self.scroll if self.scroll is not None else 10**9) + step)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        width, height = surface.get_size()
+        surface.fill(theme.background)
+        rect = pygame.Rect(40, 30, width - 80, height - 60)
+        panel(surface, rect, theme)
+        title = app.fonts.render("History", theme.size(26), theme.text, "bold")
+        surface.blit(title, (rect.x + 24, rect.y + 16))
+        hint = app.fonts.render(
+            "Esc or B to return · wheel or arrows to scroll", theme.size(14), theme.muted
+        )
+        surface.blit(hint, (rect.right - hint.get_width() - 24, rect.y + 24))
+        area = pygame.Rect(
+            rect.x + 24,
+            rect.y + 30 + title.get_height(),
+            rect.w - 48,
+            rect.h - 50 - title.get_height(),
+        )
+        text_width = area.w - 10
+        sizes = {
+            "episode": (theme.size(19), "bold"),
+            "line": (theme.size(18), "regular"),
+            "choice": (theme.size(18), "italic"),
+        }
+        heights = [
+            wrapped_height(app.fonts, text, *sizes[kind][:1], text_width, sizes[kind][1]) + 10
+            for kind, text in self.entries
+        ]
+        content = sum(heights)
+        most = max(0, content - area.h)
+        self.scroll = most if self.scroll is None else min(self.scroll, most)
+        clip = surface.get_clip()
+        surface.set_clip(area)
+        y = area.y - self.scroll
+        for (kind, text), entry_height in zip(self.entries, heights, strict=True):
+            if y + entry_height >= area.y and y <= area.bottom:
+                size, style = sizes[kind]
+                colour = {"episode": theme.accent, "line": theme.text, "choice": theme.muted}[kind]
+                draw_wrapped(surface, app.fonts, text, size, colour, area.x, y, text_width, style)
+            y += entry_height
+        surface.set_clip(clip)

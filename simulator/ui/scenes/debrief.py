@@ -1,0 +1,309 @@
+"""After the ending: what happened, the score and why, and what to try next time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+
+from simulator.analysis.review import DecisionReview, review_decisions
+from simulator.engine.session import SessionResult
+from simulator.transcript import format_cost
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.playthrough import Playthrough
+from simulator.ui.widgets.basic import (
+    Button,
+    draw_button,
+    draw_wrapped,
+    layout_buttons,
+    panel,
+    wrapped_height,
+)
+from simulator.ui.widgets.charts import balance_plane, meters_over_time
+
+KIND_LABELS = {
+    "balanced": "Balanced outcome",
+    "over-accommodating": "Over-accommodating",
+    "lost": "Customer lost",
+    "other": "Ending",
+}
+
+Block = tuple[int, Callable[[pygame.Surface, int, int, int], None]]
+
+
+class DebriefScene(Scene):
+    def __init__(self, app: App, play: Playthrough) -> None:
+        super().__init__(app)
+        self.play = play
+        result = play.session.result()
+        assert result is not None, "the debrief follows an ending"
+        self.result: SessionResult = result
+        self.reviews: list[DecisionReview] = review_decisions(
+            play.scenario, play.session.state.seed, result.decisions
+        )
+        self.scroll = 0
+        self.buttons = [Button("Play again", "again"), Button("Back to menu", "menu")]
+        self.selected = 0
+        self.content_height = 0
+        self.view_height = 0
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind == "scroll":
+            self.scroll += intent.value * 50
+        elif intent.kind == "move":
+            self.selected = (self.selected + intent.value) % len(self.buttons)
+        elif intent.kind == "confirm":
+            self.act(self.buttons[self.selected].action)
+        elif intent.kind == "back":
+            self.act("menu")
+        elif intent.kind == "choose" and 1 <= intent.value <= len(self.buttons):
+            self.act(self.buttons[intent.value - 1].action)
+        elif intent.kind == "click":
+            for button in self.buttons:
+                if button.hit(intent.position):
+                    self.act(button.action)
+        elif intent.kind == "hover":
+            for index, button in enumerate(self.buttons):
+                if button.hit(intent.position) and self.selected != index:
+                    self.selected = index
+                    self.app.invalidate()
+
+    def act(self, action: str) -> None:
+        from simulator.ui.scenes.dialogue import DialogueScene
+        from simulator.ui.scenes.menu import MenuScene
+
+        if action == "again":
+            self.app.replace(DialogueScene(self.app, self.play.restart()))
+        else:
+            self.app.reset_to(MenuScene(self.app))
+
+    # ------------------------------------------------------------ drawing
+
+    def _series(self) -> tuple[list[float], list[float]]:
+        decisions = self.result.decisions
+        model = self.play.scenario.model
+        satisfaction = [
+            decisions[0].satisfaction_before if decisions else model.meters.satisfaction.start
+        ]
+        cost = [decisions[0].cost_before if decisions else model.meters.cost.start]
+        for decision in decisions:
+            satisfaction.append(decision.satisfaction_after)
+            cost.append(decision.cost_after)
+        satisfaction[-1], cost[-1] = self.result.satisfaction, self.result.cost
+        return satisfaction, cost
+
+    def _blocks(self, width: int) -> list[Block]:
+        app, theme, result = self.app, self.app.theme, self.result
+        fonts = app.fonts
+        breakdown = result.breakdown
+        session = self.play.session
+        model = self.play.scenario.model
+        blocks: list[Block] = []
+
+        kind = KIND_LABELS.get(result.ending_kind, "Ending")
+        title_height = fonts.line_height(theme.size(32), "bold")
+        text_height = (
+            wrapped_height(fonts, result.ending_text, theme.size(19), width)
+            if result.ending_text
+            else 0
+        )
+
+        def heading(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            colour = {"balanced": theme.good, "lost": theme.bad}.get(result.ending_kind, theme.cost)
+            badge = fonts.render(kind.upper(), theme.size(14), theme.accent_text, "bold")
+            box = badge.get_rect(topleft=(x, y)).inflate(16, 6)
+            box.topleft = (x, y)
+            pygame.draw.rect(surface, colour, box, border_radius=6)
+            surface.blit(badge, badge.get_rect(center=box.center))
+            title = fonts.render(result.ending_title, theme.size(32), theme.text, "bold")
+            surface.blit(title, (x, y + box.h + 6))
+            if result.ending_text:
+                draw_wrapped(
+                    surface,
+                    fonts,
+                    result.ending_text,
+                    theme.size(19),
+                    theme.text,
+                    x,
+                    y + box.h + 6 + title_height + 4,
+                    w,
+                )
+
+        badge_height = fonts.line_height(theme.size(14), "bold") + 6
+        blocks.append((badge_height + 6 + title_height + 4 + text_height, heading))
+
+        unit = "h" if model.meters.cost.unit.value == "hours" else model.meters.cost.currency
+        explanation = breakdown.explain(unit)
+        score_height = (
+            fonts.line_height(theme.size(44), "bold")
+            + 8
+            + len(explanation) * fonts.line_height(theme.size(17))
+        )
+
+        def score(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            big = fonts.render(f"{result.score}", theme.size(44), theme.accent, "bold")
+            surface.blit(big, (x, y))
+            rest = fonts.render(f"/ 100   {result.grade}", theme.size(24), theme.text, "bold")
+            surface.blit(
+                rest, (x + big.get_width() + 10, y + big.get_height() - rest.get_height() - 6)
+            )
+            verdict = "PASSED" if result.passed else "NOT PASSED"
+            colour = theme.good if result.passed else theme.bad
+            badge = fonts.render(
+                f"{verdict}  (pass mark {breakdown.pass_mark:g})", theme.size(17), colour, "bold"
+            )
+            surface.blit(
+                badge,
+                (
+                    x + big.get_width() + rest.get_width() + 36,
+                    y + big.get_height() - badge.get_height() - 9,
+                ),
+            )
+            line_y = y + big.get_height() + 8
+            for line in explanation:
+                surface.blit(fonts.render(line, theme.size(17), theme.muted), (x, line_y))
+                line_y += fonts.line_height(theme.size(17))
+
+        blocks.append((score_height, score))
+
+        satisfaction, cost = self._series()
+        cost_scale = max(model.scoring.cost_limit, max(cost) if cost else 0) or 1.0
+        cost_label = f"{model.meters.cost.label} ({unit})"
+        side_by_side = width >= 880
+        chart_height = 300
+
+        def charts(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            arguments = (
+                satisfaction,
+                cost,
+                cost_scale,
+                breakdown.target_satisfaction,
+                breakdown.target_cost,
+                cost_label,
+            )
+            if side_by_side:
+                half = (w - 24) // 2
+                meters_over_time(
+                    surface, pygame.Rect(x, y, half, chart_height), fonts, theme, *arguments
+                )
+                balance_plane(
+                    surface,
+                    pygame.Rect(x + half + 24, y, half, chart_height),
+                    fonts,
+                    theme,
+                    *arguments,
+                )
+            else:
+                meters_over_time(
+                    surface, pygame.Rect(x, y, w, chart_height), fonts, theme, *arguments
+                )
+                balance_plane(
+                    surface,
+                    pygame.Rect(x, y + chart_height + 20, w, chart_height),
+                    fonts,
+                    theme,
+                    *arguments,
+                )
+
+        blocks.append((chart_height if side_by_side else 2 * chart_height + 20, charts))
+
+        header_height = fonts.line_height(theme.size(22), "bold")
+
+        def decisions_heading(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            surface.blit(fonts.render("Your decisions", theme.size(22), theme.text, "bold"), (x, y))
+
+        blocks.append((header_height, decisions_heading))
+        lessons = model.lessons
+        for number, review in enumerate(self.reviews, start=1):
+            blocks.append(self._decision_block(number, review, width, lessons, session))
+        return blocks
+
+    def _decision_block(
+        self, number: int, review: DecisionReview, width: int, lessons: dict, session: object
+    ) -> Block:
+        fonts, theme = self.app.fonts, self.app.theme
+        decision = review.decision
+        inner = width - 40
+        said = f"{number}. {decision.text}"
+        cost_text = format_cost(self.play.session, decision.cost_delta)
+        deltas = (
+            f"satisfaction {decision.satisfaction_delta:+g}   ·   cost "
+            f"{'+' if decision.cost_delta >= 0 else ''}{cost_text}"
+        )
+        parts: list[tuple[str, int, object, str]] = [
+            (said, theme.size(18), theme.text, "bold"),
+            (deltas, theme.size(15), theme.muted, "regular"),
+        ]
+        if decision.feedback:
+            parts.append((decision.feedback, theme.size(17), theme.text, "regular"))
+        if decision.lesson and decision.lesson in lessons:
+            parts.append(
+                (f"Lesson: {lessons[decision.lesson].title}", theme.size(16), theme.accent, "bold")
+            )
+        if review.better_text:
+            parts.append(
+                (
+                    f"A better choice here: “{review.better_text}”",
+                    theme.size(16),
+                    theme.good,
+                    "italic",
+                )
+            )
+        height = (
+            sum(
+                wrapped_height(fonts, text, size, inner, style) + 4
+                for text, size, _, style in parts
+            )
+            + 24
+        )
+
+        def draw(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            box = pygame.Rect(x, y, w, height)
+            pygame.draw.rect(surface, theme.choice, box, border_radius=10)
+            line_y = y + 12
+            for text, size, colour, style in parts:
+                line_y = (
+                    draw_wrapped(surface, fonts, text, size, colour, x + 20, line_y, inner, style)
+                    + 4
+                )
+
+        return height, draw
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        width, height = surface.get_size()
+        surface.fill(theme.background)
+        margin = 30 if width >= 1100 else 16
+        footer = app.fonts.line_height(theme.size(18), "bold") + 40
+        page = pygame.Rect(margin, margin, width - 2 * margin, height - 2 * margin - footer)
+        panel(surface, page, theme)
+        content = page.inflate(-48, -36)
+        blocks = self._blocks(content.w)
+        gap = 22
+        self.content_height = sum(h for h, _ in blocks) + gap * (len(blocks) - 1)
+        self.view_height = content.h
+        self.scroll = max(0, min(self.scroll, self.content_height - content.h))
+        clip = surface.get_clip()
+        surface.set_clip(content)
+        y = content.y - self.scroll
+        for block_height, draw_block in blocks:
+            if y + block_height >= content.y and y <= content.bottom:
+                draw_block(surface, content.x, y, content.w)
+            y += block_height + gap
+        surface.set_clip(clip)
+        if self.content_height > content.h:
+            track = pygame.Rect(page.right - 10, content.y, 4, content.h)
+            pygame.draw.rect(surface, theme.panel_edge, track, border_radius=2)
+            thumb = max(30, round(content.h * content.h / self.content_height))
+            top = content.y + round(
+                (content.h - thumb) * self.scroll / (self.content_height - content.h)
+            )
+            pygame.draw.rect(surface, theme.accent, (track.x, top, 4, thumb), border_radius=2)
+            hint = app.fonts.render(
+                "Scroll down for your decisions", theme.size(14), (200, 205, 215)
+            )
+            surface.blit(hint, (margin, height - footer + 14))
+        layout_buttons(self.buttons, app.fonts, theme, width - margin, height - footer + 8)
+        for index, button in enumerate(self.buttons):
+            draw_button(surface, button, app.fonts, theme, highlighted=index == self.selected)

@@ -1,0 +1,576 @@
+"""The conversation: portrait, what is said, the meters and clock, and the trainee's choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
+from simulator.engine.session import ChoiceView, Status
+from simulator.transcript import format_cost
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.layout import dialogue_layout
+from simulator.ui.playthrough import Playthrough
+from simulator.ui.widgets.basic import draw_meter, draw_wrapped, panel, wrapped_height
+
+CHARACTERS_PER_SECOND = {"slow": 22.0, "normal": 45.0, "fast": 110.0, "instant": float("inf")}
+MOOD_FADE_SECONDS = 0.35
+
+
+@dataclass
+class ShownLine:
+    speaker: str | None
+    speaker_name: str | None
+    mood: str | None
+    text: str
+
+
+@dataclass
+class ChoiceBox:
+    view: ChoiceView
+    rect: pygame.Rect
+
+
+class DialogueScene(Scene):
+    def __init__(self, app: App, play: Playthrough) -> None:
+        super().__init__(app)
+        self.play = play
+        self.lines: list[ShownLine] = []
+        self.last_said: str | None = None
+        self.revealed = 0.0
+        self.selected = 0
+        self.hovered: int | None = None
+        self.choice_boxes: list[ChoiceBox] = []
+        self.continue_rect = pygame.Rect(0, 0, 0, 0)
+        self.choice_scroll = 0
+        self.portrait_character = self._default_character()
+        self.portrait_mood: str | None = None
+        self.previous_portrait: tuple[str, str | None] | None = None
+        self.fade = 0.0
+        self.finished = False
+        self.pending_card: EpisodeStarted | None = None
+        self.take_new_events()
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def session(self):
+        return self.play.session
+
+    def _default_character(self) -> str | None:
+        for key, character in self.play.scenario.characters.items():
+            if character.role.value == "customer":
+                return key
+        return next(iter(self.play.scenario.characters), None)
+
+    def take_new_events(self) -> None:
+        """Read what the session did since last time (pull, never pushed to us)."""
+        events = self.session.events
+        new = events[self.play.events_seen :]
+        self.play.events_seen = len(events)
+        if not new:
+            return
+        fresh_lines: list[ShownLine] = []
+        card: EpisodeStarted | None = None
+        characters = self.play.scenario.characters
+        for event in new:
+            if isinstance(event, EpisodeStarted):
+                card = event
+                fresh_lines = []
+            elif isinstance(event, LineShown):
+                character = characters.get(event.speaker or "")
+                fresh_lines.append(
+                    ShownLine(
+                        event.speaker, character.name if character else None, event.mood, event.text
+                    )
+                )
+            elif isinstance(event, ChoiceMade):
+                self.last_said = event.text
+                fresh_lines = []
+            elif isinstance(event, TimerExpired):
+                self.last_said = None
+                fresh_lines = []
+        if card is not None:
+            self.last_said = None
+        self.lines = fresh_lines
+        self.revealed = 0.0 if self.app.settings.text_speed != "instant" else float("inf")
+        self.selected = 0
+        self.choice_scroll = 0
+        if self.session.status is Status.ENDED or self.session.status is Status.STUCK:
+            self.finished = True
+        self.pending_card = card
+
+    @property
+    def total_characters(self) -> int:
+        return sum(len(line.text) for line in self.lines)
+
+    @property
+    def typing(self) -> bool:  # type: ignore[override]
+        return False
+
+    @property
+    def typing_done(self) -> bool:
+        return self.revealed >= self.total_characters
+
+    @property
+    def animating(self) -> bool:
+        return (
+            not self.typing_done
+            or self.fade > 0
+            or self.session.timer is not None
+            or self.finished
+            or self.pending_card is not None
+        )
+
+    # ------------------------------------------------------------ input
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind == "back":
+            from simulator.ui.scenes.pause import PauseScene
+
+            self.app.push(PauseScene(self.app, self))
+            return
+        if intent.kind == "backlog":
+            from simulator.ui.scenes.backlog import BacklogScene
+
+            self.app.push(BacklogScene(self.app, self.play))
+            return
+        if not self.typing_done:
+            if intent.kind in ("confirm", "click", "choose"):
+                self.revealed = float("inf")
+            return
+        status = self.session.status
+        if status is Status.WAITING_FOR_CONTINUE:
+            if intent.kind == "confirm" or (
+                intent.kind == "click" and self._in_speech_or_button(intent.position)
+            ):
+                self.play.continue_()
+                self.take_new_events()
+            return
+        if status is not Status.WAITING_FOR_CHOICE:
+            return
+        views = self.session.choices
+        if intent.kind == "choose":
+            self._pick(intent.value)
+        elif intent.kind == "move" and views:
+            self.selected = (self.selected + intent.value) % len(views)
+            self._keep_selected_visible()
+        elif intent.kind == "confirm" and views:
+            self._pick(self.selected + 1)
+        elif intent.kind == "scroll":
+            self.choice_scroll = max(0, self.choice_scroll + intent.value * 40)
+        elif intent.kind == "hover":
+            index = self._choice_at(intent.position)
+            if index != self.hovered:
+                self.hovered = index
+                if index is not None:
+                    self.selected = index
+                self.app.invalidate()
+        elif intent.kind == "click":
+            index = self._choice_at(intent.position)
+            if index is not None:
+                self._pick(index + 1)
+
+    def _in_speech_or_button(self, position: tuple[int, int]) -> bool:
+        return (
+            self.continue_rect.collidepoint(position)
+            or position[0] > self.app.screen.get_width() * 0.3
+        )
+
+    def _choice_at(self, position: tuple[int, int]) -> int | None:
+        for index, box in enumerate(self.choice_boxes):
+            if box.rect.collidepoint(position):
+                return index
+        return None
+
+    def _pick(self, number: int) -> None:
+        view = self.session.choice_by_number(number)
+        if view is None or not view.available:
+            return
+        self.play.choose(view.id)
+        self.take_new_events()
+
+    def _keep_selected_visible(self) -> None:
+        if 0 <= self.selected < len(self.choice_boxes):
+            box = self.choice_boxes[self.selected].rect
+            area = self._choice_area
+            if box.top < area.top:
+                self.choice_scroll = max(0, self.choice_scroll - (area.top - box.top))
+            elif box.bottom > area.bottom:
+                self.choice_scroll += box.bottom - area.bottom
+
+    # ------------------------------------------------------------ time
+
+    def update(self, seconds: float) -> None:
+        if self.pending_card is not None and self.app.scene is self:
+            from simulator.ui.scenes.episode import EpisodeCard
+
+            card, self.pending_card = self.pending_card, None
+            self.app.push(EpisodeCard(self.app, self.play, card))
+            return
+        if self.finished:
+            self.finished = False
+            from simulator.ui.scenes.debrief import DebriefScene
+
+            self.app.replace(DebriefScene(self.app, self.play))
+            return
+        if not self.typing_done:
+            speed = CHARACTERS_PER_SECOND[self.app.settings.text_speed]
+            self.revealed += speed * seconds
+            self.app.invalidate()
+        if self.fade > 0:
+            self.fade = max(0.0, self.fade - seconds)
+            self.app.invalidate()
+        if self.typing_done and self.session.timer is not None and self.app.scene is self:
+            self.play.tick(seconds)
+            self.app.invalidate()
+            if (
+                self.session.status is not Status.WAITING_FOR_CHOICE
+                or (self.session.events[self.play.events_seen :])
+            ):
+                self.take_new_events()
+
+    # ------------------------------------------------------------ drawing
+
+    def _current_portrait(self) -> tuple[str | None, str | None]:
+        """The customer facing the trainee; a colleague only when no customer speaks."""
+        characters = self.play.scenario.characters
+        speakers = [
+            line
+            for line in self._revealed_lines()
+            if line.speaker is not None and line.speaker in characters
+        ]
+        customers = [
+            line for line in speakers if characters[line.speaker or ""].role.value == "customer"
+        ]
+        moods = self.session.state.moods
+        for candidates in (customers, speakers):
+            if candidates:
+                line = candidates[-1]
+                return line.speaker, line.mood or moods.get(line.speaker or "")
+        character = self.portrait_character
+        return character, moods.get(character or "")
+
+    def _revealed_lines(self) -> list[ShownLine]:
+        result = []
+        remaining = self.revealed
+        for line in self.lines:
+            if remaining <= 0:
+                break
+            result.append(line)
+            remaining -= len(line.text)
+        return result
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app = self.app
+        theme = app.theme
+        width, height = surface.get_size()
+        layout = dialogue_layout(width, height, theme.scale)
+        surface.fill(theme.background)
+        self._draw_top_bar(surface, pygame.Rect(layout.top_bar.as_tuple()))
+        self._draw_portrait(surface, pygame.Rect(layout.portrait.as_tuple()))
+        column = pygame.Rect(layout.column.as_tuple())
+        choices_height = self._choices_height(column)
+        speech = pygame.Rect(column.x, column.y, column.w, column.h - choices_height)
+        self._draw_speech(surface, speech)
+        self._draw_choices(surface, pygame.Rect(column.x, speech.bottom, column.w, choices_height))
+
+    def _draw_top_bar(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        app, theme = self.app, self.app.theme
+        pygame.draw.rect(surface, (20, 24, 32) if theme.panel != (0, 0, 0) else (0, 0, 0), rect)
+        pygame.draw.line(surface, theme.panel_edge, rect.bottomleft, rect.bottomright, 2)
+        margin = 16
+        title = app.fonts.render(self.play.scenario.title, theme.size(20), (240, 240, 245), "bold")
+        surface.blit(title, (margin, rect.centery - title.get_height() // 2))
+        x = margin + title.get_width() + 24
+        clock = self.session.clock
+        if clock is not None:
+            when = app.fonts.render(
+                f"{clock.day_name}  {clock.time_text}", theme.size(18), (255, 225, 150), "bold"
+            )
+            surface.blit(when, (x, rect.centery - when.get_height() // 2))
+            x += when.get_width() + 24
+        meters = self.play.scenario.model.meters
+        hint = app.fonts.render("Esc: pause   B: history", theme.size(13), (170, 176, 190))
+        right = rect.right - margin
+        meter_width = max(120, min(220, (rect.w - x - hint.get_width() - 60) // 2))
+        slots = []
+        if meters.cost.visible:
+            slots.append(("cost", meters.cost.label))
+        if meters.satisfaction.visible:
+            slots.append(("satisfaction", meters.satisfaction.label))
+        if hint.get_width() + 16 < right - x - len(slots) * (meter_width + 16):
+            surface.blit(hint, (right - hint.get_width(), rect.centery - hint.get_height() // 2))
+            right -= hint.get_width() + 24
+        for kind, label in slots:
+            box = pygame.Rect(right - meter_width, rect.y + 7, meter_width, rect.h - 14)
+            if box.x < x:
+                break
+            if kind == "satisfaction":
+                value = self.session.satisfaction
+                draw_meter(
+                    surface,
+                    app.fonts,
+                    theme,
+                    box,
+                    label,
+                    value / 100,
+                    f"{value:g}",
+                    theme.satisfaction,
+                )
+            else:
+                cost = self.session.cost
+                limit = self.play.scenario.model.scoring.cost_limit
+                draw_meter(
+                    surface,
+                    app.fonts,
+                    theme,
+                    box,
+                    label,
+                    cost / limit,
+                    format_cost(self.session, cost),
+                    theme.cost,
+                )
+            right = box.x - 16
+
+    def _draw_portrait(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        app, theme = self.app, self.app.theme
+        panel(surface, rect, theme)
+        character, mood = self._current_portrait()
+        if character is None:
+            return
+        if (character, mood) != (self.portrait_character, self.portrait_mood):
+            if self.portrait_mood is not None and not app.settings.reduced_motion:
+                self.previous_portrait = (self.portrait_character or "", self.portrait_mood)
+                self.fade = MOOD_FADE_SECONDS
+            self.portrait_character, self.portrait_mood = character, mood
+        size = min(rect.w - 32, rect.h - 120)
+        size = max(80, size)
+        image = app.portraits.get(character, mood, size, app.settings.high_contrast)
+        position = (rect.centerx - size // 2, rect.y + 16)
+        surface.blit(image, position)
+        if self.fade > 0 and self.previous_portrait is not None:
+            old = app.portraits.get(*self.previous_portrait, size, app.settings.high_contrast)
+            faded = old.copy()
+            faded.set_alpha(round(255 * self.fade / MOOD_FADE_SECONDS))
+            surface.blit(faded, position)
+        details = self.play.scenario.characters[character]
+        y = position[1] + size + 10
+        name = app.fonts.render(details.name, theme.size(20), theme.text, "bold")
+        surface.blit(name, (rect.centerx - name.get_width() // 2, y))
+        y += name.get_height()
+        if mood:
+            label = app.fonts.render(mood.replace("-", " "), theme.size(16), theme.muted, "italic")
+            surface.blit(label, (rect.centerx - label.get_width() // 2, y))
+            y += label.get_height()
+        if details.description and rect.bottom - y > 60:
+            pygame.draw.line(
+                surface, theme.panel_edge, (rect.x + 20, y + 10), (rect.right - 20, y + 10), 1
+            )
+            room = (rect.bottom - y - 34) // app.fonts.line_height(theme.size(15))
+            draw_wrapped(
+                surface,
+                app.fonts,
+                details.description,
+                theme.size(15),
+                theme.muted,
+                rect.x + 20,
+                y + 20,
+                rect.w - 40,
+                max_lines=max(1, room),
+            )
+
+    def _draw_speech(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        app, theme = self.app, self.app.theme
+        panel(surface, rect, theme)
+        inner = rect.inflate(-36, -28)
+        size = theme.size(21)
+        name_size = theme.size(18)
+        line_height = app.fonts.line_height(size)
+        blocks: list[tuple[str, object]] = []
+        if self.last_said:
+            blocks.append(("said", self.last_said))
+        remaining = self.revealed
+        for line in self.lines:
+            if remaining <= 0:
+                break
+            visible = len(line.text) if remaining >= len(line.text) else int(remaining)
+            blocks.append(("line", (line, visible)))
+            remaining -= len(line.text)
+        heights = [self._block_height(kind, data, inner.w) for kind, data in blocks]
+        total = sum(heights) + 14 * max(0, len(blocks) - 1)
+        y = inner.y + min(0, inner.h - total)  # keep the newest text in view
+        clip = surface.get_clip()
+        surface.set_clip(inner)
+        for (kind, data), block_height in zip(blocks, heights, strict=True):
+            if kind == "said":
+                y = draw_wrapped(
+                    surface,
+                    app.fonts,
+                    f"You: {data}",
+                    theme.size(17),
+                    theme.muted,
+                    inner.x,
+                    y,
+                    inner.w,
+                    "italic",
+                )
+            else:
+                line, visible = data  # type: ignore[misc]
+                if line.speaker_name:
+                    name = app.fonts.render(line.speaker_name, name_size, theme.accent, "bold")
+                    surface.blit(name, (inner.x, y))
+                    y += name.get_height()
+                style = "regular" if line.speaker_name else "italic"
+                wrapped = app.fonts.wrap(line.text, size, theme.text, inner.w, style)
+                for part in wrapped:
+                    shown = visible - part.start
+                    if shown <= 0:
+                        break
+                    if shown >= len(part.text):
+                        surface.blit(part.surface, (inner.x, y))
+                    else:
+                        cut = app.fonts.prefix_width(part.text, shown, size, style)
+                        surface.blit(
+                            part.surface, (inner.x, y), pygame.Rect(0, 0, cut, line_height)
+                        )
+                    y += line_height
+            y += 14
+        surface.set_clip(clip)
+        if self.typing_done and self.session.status is Status.WAITING_FOR_CONTINUE:
+            label = app.fonts.render("Continue  ›", theme.size(18), theme.accent_text, "bold")
+            self.continue_rect = label.get_rect(bottomright=(rect.right - 20, rect.bottom - 14))
+            self.continue_rect.inflate_ip(24, 12)
+            pygame.draw.rect(surface, theme.accent, self.continue_rect, border_radius=8)
+            surface.blit(label, label.get_rect(center=self.continue_rect.center))
+
+    def _block_height(self, kind: str, data: object, width: int) -> int:
+        theme = self.app.theme
+        if kind == "said":
+            return wrapped_height(self.app.fonts, f"You: {data}", theme.size(17), width, "italic")
+        line, _ = data  # type: ignore[misc]
+        name = self.app.fonts.line_height(theme.size(18), "bold") if line.speaker_name else 0
+        style = "regular" if line.speaker_name else "italic"
+        return name + wrapped_height(self.app.fonts, line.text, theme.size(21), width, style)
+
+    # ------------------------------------------------------------ choices
+
+    @property
+    def _choice_area(self) -> pygame.Rect:
+        return getattr(self, "_last_choice_area", pygame.Rect(0, 0, 0, 0))
+
+    def _choice_layout(self, width: int) -> list[int]:
+        theme = self.app.theme
+        heights = []
+        for view in self.session.choices:
+            text_height = wrapped_height(self.app.fonts, view.text, theme.size(19), width - 70)
+            if not view.available and view.reason:
+                text_height += wrapped_height(
+                    self.app.fonts, view.reason, theme.size(15), width - 70, "italic"
+                )
+            heights.append(text_height + 20)
+        return heights
+
+    def _choices_height(self, column: pygame.Rect) -> int:
+        if self.session.status is not Status.WAITING_FOR_CHOICE or not self.typing_done:
+            return 0
+        heights = self._choice_layout(column.w)
+        timer_room = 22 if self.session.timer is not None else 0
+        wanted = sum(heights) + 10 * len(heights) + timer_room + 14
+        return min(wanted, round(column.h * 0.58))
+
+    def _draw_choices(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        self.choice_boxes = []
+        if rect.h <= 0:
+            return
+        app, theme = self.app, self.app.theme
+        top = rect.y + 14
+        timer = self.session.timer
+        if timer is not None:
+            left, total = timer
+            bar = pygame.Rect(rect.x, top, rect.w, 8)
+            pygame.draw.rect(surface, (70, 78, 92), bar, border_radius=4)
+            filled = bar.copy()
+            filled.w = round(bar.w * max(0.0, left / total))
+            pygame.draw.rect(
+                surface, theme.bad if left < total * 0.3 else theme.cost, filled, border_radius=4
+            )
+            seconds = app.fonts.render(f"{max(0, left):.0f} s", theme.size(13), (230, 230, 235))
+            surface.blit(seconds, (bar.right - seconds.get_width(), bar.bottom + 1))
+            top += 22
+        area = pygame.Rect(rect.x, top, rect.w, rect.bottom - top)
+        self._last_choice_area = area
+        heights = self._choice_layout(rect.w)
+        content = sum(heights) + 10 * len(heights)
+        self.choice_scroll = max(0, min(self.choice_scroll, content - area.h))
+        clip = surface.get_clip()
+        surface.set_clip(area)
+        y = area.y - self.choice_scroll
+        for index, (view, box_height) in enumerate(zip(self.session.choices, heights, strict=True)):
+            box = pygame.Rect(area.x, y, area.w, box_height)
+            self.choice_boxes.append(ChoiceBox(view, box.clip(area)))
+            focused = index == self.selected
+            if not view.available:
+                fill, text_colour = theme.choice_disabled, theme.disabled_text
+            elif focused:
+                fill, text_colour = theme.choice_hover, theme.text
+            else:
+                fill, text_colour = theme.choice, theme.text
+            pygame.draw.rect(surface, fill, box, border_radius=10)
+            pygame.draw.rect(
+                surface,
+                theme.accent if focused and view.available else theme.panel_edge,
+                box,
+                width=3 if focused else 1,
+                border_radius=10,
+            )
+            badge = pygame.Rect(box.x + 12, box.y + 10, 34, 34)
+            pygame.draw.rect(
+                surface,
+                theme.accent if view.available else theme.panel_edge,
+                badge,
+                border_radius=17,
+            )
+            number = app.fonts.render(
+                str(view.number),
+                theme.size(17),
+                theme.accent_text if view.available else theme.panel,
+                "bold",
+            )
+            surface.blit(number, number.get_rect(center=badge.center))
+            text_y = draw_wrapped(
+                surface,
+                app.fonts,
+                view.text,
+                theme.size(19),
+                text_colour,
+                box.x + 58,
+                box.y + 10,
+                box.w - 70,
+            )
+            if not view.available and view.reason:
+                draw_wrapped(
+                    surface,
+                    app.fonts,
+                    view.reason,
+                    theme.size(15),
+                    theme.muted,
+                    box.x + 58,
+                    text_y,
+                    box.w - 70,
+                    "italic",
+                )
+            y += box_height + 10
+        surface.set_clip(clip)
+        if content > area.h:
+            track = pygame.Rect(area.right - 5, area.y, 4, area.h)
+            pygame.draw.rect(surface, (90, 96, 110), track, border_radius=2)
+            thumb_height = max(20, round(area.h * area.h / content))
+            thumb_y = area.y + round(
+                (area.h - thumb_height) * self.choice_scroll / max(1, content - area.h)
+            )
+            pygame.draw.rect(
+                surface, theme.accent, (track.x, thumb_y, 4, thumb_height), border_radius=2
+            )

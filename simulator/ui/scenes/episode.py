@@ -1,0 +1,73 @@
+"""The card between visits or calls: day, time and what is about to happen."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.engine.events import EpisodeStarted
+from simulator.transcript import clock_text
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.playthrough import Playthrough
+from simulator.ui.widgets.basic import draw_wrapped
+
+FADE_SECONDS = 0.6
+
+
+class EpisodeCard(Scene):
+    def __init__(self, app: App, play: Playthrough, event: EpisodeStarted) -> None:
+        super().__init__(app)
+        self.play = play
+        self.event = event
+        self.shown_for = 0.0 if not app.settings.reduced_motion else FADE_SECONDS
+
+    @property
+    def animating(self) -> bool:
+        return self.shown_for < FADE_SECONDS
+
+    def update(self, seconds: float) -> None:
+        if self.shown_for < FADE_SECONDS:
+            self.shown_for = min(FADE_SECONDS, self.shown_for + seconds)
+            self.app.invalidate()
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind in ("confirm", "click", "choose", "back"):
+            self.app.pop()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        width, height = surface.get_size()
+        surface.fill((12, 14, 20) if theme.panel != (0, 0, 0) else (0, 0, 0))
+        level = self.shown_for / FADE_SECONDS
+        light = tuple(round(c * level) for c in (255, 225, 150))
+        white = tuple(round(c * level) for c in (240, 240, 245))
+        y = height // 3
+        when = clock_text(self.event.day, self.event.time, self.play.session)
+        if when:
+            text = app.fonts.render(when, theme.size(40), light, "bold")
+            surface.blit(text, text.get_rect(midtop=(width // 2, y)))
+            y += text.get_height() + 10
+        title = app.fonts.render(self.event.title, theme.size(28), white, "bold")
+        surface.blit(title, title.get_rect(midtop=(width // 2, y)))
+        y += title.get_height() + 24
+        if self.event.intro:
+            box_width = min(900, width - 120)
+            lines = app.fonts.wrap(self.event.intro, theme.size(22), white, box_width, "italic")
+            line_height = app.fonts.line_height(theme.size(22), "italic")
+            for index, line in enumerate(lines):
+                surface.blit(
+                    line.surface,
+                    line.surface.get_rect(midtop=(width // 2, y + index * line_height)),
+                )
+            y += line_height * len(lines)
+        hint_colour = tuple(round(c * level) for c in (150, 156, 170))
+        draw_wrapped(
+            surface,
+            app.fonts,
+            "Press any key to continue",
+            theme.size(16),
+            hint_colour,
+            width // 2 - 120,
+            height - 70,
+            300,
+        )

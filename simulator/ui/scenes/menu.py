@@ -1,0 +1,300 @@
+"""The first screen: who is playing, and which scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from simulator.library import ScenarioEntry, scenario_entries
+from simulator.scenario.i18n import available_languages
+from simulator.scenario.loader import load_scenario
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.layout import Box, card_grid
+from simulator.ui.playthrough import Playthrough
+from simulator.ui.scenes.settings import language_name
+from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, layout_buttons, panel
+
+MAX_NAME_LENGTH = 40
+
+
+@dataclass
+class Card:
+    entry: ScenarioEntry
+    languages: list[str]
+    language: str
+    rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
+    chips: list[tuple[str, pygame.Rect]] = field(default_factory=list)
+
+
+def open_scenario(
+    app: App,
+    path: Path,
+    language: str | None,
+    trainee: str,
+    seed: int | None = None,
+    resume: bool = True,
+) -> None:
+    """Load a scenario and start playing it, offering to resume a saved play."""
+    from simulator.ui.scenes.dialogue import DialogueScene
+    from simulator.ui.scenes.problems import ProblemsScene
+
+    result = load_scenario(path, language=language)
+    if result.scenario is None:
+        app.push(ProblemsScene(app, str(path), result.diagnostics))
+        return
+    saved = Playthrough.saved_for(result.scenario) if resume else None
+    if saved is not None and saved.language == language:
+        from simulator.ui.scenes.resume import ResumePrompt
+
+        app.push(ResumePrompt(app, result.scenario, saved, trainee, seed))
+        return
+    app.push(DialogueScene(app, Playthrough.begin(result.scenario, trainee, language, seed)))
+
+
+class MenuScene(Scene):
+    def __init__(self, app: App, folder: Path | None = None) -> None:
+        super().__init__(app)
+        preferred = app.settings.language
+        self.cards = []
+        for entry in scenario_entries(folder):
+            languages = [entry.language, *available_languages(entry.path)]
+            language = preferred if preferred in languages else entry.language
+            self.cards.append(Card(entry, languages, language))
+        self.selected = 0
+        self.name = app.settings.trainee
+        self.typing = not self.name
+        self.name_rect = pygame.Rect(0, 0, 0, 0)
+        self.scroll = 0
+        self.buttons = [Button("Settings", "settings"), Button("Quit", "quit")]
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({code for card in self.cards for code in card.languages})
+
+    def entered(self) -> None:
+        for card in self.cards:
+            preferred = self.app.settings.language
+            if preferred in card.languages:
+                card.language = preferred
+
+    def handle(self, intent: Intent) -> None:
+        if self.typing:
+            self._handle_typing(intent)
+            return
+        if intent.kind == "back":
+            self.app.quit()
+        elif intent.kind == "move" and self.cards:
+            self.selected = (self.selected + intent.value) % len(self.cards)
+        elif intent.kind == "choose" and 1 <= intent.value <= len(self.cards):
+            self.selected = intent.value - 1
+            self.start(self.cards[self.selected])
+        elif intent.kind == "confirm" and self.cards:
+            self.start(self.cards[self.selected])
+        elif intent.kind == "scroll":
+            self.scroll = max(0, self.scroll + intent.value * 40)
+        elif intent.kind == "click":
+            self._click(intent.position)
+        elif intent.kind == "hover":
+            for index, card in enumerate(self.cards):
+                if card.rect.collidepoint(intent.position) and index != self.selected:
+                    self.selected = index
+                    self.app.invalidate()
+
+    def _handle_typing(self, intent: Intent) -> None:
+        if intent.kind == "text":
+            self.name = (self.name + intent.text)[:MAX_NAME_LENGTH]
+        elif intent.kind == "erase":
+            self.name = self.name[:-1]
+        elif intent.kind in ("confirm", "move", "back"):
+            self.finish_typing()
+        elif intent.kind == "click":
+            if not self.name_rect.collidepoint(intent.position):
+                self.finish_typing()
+                self._click(intent.position)
+
+    def finish_typing(self) -> None:
+        self.typing = False
+        pygame.key.stop_text_input()
+        self.name = self.name.strip()
+        if self.name != self.app.settings.trainee:
+            self.app.settings.trainee = self.name
+            self.app.settings.save()
+
+    def _click(self, position: tuple[int, int]) -> None:
+        if self.name_rect.collidepoint(position):
+            self.typing = True
+            pygame.key.start_text_input()
+            return
+        for button in self.buttons:
+            if button.hit(position):
+                if button.action == "quit":
+                    self.app.quit()
+                else:
+                    from simulator.ui.scenes.settings import SettingsScene
+
+                    self.app.push(SettingsScene(self.app, self.languages))
+                return
+        for index, card in enumerate(self.cards):
+            for code, chip in card.chips:
+                if chip.collidepoint(position):
+                    card.language = code
+                    self.selected = index
+                    return
+            if card.rect.collidepoint(position):
+                self.selected = index
+                self.start(card)
+                return
+
+    def start(self, card: Card) -> None:
+        if not self.name:
+            self.typing = True
+            pygame.key.start_text_input()
+            return
+        language = card.language if card.language != card.entry.language else None
+        open_scenario(self.app, card.entry.path, language, self.name)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        fonts = app.fonts
+        width, height = surface.get_size()
+        surface.fill(theme.background)
+        margin = 40 if width >= 1100 else 20
+        title = fonts.render("Customer Service Simulator", theme.size(34), (245, 245, 250), "bold")
+        surface.blit(title, (margin, 26))
+        subtitle = fonts.render(
+            "Practise the hard conversations: keep the customer, and keep the business.",
+            theme.size(17),
+            (190, 196, 210),
+        )
+        surface.blit(subtitle, (margin, 30 + title.get_height()))
+        layout_buttons(self.buttons, fonts, theme, width - margin, 30)
+        for button in self.buttons:
+            draw_button(surface, button, fonts, theme)
+        y = 46 + title.get_height() + subtitle.get_height()
+        y = self._draw_name(surface, margin, y, width - 2 * margin)
+        hint = (
+            "Type your name, then press Enter."
+            if self.typing
+            else "Pick a scenario: click it, or use the arrows and Enter (1–9 for quick pick)."
+        )
+        surface.blit(fonts.render(hint, theme.size(16), (200, 205, 215)), (margin, y + 8))
+        y += 16 + fonts.line_height(theme.size(16))
+        area = Box(margin, y, width - 2 * margin, height - y - 20)
+        card_height = (
+            24
+            + fonts.line_height(theme.size(22), "bold")
+            + 3 * fonts.line_height(theme.size(16))
+            + fonts.line_height(theme.size(15))
+            + fonts.line_height(theme.size(15), "bold")
+            + 40
+        )
+        boxes = card_grid(area, len(self.cards), 380, card_height, 18)
+        content = max((box.bottom for box in boxes), default=area.y) - area.y
+        self.scroll = max(0, min(self.scroll, content - area.h))
+        if self.cards:
+            selected_box = boxes[self.selected]
+            if selected_box.y - self.scroll < area.y:
+                self.scroll = selected_box.y - area.y
+            elif selected_box.bottom - self.scroll > area.bottom:
+                self.scroll = selected_box.bottom - area.bottom
+        clip = surface.get_clip()
+        surface.set_clip(pygame.Rect(area.as_tuple()))
+        for index, (card, box) in enumerate(zip(self.cards, boxes, strict=True)):
+            rect = pygame.Rect(box.x, box.y - self.scroll, box.w, box.h)
+            self._draw_card(surface, card, rect, index == self.selected and not self.typing)
+        surface.set_clip(clip)
+        if not self.cards:
+            draw_wrapped(
+                surface,
+                fonts,
+                "No scenarios found.",
+                theme.size(20),
+                (240, 240, 245),
+                margin,
+                y + 20,
+                width - 2 * margin,
+            )
+
+    def _draw_name(self, surface: pygame.Surface, x: int, y: int, width: int) -> int:
+        app, theme = self.app, self.app.theme
+        label = app.fonts.render("Your name", theme.size(16), (200, 205, 215), "bold")
+        surface.blit(label, (x, y + 10))
+        field_height = app.fonts.line_height(theme.size(20)) + 14
+        self.name_rect = pygame.Rect(
+            x + label.get_width() + 14, y + 4, min(420, width // 2), field_height
+        )
+        pygame.draw.rect(surface, theme.panel, self.name_rect, border_radius=8)
+        pygame.draw.rect(
+            surface,
+            theme.accent if self.typing else theme.panel_edge,
+            self.name_rect,
+            3 if self.typing else 2,
+            border_radius=8,
+        )
+        text = self.name + ("|" if self.typing else "")
+        shown = app.fonts.render(
+            text or "(click to type)", theme.size(20), theme.text if text else theme.muted
+        )
+        area = self.name_rect.inflate(-20, 0)
+        offset = max(0, shown.get_width() - area.w)
+        surface.blit(
+            shown,
+            (area.x, self.name_rect.centery - shown.get_height() // 2),
+            pygame.Rect(offset, 0, area.w, shown.get_height()),
+        )
+        return self.name_rect.bottom + 4
+
+    def _draw_card(
+        self, surface: pygame.Surface, card: Card, rect: pygame.Rect, focused: bool
+    ) -> None:
+        app, theme = self.app, self.app.theme
+        fonts = app.fonts
+        card.rect = rect
+        panel(surface, rect, theme)
+        if focused:
+            pygame.draw.rect(surface, theme.accent, rect, 4, border_radius=10)
+        x, width = rect.x + 18, rect.w - 36
+        y = rect.y + 14
+        number = self.cards.index(card) + 1
+        title = f"{number}. {card.entry.title}" if number <= 9 else card.entry.title
+        y = draw_wrapped(
+            surface, fonts, title, theme.size(22), theme.text, x, y, width, "bold", max_lines=1
+        )
+        y = draw_wrapped(
+            surface,
+            fonts,
+            card.entry.summary,
+            theme.size(16),
+            theme.muted,
+            x,
+            y + 4,
+            width,
+            max_lines=3,
+        )
+        y = rect.bottom - 16 - fonts.line_height(theme.size(15), "bold") - 8
+        meta = fonts.render(f"about {card.entry.minutes} min", theme.size(15), theme.muted)
+        surface.blit(meta, (x, y + 4))
+        chip_x = x + meta.get_width() + 16
+        card.chips = []
+        for code in card.languages:
+            label = fonts.render(
+                language_name(code),
+                theme.size(15),
+                theme.accent_text if code == card.language else theme.text,
+                "bold",
+            )
+            chip = pygame.Rect(chip_x, y, label.get_width() + 18, label.get_height() + 8)
+            if chip.right > rect.right - 12:
+                break
+            pygame.draw.rect(
+                surface,
+                theme.accent if code == card.language else theme.choice,
+                chip,
+                border_radius=12,
+            )
+            surface.blit(label, label.get_rect(center=chip.center))
+            card.chips.append((code, chip))
+            chip_x = chip.right + 8

@@ -1,0 +1,80 @@
+"""Shown instead of a scenario that has errors: the validator's messages, in the window."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.scenario.diagnostics import Diagnostic
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.widgets.basic import draw_wrapped, panel
+
+
+class ProblemsScene(Scene):
+    def __init__(self, app: App, path: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(app)
+        self.path = path
+        self.diagnostics = diagnostics
+        self.scroll = 0
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind in ("back", "confirm"):
+            self.app.pop()
+        elif intent.kind in ("scroll", "move"):
+            self.scroll = max(0, self.scroll + intent.value)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        width, height = surface.get_size()
+        surface.fill(theme.background)
+        rect = pygame.Rect(30, 30, width - 60, height - 60)
+        panel(surface, rect, theme)
+        errors = sum(d.is_error for d in self.diagnostics)
+        y = draw_wrapped(
+            surface,
+            app.fonts,
+            f"This scenario cannot be played yet: {errors} error{'s' * (errors != 1)}",
+            theme.size(24),
+            theme.bad,
+            rect.x + 24,
+            rect.y + 20,
+            rect.w - 48,
+            "bold",
+        )
+        y = (
+            draw_wrapped(
+                surface,
+                app.fonts,
+                self.path,
+                theme.size(15),
+                theme.muted,
+                rect.x + 24,
+                y + 2,
+                rect.w - 48,
+            )
+            + 12
+        )
+        for diagnostic in self.diagnostics[self.scroll :]:
+            if y > rect.bottom - 60:
+                break
+            colour = theme.bad if diagnostic.is_error else theme.cost
+            text = (
+                f"line {diagnostic.line}, column {diagnostic.column}  "
+                f"{diagnostic.severity.value} {diagnostic.code}: {diagnostic.message}"
+            )
+            y = (
+                draw_wrapped(
+                    surface, app.fonts, text, theme.size(17), colour, rect.x + 24, y, rect.w - 48
+                )
+                + 8
+            )
+        draw_wrapped(
+            surface,
+            app.fonts,
+            "Fix the file and open it again. Esc to go back.",
+            theme.size(15),
+            theme.muted,
+            rect.x + 24,
+            rect.bottom - 40,
+            rect.w - 48,
+        )

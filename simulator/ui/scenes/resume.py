@@ -1,0 +1,87 @@
+"""Offered when a scenario was left mid-way: carry on exactly there, or start over."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.scenario.playable import PlayableScenario
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.layout import centred_panel
+from simulator.ui.playthrough import Playthrough
+from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, panel
+from simulator.userdata import SavedPlay, discard_play
+
+
+class ResumePrompt(Scene):
+    overlay = True
+
+    def __init__(
+        self, app: App, scenario: PlayableScenario, saved: SavedPlay, trainee: str, seed: int | None
+    ) -> None:
+        super().__init__(app)
+        self.scenario = scenario
+        self.saved = saved
+        self.trainee = trainee
+        self.seed = seed
+        self.buttons = [Button("Resume", "resume"), Button("Start over", "restart")]
+        self.selected = 0
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind == "back":
+            self.app.pop()
+        elif intent.kind == "move":
+            self.selected = (self.selected + intent.value) % 2
+        elif intent.kind == "confirm":
+            self.act(self.buttons[self.selected].action)
+        elif intent.kind == "choose" and intent.value in (1, 2):
+            self.act(self.buttons[intent.value - 1].action)
+        elif intent.kind == "click":
+            for button in self.buttons:
+                if button.hit(intent.position):
+                    self.act(button.action)
+
+    def act(self, action: str) -> None:
+        from simulator.ui.scenes.dialogue import DialogueScene
+
+        play = Playthrough.resume(self.scenario, self.saved) if action == "resume" else None
+        if play is None:
+            discard_play(self.scenario.id)
+            play = Playthrough.begin(self.scenario, self.trainee, self.saved.language, self.seed)
+        self.app.replace(DialogueScene(self.app, play))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        width, height = surface.get_size()
+        surface.fill(theme.background)
+        box = pygame.Rect(centred_panel(width, height, 620, 300).as_tuple())
+        panel(surface, box, theme)
+        y = draw_wrapped(
+            surface,
+            app.fonts,
+            self.scenario.title,
+            theme.size(26),
+            theme.text,
+            box.x + 30,
+            box.y + 24,
+            box.w - 60,
+            "bold",
+        )
+        decisions = len(self.saved.snapshot.get("decisions", []))
+        text = (
+            f"{self.saved.trainee or 'Someone'} was part-way through this scenario "
+            f"({decisions} decision{'s' * (decisions != 1)} made). Carry on exactly where "
+            "it stopped, or start again from the beginning?"
+        )
+        draw_wrapped(
+            surface, app.fonts, text, theme.size(19), theme.text, box.x + 30, y + 12, box.w - 60
+        )
+        button_height = app.fonts.line_height(theme.size(18), "bold") + 16
+        x = box.x + 30
+        for index, button in enumerate(self.buttons):
+            label_width = app.fonts.font(theme.size(18), "bold").size(button.label)[0] + 48
+            button.rect = pygame.Rect(
+                x, box.bottom - button_height - 24, label_width, button_height
+            )
+            draw_button(surface, button, app.fonts, theme, highlighted=index == self.selected)
+            x = button.rect.right + 16

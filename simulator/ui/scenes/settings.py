@@ -1,0 +1,134 @@
+"""Settings, kept between runs: text size, contrast, text speed, fullscreen, motion, language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from simulator.ui.app import App, Scene
+from simulator.ui.input import Intent
+from simulator.ui.widgets.basic import draw_wrapped, panel
+from simulator.userdata import TEXT_SIZES, TEXT_SPEEDS
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "hu": "Magyar",
+    "lt": "Lietuvių",
+    "et": "Eesti",
+    "af": "Afrikaans",
+    "de": "Deutsch",
+    "fr": "Français",
+}
+
+
+def language_name(code: str | None) -> str:
+    if code is None:
+        return "Each scenario's own"
+    return LANGUAGE_NAMES.get(code, code)
+
+
+@dataclass
+class Row:
+    label: str
+    attribute: str
+    values: tuple
+    names: tuple[str, ...]
+
+
+class SettingsScene(Scene):
+    def __init__(self, app: App, languages: list[str] | None = None) -> None:
+        super().__init__(app)
+        language_values = (None, *sorted(set(languages or []) | {"en"}))
+        self.rows = [
+            Row("Text size", "text_size", TEXT_SIZES, tuple(s.capitalize() for s in TEXT_SIZES)),
+            Row("High contrast", "high_contrast", (False, True), ("Off", "On")),
+            Row(
+                "Text speed", "text_speed", TEXT_SPEEDS, tuple(s.capitalize() for s in TEXT_SPEEDS)
+            ),
+            Row("Fullscreen", "fullscreen", (False, True), ("Off", "On")),
+            Row("Reduced motion", "reduced_motion", (False, True), ("Off", "On")),
+            Row(
+                "Language",
+                "language",
+                language_values,
+                tuple(language_name(code) for code in language_values),
+            ),
+        ]
+        self.selected = 0
+        self.row_rects: list[pygame.Rect] = []
+
+    def change(self, index: int, step: int) -> None:
+        row = self.rows[index]
+        current = getattr(self.app.settings, row.attribute)
+        position = row.values.index(current) if current in row.values else 0
+        setattr(self.app.settings, row.attribute, row.values[(position + step) % len(row.values)])
+        self.app.apply_settings()
+
+    def handle(self, intent: Intent) -> None:
+        if intent.kind in ("back",):
+            self.app.pop()
+        elif intent.kind == "move":
+            self.selected = (self.selected + intent.value) % len(self.rows)
+        elif intent.kind == "confirm":
+            self.change(self.selected, 1)
+        elif intent.kind == "choose" and 1 <= intent.value <= len(self.rows):
+            self.selected = intent.value - 1
+            self.change(self.selected, 1)
+        elif intent.kind == "scroll":
+            self.change(self.selected, 1 if intent.value > 0 else -1)
+        elif intent.kind in ("click", "hover"):
+            for index, rect in enumerate(self.row_rects):
+                if rect.collidepoint(intent.position):
+                    if intent.kind == "click":
+                        self.selected = index
+                        self.change(index, 1)
+                    elif index != self.selected:
+                        self.selected = index
+                        self.app.invalidate()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, theme = self.app, self.app.theme
+        width, height = surface.get_size()
+        surface.fill(theme.background)
+        row_height = app.fonts.line_height(theme.size(20), "bold") + 22
+        box_height = min(height - 40, 150 + len(self.rows) * (row_height + 10))
+        rect = pygame.Rect(
+            (width - min(760, width - 40)) // 2,
+            (height - box_height) // 2,
+            min(760, width - 40),
+            box_height,
+        )
+        panel(surface, rect, theme)
+        title = app.fonts.render("Settings", theme.size(30), theme.text, "bold")
+        surface.blit(title, (rect.x + 30, rect.y + 20))
+        y = rect.y + 34 + title.get_height()
+        self.row_rects = []
+        for index, row in enumerate(self.rows):
+            box = pygame.Rect(rect.x + 24, y, rect.w - 48, row_height)
+            self.row_rects.append(box)
+            focused = index == self.selected
+            pygame.draw.rect(
+                surface, theme.choice_hover if focused else theme.choice, box, border_radius=8
+            )
+            if focused:
+                pygame.draw.rect(surface, theme.accent, box, 3, border_radius=8)
+            label = app.fonts.render(row.label, theme.size(20), theme.text, "bold")
+            surface.blit(label, (box.x + 16, box.centery - label.get_height() // 2))
+            current = getattr(app.settings, row.attribute)
+            name = row.names[row.values.index(current)] if current in row.values else "?"
+            value = app.fonts.render(f"‹  {name}  ›", theme.size(20), theme.accent, "bold")
+            surface.blit(
+                value, (box.right - value.get_width() - 16, box.centery - value.get_height() // 2)
+            )
+            y += row_height + 10
+        draw_wrapped(
+            surface,
+            app.fonts,
+            "Arrows or click to change · Esc to go back. Settings are kept for next time.",
+            theme.size(15),
+            theme.muted,
+            rect.x + 30,
+            y + 4,
+            rect.w - 60,
+        )

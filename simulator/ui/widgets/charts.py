@@ -1,0 +1,156 @@
+"""The debrief's two charts, drawn with pygame: meters over time, and the balance plane."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.ui.fonts import Fonts
+from simulator.ui.theme import Colour, Theme
+
+
+def _dashed_line(
+    surface: pygame.Surface,
+    colour: Colour,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    dash: int = 7,
+) -> None:
+    (x1, y1), (x2, y2) = start, end
+    length = max(abs(x2 - x1), abs(y2 - y1))
+    for offset in range(0, length, dash * 2):
+        a = offset / length
+        b = min(1.0, (offset + dash) / length)
+        pygame.draw.line(
+            surface,
+            colour,
+            (x1 + (x2 - x1) * a, y1 + (y2 - y1) * a),
+            (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b),
+            2,
+        )
+
+
+def meters_over_time(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    fonts: Fonts,
+    theme: Theme,
+    satisfaction: list[float],
+    cost: list[float],
+    cost_scale: float,
+    target_satisfaction: float,
+    target_cost: float,
+    cost_label: str,
+) -> None:
+    """Satisfaction (left axis, 0-100) and cost (right axis) after each decision."""
+    small = theme.size(13)
+    title = fonts.render(
+        "Satisfaction and cost, decision by decision", theme.size(16), theme.text, "bold"
+    )
+    surface.blit(title, (rect.x, rect.y))
+    legend_y = rect.y + title.get_height() + 4
+    x = rect.x
+    for colour, text in ((theme.satisfaction, "satisfaction"), (theme.cost, cost_label)):
+        pygame.draw.line(surface, colour, (x, legend_y + 8), (x + 22, legend_y + 8), 3)
+        label = fonts.render(text, small, theme.muted)
+        surface.blit(label, (x + 28, legend_y))
+        x += 40 + label.get_width()
+    plot = pygame.Rect(rect.x + 36, legend_y + 26, rect.w - 84, rect.bottom - legend_y - 50)
+    pygame.draw.rect(surface, theme.panel_edge, plot, 1)
+    for value in (0, 50, 100):
+        y = plot.bottom - plot.h * value / 100
+        label = fonts.render(str(value), small, theme.satisfaction)
+        surface.blit(label, (plot.x - label.get_width() - 6, y - label.get_height() // 2))
+    for fraction in (0, 0.5, 1):
+        y = plot.bottom - plot.h * fraction
+        label = fonts.render(f"{cost_scale * fraction:g}", small, theme.cost)
+        surface.blit(label, (plot.right + 6, y - label.get_height() // 2))
+    _dashed_line(
+        surface,
+        theme.satisfaction,
+        (plot.x, round(plot.bottom - plot.h * target_satisfaction / 100)),
+        (plot.right, round(plot.bottom - plot.h * target_satisfaction / 100)),
+    )
+    cost_target_y = round(plot.bottom - plot.h * min(1.0, target_cost / cost_scale))
+    _dashed_line(surface, theme.cost, (plot.x, cost_target_y), (plot.right, cost_target_y))
+    steps = max(1, len(satisfaction) - 1)
+    for series, colour, scale in (
+        (satisfaction, theme.satisfaction, 100.0),
+        (cost, theme.cost, cost_scale),
+    ):
+        points = [
+            (
+                round(plot.x + plot.w * index / steps),
+                round(plot.bottom - plot.h * min(1.0, value / scale)),
+            )
+            for index, value in enumerate(series)
+        ]
+        if len(points) > 1:
+            pygame.draw.lines(surface, colour, False, points, 3)
+        for point in points:
+            pygame.draw.circle(surface, colour, point, 4)
+    for index in range(len(satisfaction)):
+        if index == 0 or index == len(satisfaction) - 1 or steps <= 12 or index % 2 == 0:
+            label = fonts.render("start" if index == 0 else str(index), small, theme.muted)
+            surface.blit(
+                label,
+                (round(plot.x + plot.w * index / steps) - label.get_width() // 2, plot.bottom + 4),
+            )
+
+
+def balance_plane(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    fonts: Fonts,
+    theme: Theme,
+    satisfaction: list[float],
+    cost: list[float],
+    cost_scale: float,
+    target_satisfaction: float,
+    target_cost: float,
+    cost_label: str,
+) -> None:
+    """Where the outcome landed: satisfaction up, cost to the right, the target shaded."""
+    small = theme.size(13)
+    title = fonts.render("Where you landed: the balance target", theme.size(16), theme.text, "bold")
+    surface.blit(title, (rect.x, rect.y))
+    plot = pygame.Rect(
+        rect.x + 36,
+        rect.y + title.get_height() + 12,
+        rect.w - 56,
+        rect.bottom - rect.y - title.get_height() - 44,
+    )
+    pygame.draw.rect(surface, theme.panel_edge, plot, 1)
+
+    def to_screen(c: float, s: float) -> tuple[int, int]:
+        return (
+            round(plot.x + plot.w * min(1.0, c / cost_scale)),
+            round(plot.bottom - plot.h * s / 100),
+        )
+
+    corner = to_screen(target_cost, target_satisfaction)
+    region = pygame.Rect(plot.x, plot.y, corner[0] - plot.x, corner[1] - plot.y)
+    shade = pygame.Surface(region.size, pygame.SRCALPHA)
+    shade.fill((*theme.target, 50))
+    surface.blit(shade, region.topleft)
+    pygame.draw.rect(surface, theme.target, region, 2)
+    label = fonts.render("target", small, theme.target, "bold")
+    surface.blit(label, (region.x + 6, region.y + 4))
+    trail = [to_screen(c, s) for c, s in zip(cost, satisfaction, strict=True)]
+    if len(trail) > 1:
+        pygame.draw.lines(surface, theme.muted, False, trail, 2)
+    for point in trail[:-1]:
+        pygame.draw.circle(surface, theme.muted, point, 3)
+    if trail:
+        pygame.draw.circle(surface, theme.accent, trail[-1], 9)
+        pygame.draw.circle(surface, theme.panel, trail[-1], 4)
+        you = fonts.render("you", small, theme.accent, "bold")
+        position = (trail[-1][0] + 12, trail[-1][1] - you.get_height() // 2)
+        if position[0] + you.get_width() > plot.right:
+            position = (trail[-1][0] - 12 - you.get_width(), position[1])
+        surface.blit(you, position)
+    axis = fonts.render(f"more {cost_label}  ›", small, theme.muted)
+    surface.blit(axis, (plot.right - axis.get_width(), plot.bottom + 4))
+    zero = fonts.render("0", small, theme.muted)
+    surface.blit(zero, (plot.x, plot.bottom + 4))
+    up = fonts.render("higher satisfaction", small, theme.muted)
+    surface.blit(up, (plot.x + 4, plot.bottom - up.get_height() - 4))
