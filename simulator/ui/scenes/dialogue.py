@@ -404,7 +404,7 @@ class DialogueScene(Scene):
         y = inner.y + min(0, inner.h - total)  # keep the newest text in view
         clip = surface.get_clip()
         surface.set_clip(inner)
-        for (kind, data), block_height in zip(blocks, heights, strict=True):
+        for kind, data in blocks:
             if kind == "said":
                 y = draw_wrapped(
                     surface,

@@ -110,10 +110,9 @@ class MenuScene(Scene):
             self.name = self.name[:-1]
         elif intent.kind in ("confirm", "move", "back"):
             self.finish_typing()
-        elif intent.kind == "click":
-            if not self.name_rect.collidepoint(intent.position):
-                self.finish_typing()
-                self._click(intent.position)
+        elif intent.kind == "click" and not self.name_rect.collidepoint(intent.position):
+            self.finish_typing()
+            self._click(intent.position)
 
     def finish_typing(self) -> None:
         self.typing = False
