@@ -9,7 +9,7 @@ import pygame
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str  # choose, move, confirm, back, backlog, scroll, click, hover, text, erase, quit
+    kind: str  # choose, move, confirm, skip, back, backlog, scroll, click, hover, text, erase, quit
     value: int = 0
     position: tuple[int, int] = (0, 0)
     text: str = ""
@@ -38,7 +38,7 @@ def intents_for(event: pygame.event.Event, typing: bool = False) -> list[Intent]
                 return [Intent("move", 1)]
             return []
         if key == pygame.K_SPACE:
-            return [Intent("confirm")]
+            return [Intent("skip")]  # finishes text or continues; never picks a choice
         if key in _NUMBER_KEYS:
             return [Intent("choose", _NUMBER_KEYS[key])]
         if key in (pygame.K_UP, pygame.K_LEFT):

@@ -7,8 +7,9 @@ loses nothing and the next start offers to resume exactly there.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from simulator.engine.events import ChoiceMade, TimerExpired
 from simulator.engine.session import Session, SnapshotError, Status
 from simulator.scenario.playable import PlayableScenario
 from simulator.userdata import SavedPlay, discard_play, load_play, store_play
@@ -21,7 +22,6 @@ class Playthrough:
     language: str | None
     session: Session
     events_seen: int = 0
-    finished_callbacks: list = field(default_factory=list)
 
     @classmethod
     def begin(
@@ -38,7 +38,11 @@ class Playthrough:
             session = Session.restore(scenario, saved.snapshot)
         except SnapshotError:
             return None
-        return cls(scenario, saved.trainee, saved.language, session)
+        # Show the step the trainee was on again: from their last decision onwards.
+        events = session.events
+        last_decision = max((index for index, event in enumerate(events)
+                             if isinstance(event, (ChoiceMade, TimerExpired))), default=0)
+        return cls(scenario, saved.trainee, saved.language, session, events_seen=last_decision)
 
     @staticmethod
     def saved_for(scenario: PlayableScenario) -> SavedPlay | None:

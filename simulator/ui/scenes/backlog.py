@@ -36,7 +36,7 @@ class BacklogScene(Scene):
         return entries
 
     def handle(self, intent: Intent) -> None:
-        if intent.kind in ("back", "backlog", "confirm"):
+        if intent.kind in ("back", "backlog", "confirm", "skip"):
             self.app.pop()
         elif intent.kind in ("scroll", "move"):
             step = intent.value * (60 if intent.kind == "scroll" else 40)

@@ -53,7 +53,7 @@ class DebriefScene(Scene):
             self.scroll += intent.value * 50
         elif intent.kind == "move":
             self.selected = (self.selected + intent.value) % len(self.buttons)
-        elif intent.kind == "confirm":
+        elif intent.kind in ("confirm", "skip"):
             self.act(self.buttons[self.selected].action)
         elif intent.kind == "back":
             self.act("menu")

@@ -127,6 +127,8 @@ class DialogueScene(Scene):
     # ------------------------------------------------------------ input
 
     def handle(self, intent: Intent) -> None:
+        if self.pending_card is not None:
+            return  # the episode card comes first
         if intent.kind == "back":
             from simulator.ui.scenes.pause import PauseScene
 
@@ -138,12 +140,12 @@ class DialogueScene(Scene):
             self.app.push(BacklogScene(self.app, self.play))
             return
         if not self.typing_done:
-            if intent.kind in ("confirm", "click", "choose"):
+            if intent.kind in ("confirm", "skip", "click", "choose"):
                 self.revealed = float("inf")
             return
         status = self.session.status
         if status is Status.WAITING_FOR_CONTINUE:
-            if intent.kind == "confirm" or (
+            if intent.kind in ("confirm", "skip") or (
                 intent.kind == "click" and self._in_speech_or_button(intent.position)
             ):
                 self.play.continue_()

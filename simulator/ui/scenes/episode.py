@@ -31,7 +31,7 @@ class EpisodeCard(Scene):
             self.app.invalidate()
 
     def handle(self, intent: Intent) -> None:
-        if intent.kind in ("confirm", "click", "choose", "back"):
+        if intent.kind in ("confirm", "skip", "click", "choose", "back"):
             self.app.pop()
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -91,7 +91,7 @@ class MenuScene(Scene):
         elif intent.kind == "choose" and 1 <= intent.value <= len(self.cards):
             self.selected = intent.value - 1
             self.start(self.cards[self.selected])
-        elif intent.kind == "confirm" and self.cards:
+        elif intent.kind in ("confirm", "skip") and self.cards:
             self.start(self.cards[self.selected])
         elif intent.kind == "scroll":
             self.scroll = max(0, self.scroll + intent.value * 40)

@@ -31,7 +31,7 @@ class PauseScene(Scene):
             self.selected = (self.selected + intent.value) % len(self.buttons)
         elif intent.kind == "choose" and 1 <= intent.value <= len(self.buttons):
             self.act(self.buttons[intent.value - 1].action)
-        elif intent.kind == "confirm":
+        elif intent.kind in ("confirm", "skip"):
             self.act(self.buttons[self.selected].action)
         elif intent.kind == "hover":
             for index, button in enumerate(self.buttons):

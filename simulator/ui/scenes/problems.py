@@ -18,7 +18,7 @@ class ProblemsScene(Scene):
         self.scroll = 0
 
     def handle(self, intent: Intent) -> None:
-        if intent.kind in ("back", "confirm"):
+        if intent.kind in ("back", "confirm", "skip"):
             self.app.pop()
         elif intent.kind in ("scroll", "move"):
             self.scroll = max(0, self.scroll + intent.value)

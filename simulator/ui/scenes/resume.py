@@ -32,7 +32,7 @@ class ResumePrompt(Scene):
             self.app.pop()
         elif intent.kind == "move":
             self.selected = (self.selected + intent.value) % 2
-        elif intent.kind == "confirm":
+        elif intent.kind in ("confirm", "skip"):
             self.act(self.buttons[self.selected].action)
         elif intent.kind == "choose" and intent.value in (1, 2):
             self.act(self.buttons[intent.value - 1].action)

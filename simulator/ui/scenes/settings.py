@@ -70,7 +70,7 @@ class SettingsScene(Scene):
             self.app.pop()
         elif intent.kind == "move":
             self.selected = (self.selected + intent.value) % len(self.rows)
-        elif intent.kind == "confirm":
+        elif intent.kind in ("confirm", "skip"):
             self.change(self.selected, 1)
         elif intent.kind == "choose" and 1 <= intent.value <= len(self.rows):
             self.selected = intent.value - 1

@@ -1,0 +1,237 @@
+"""The player, driven headlessly through its real scenes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+import pytest
+
+from simulator.engine.session import Session
+from simulator.library import bundled_scenarios_dir, scenario_entries
+from simulator.scenario.loader import load_scenario
+from simulator.ui.app import App
+from simulator.ui.scenes.debrief import DebriefScene
+from simulator.ui.scenes.dialogue import DialogueScene
+from simulator.ui.scenes.menu import MenuScene, open_scenario
+from simulator.ui.scenes.resume import ResumePrompt
+from tests.conftest import REPO
+from tests.ui.keyboard import key, keyboard_player
+
+TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
+BUNDLED = [entry.path for entry in scenario_entries(bundled_scenarios_dir())]
+
+
+def first_available(session: Session) -> int:
+    return next(view.number for view in session.choices if view.available)
+
+
+def play_with_keys(app: App, path: Path, pick=first_available, seed: int = 3) -> DebriefScene:
+    app.push(MenuScene(app))
+    open_scenario(app, path, None, "Test Trainee", seed=seed, resume=False)
+    app.run(events=keyboard_player(app, pick), max_frames=3000)
+    assert isinstance(app.scene, DebriefScene), type(app.scene).__name__
+    return app.scene
+
+
+@pytest.mark.parametrize("path", [TOUR, *BUNDLED], ids=lambda p: Path(p).stem)
+def test_keyboard_only_playthrough_reaches_the_debrief(app: App, path: Path) -> None:
+    debrief = play_with_keys(app, path)
+    assert debrief.result.decisions
+    app.draw(app.screen)  # the debrief draws without error at the end
+
+
+def test_playthrough_matches_the_headless_engine(app: App) -> None:
+    debrief = play_with_keys(app, TOUR, pick=lambda session: 2, seed=1)
+    scenario = load_scenario(TOUR).scenario
+    assert scenario is not None
+    session = Session.start(scenario, seed=1)
+    session.choose("own-it")
+    expected = session.result()
+    assert expected is not None
+    got = debrief.result
+    assert (got.ending, got.score, got.path, got.satisfaction, got.cost) == (
+        expected.ending, expected.score, expected.path, expected.satisfaction, expected.cost)
+
+
+def test_arrow_keys_and_enter_pick_a_choice(app: App) -> None:
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    frames = [[], [key(pygame.K_SPACE)], [], [key(pygame.K_DOWN)], [key(pygame.K_RETURN)], []]
+    app.run(events=frames, max_frames=len(frames))
+    scene = app.scene
+    assert isinstance(scene, (DialogueScene, DebriefScene))
+    assert scene.play.session.decisions[0].choice == "own-it"
+
+
+def test_mouse_click_picks_the_choice_under_the_pointer(app: App) -> None:
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    target = scene.choice_boxes[1].rect.center
+    click = pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=target)
+    app.run(events=[[click]], max_frames=1)
+    assert scene.session.decisions[0].choice == "own-it"
+
+
+def test_unavailable_choice_is_greyed_and_cannot_be_picked(app: App) -> None:
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [], [key(pygame.K_3)],
+                    []], max_frames=7)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    views = scene.session.choices
+    assert not views[2].available and views[2].reason
+    assert len(scene.session.decisions) == 1  # the second press of 3 did nothing
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1280, 720), (1920, 1080)])
+def test_layout_fits_the_window_after_resize(app: App, size: tuple[int, int]) -> None:
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    app.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+    resize = pygame.event.Event(pygame.VIDEORESIZE, w=size[0], h=size[1], size=size)
+    app.run(events=[[resize], []], max_frames=2)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    window = pygame.Rect(0, 0, *size)
+    assert scene.choice_boxes
+    for box in scene.choice_boxes:
+        assert window.contains(box.rect), (box.rect, size)
+        assert box.rect.left > size[0] * 0.2  # right of the portrait column
+
+
+def test_long_choice_lists_scroll_to_the_selected_choice(app: App, playable) -> None:
+    choices = "\n".join(
+        f"      - {{id: c{n}, text: 'Option number {n}, which is a fairly long sentence that "
+        f"wraps onto a second line in a narrow window', next: end}}" for n in range(1, 13))
+    scenario = playable(f"""\
+format: 1
+id: many
+title: Many choices
+start: a
+nodes:
+  a:
+    choices:
+{choices}
+  end:
+    ending: {{title: End}}
+scoring: {{target: {{satisfaction: 60, cost: 1}}, cost_limit: 5}}
+""")
+    app.push(MenuScene(app))
+    open_scenario(app, Path(scenario.path), None, "T", seed=1, resume=False)
+    app.run(events=[[]] + [[key(pygame.K_DOWN)]] * 11 + [[]], max_frames=13)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    assert scene.selected == 11 and scene.choice_scroll > 0
+    window = pygame.Rect(0, 0, *app.screen.get_size())
+    assert window.contains(scene.choice_boxes[11].rect)
+
+
+def test_settings_are_kept_between_runs(app: App) -> None:
+    from simulator.ui.scenes.settings import SettingsScene
+    from simulator.userdata import Settings
+
+    app.push(MenuScene(app))
+    app.push(SettingsScene(app, ["en", "hu"]))
+    app.run(events=[[key(pygame.K_DOWN)], [key(pygame.K_RETURN)], [key(pygame.K_ESCAPE)]],
+            max_frames=3)
+    assert Settings.load().high_contrast is True
+    assert isinstance(app.scene, MenuScene)
+
+
+def test_trainee_name_is_typed_and_remembered(user_home: Path) -> None:
+    from simulator.userdata import Settings
+
+    application = App(Settings(), (1280, 720), fullscreen=False)
+    menu = MenuScene(application)
+    application.push(menu)
+    assert menu.typing  # no name yet: the field has focus
+    typed = [[pygame.event.Event(pygame.TEXTINPUT, text=c)] for c in "Ilona Kő"]
+    application.run(events=[*typed, [key(pygame.K_RETURN)]], max_frames=len(typed) + 1)
+    assert Settings.load().trainee == "Ilona Kő"
+    pygame.display.quit()
+
+
+RESUME_SCRIPT = """
+import os, sys
+sys.path.insert(0, {repo!r})
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+import pygame
+from simulator.userdata import Settings
+from simulator.ui.app import App
+from simulator.ui.scenes.menu import MenuScene, open_scenario
+from tests.ui.keyboard import key
+app = App(Settings(trainee="Kill Test", text_speed="instant"), (1280, 720), False)
+app.push(MenuScene(app))
+open_scenario(app, {tour!r}, None, "Kill Test", seed=11, resume=False)
+app.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [], []], max_frames=6)
+scene = app.scene
+print(scene.session.state.node, len(scene.session.decisions), flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
+    script = RESUME_SCRIPT.format(repo=str(REPO), tour=str(TOUR))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)}, timeout=60)
+    assert done.returncode == -9
+    node, decisions = done.stdout.splitlines()[-1].split()
+    saved = json.loads(next((user_home / "saves").glob("*.json")).read_text())
+    assert saved["snapshot"]["node"] == node and len(saved["snapshot"]["decisions"]) == 1
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Kill Test")
+    assert isinstance(app.scene, ResumePrompt)
+    app.run(events=[[key(pygame.K_RETURN)], []], max_frames=2)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    resumed = scene.session.snapshot()
+    moving = ("timer_left", "elapsed")  # real time has passed since the resume, by design
+    assert {k: v for k, v in resumed.items() if k not in moving} == {
+        k: v for k, v in saved["snapshot"].items() if k not in moving}
+    assert saved["snapshot"]["timer_left"] - resumed["timer_left"] < 1
+    assert scene.session.state.seed == 11
+    assert scene.session.clock is not None and scene.session.clock.time_text == "16:40"
+
+
+def test_demo_mode_saves_every_screen_and_exits_0(tmp_path: Path) -> None:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+           "CS_SIMULATOR_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "simulator", "play", str(TOUR), "--autoplay",
+                           "3,2", "--seed", "1", "--screenshots", str(tmp_path / "shots")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert names[0].endswith("episode.png")
+    assert sum("choice" in name for name in names) == 2
+    assert names[-1].endswith("debrief.png")
+    image = pygame.image.load(str(tmp_path / "shots" / names[-1]))
+    assert image.get_size() == (1280, 720)
+
+
+def test_demo_mode_with_an_impossible_choice_exits_1(tmp_path: Path) -> None:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "CS_SIMULATOR_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "simulator", "play", str(TOUR), "--autoplay",
+                           "9"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "choice 9 cannot be picked" in done.stderr
+
+
+def test_no_display_gives_advice_not_a_traceback(tmp_path: Path) -> None:
+    env = {key_: value for key_, value in os.environ.items()
+           if key_ not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["CS_SIMULATOR_HOME"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "simulator", "play", str(TOUR)], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 4
+    assert "run late-client --choices" in done.stderr and "Traceback" not in done.stderr
