@@ -245,6 +245,10 @@ def command_play(arguments: argparse.Namespace) -> int:
             return _usage_error("--autoplay takes numbers separated by commas, such as 2,1,3")
     elif arguments.screenshots is not None:
         return _usage_error("--screenshots goes with --autoplay")
+    if arguments.session:
+        return _play_session(arguments, window)
+    if not arguments.scenario:
+        return _usage_error("play needs a scenario (a file or a bundled id) or --session FILE")
     path = resolve_scenario(arguments.scenario)
     if path is None:
         return _usage_error(
@@ -262,6 +266,20 @@ def command_play(arguments: argparse.Namespace) -> int:
         picks,
         screenshots,
     )
+
+
+def _play_session(arguments: argparse.Namespace, window: tuple[int, int]) -> int:
+    from simulator.scenario.playlist import load_playlist
+    from simulator.ui.player import run_menu
+
+    path = Path(arguments.session)
+    if not path.is_file():
+        return _usage_error(f"no such file: {path}")
+    playlist, problems = load_playlist(path)
+    if playlist is None:
+        _print_diagnostics(problems, sys.stderr)
+        return EXIT_INVALID
+    return run_menu(window, arguments.fullscreen or None, playlist, arguments.trainee)
 
 
 def command_menu(arguments: argparse.Namespace) -> int:
@@ -287,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=command_run)
 
     play = commands.add_parser("play", help="open the game on one scenario")
-    play.add_argument("scenario", metavar="PATH_OR_ID")
+    play.add_argument("scenario", metavar="PATH_OR_ID", nargs="?")
+    play.add_argument("--session", metavar="FILE", help="run an onboarding playlist")
     play.add_argument("--trainee", help="the trainee's name")
     play.add_argument("--seed", type=int, help="seed for random branches")
     play.add_argument("--lang", help="play a translation, e.g. hu")

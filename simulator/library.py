@@ -38,8 +38,12 @@ class ScenarioEntry:
 
 def scenario_entries(folder: Path | None = None) -> list[ScenarioEntry]:
     """The scenarios in a folder, read shallowly (full checks happen on load)."""
+    return scenario_entries_for(yaml_files([folder or bundled_scenarios_dir()]))
+
+
+def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
     entries = []
-    for path in yaml_files([folder or bundled_scenarios_dir()]):
+    for path in paths:
         try:
             data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
         except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError):
@@ -58,6 +62,20 @@ def scenario_entries(folder: Path | None = None) -> list[ScenarioEntry]:
                 )
             )
     return entries
+
+
+def translation_files(scenario_path: Path) -> list[Path]:
+    """Translation files that sit beside a scenario: NAME.LANG.yaml."""
+    stem = scenario_path.name.rsplit(".", 1)[0]
+    return sorted(
+        p
+        for p in scenario_path.parent.glob(f"{stem}.*.yaml")
+        if p.name.count(".") == 2 and not p.name.endswith(".test.yaml")
+    )
+
+
+def available_languages(scenario_path: Path) -> list[str]:
+    return [path.name.split(".")[-2] for path in translation_files(scenario_path)]
 
 
 def resolve_scenario(name: str) -> Path | None:

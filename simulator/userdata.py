@@ -127,3 +127,30 @@ def saved_plays() -> list[SavedPlay]:
             except TypeError:
                 continue
     return plays
+
+
+def _progress_path(playlist_id: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in playlist_id)
+    return data_dir() / "progress" / f"{safe}.json"
+
+
+def playlist_progress(playlist_id: str, trainee: str) -> dict[str, dict[str, Any]]:
+    """For one trainee: scenario id -> best score, passed, attempts."""
+    data = read_json(_progress_path(playlist_id))
+    if not isinstance(data, dict) or not isinstance(data.get(trainee), dict):
+        return {}
+    return data[trainee]
+
+
+def record_progress(
+    playlist_id: str, trainee: str, scenario_id: str, score: int, passed: bool
+) -> None:
+    path = _progress_path(playlist_id)
+    data = read_json(path)
+    data = data if isinstance(data, dict) else {}
+    mine = data.setdefault(trainee, {})
+    entry = mine.setdefault(scenario_id, {"best_score": score, "passed": False, "attempts": 0})
+    entry["attempts"] = int(entry.get("attempts", 0)) + 1
+    entry["best_score"] = max(int(entry.get("best_score", score)), score)
+    entry["passed"] = bool(entry.get("passed")) or passed
+    write_json_atomically(path, data)

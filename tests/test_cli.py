@@ -146,9 +146,30 @@ def test_ids_writes_missing_ids_and_keeps_the_rest(tmp_path: Path) -> None:
     assert cli("ids", str(path)).stdout.strip().endswith("added 0 ids")
 
 
-def test_no_arguments_prints_help() -> None:
-    done = cli()
-    assert done.returncode == 0 and "validate" in done.stdout
+def test_help_lists_the_commands() -> None:
+    done = cli("--help")
+    assert done.returncode == 0
+    for command in ("validate", "run", "play", "list", "schema", "ids"):
+        assert command in done.stdout
+
+
+def test_no_arguments_opens_the_menu_or_explains_why_not() -> None:
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 4 and "cannot open a window" in done.stderr
 
 
 def test_console_script_is_installed() -> None:

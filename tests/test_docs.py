@@ -28,7 +28,20 @@ def test_every_example_in_docs_validates_cleanly() -> None:
 
 def test_format_doc_run_command_works() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "simulator", "run", "docs/examples/format-tour.yaml",
-         "--choices", "2", "--seed", "1"],
-        cwd=REPO, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            "docs/examples/format-tour.yaml",
+            "--choices",
+            "2",
+            "--seed",
+            "1",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr

@@ -63,6 +63,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E214": CodeInfo(Severity.ERROR, "bad balance target"),
     "E215": CodeInfo(Severity.ERROR, "bad clock"),
     "E216": CodeInfo(Severity.ERROR, "bad variable declaration"),
+    "E217": CodeInfo(Severity.ERROR, "playlist entry cannot be played"),
     # E3xx: expressions
     "E301": CodeInfo(Severity.ERROR, "expression syntax error"),
     "E302": CodeInfo(Severity.ERROR, "undefined variable"),

@@ -11,12 +11,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from simulator.library import available_languages, translation_files
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.model import Scenario, Translation
 from simulator.scenario.playable import PlayableScenario, choice_id, line_id
 from simulator.scenario.yamlfile import YamlDocument
 
 YamlPath = tuple[str | int, ...]
+__all__ = [
+    "available_languages",
+    "check_translation",
+    "find_translation",
+    "translatable_texts",
+    "translate",
+]
 
 
 def translatable_texts(
@@ -104,20 +112,6 @@ def _set(data: Any, path: YamlPath, value: str) -> None:
     for step in path[:-1]:
         data = data[step]
     data[path[-1]] = value
-
-
-def translation_files(scenario_path: Path) -> list[Path]:
-    """Translation files that sit beside a scenario: NAME.LANG.yaml."""
-    stem = scenario_path.name.rsplit(".", 1)[0]
-    return sorted(
-        p
-        for p in scenario_path.parent.glob(f"{stem}.*.yaml")
-        if p.name.count(".") == 2 and not p.name.endswith(".test.yaml")
-    )
-
-
-def available_languages(scenario_path: Path) -> list[str]:
-    return [path.name.split(".")[-2] for path in translation_files(scenario_path)]
 
 
 def find_translation(scenario_path: Path, scenario_id: str, language: str) -> Any:

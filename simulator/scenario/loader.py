@@ -24,6 +24,7 @@ from simulator.scenario.model import (
     MIN_FORMAT_VERSION,
     Character,
     CharacterFile,
+    Playlist,
     Scenario,
     Translation,
 )
@@ -449,4 +450,8 @@ def load_any(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
         from simulator.scenario.i18n import check_translation
 
         return check_translation(path, model, document)
+    if isinstance(model, Playlist):
+        from simulator.scenario.playlist import check_playlist
+
+        _, problems = check_playlist(path, model, document)
     return LoadResult(str(path), kind, diagnostics=problems)

@@ -266,8 +266,32 @@ class Translation(Strict):
     strings: dict[Annotated[str, StringConstraints(max_length=200)], Text]
 
 
+class PlaylistEntry(Strict):
+    scenario: Annotated[str, StringConstraints(max_length=300)] = Field(
+        description="A scenario file, relative to the playlist, or a bundled scenario id."
+    )
+    pass_mark: float | None = Field(
+        None, ge=0, le=100, description="Overrides the scenario's own pass mark."
+    )
+    language: (
+        Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] | None
+    ) = None
+
+
+class Playlist(Strict):
+    """An onboarding session: scenarios in order, each with the mark that counts as passed."""
+
+    format: int
+    kind: Literal["playlist"]
+    id: Identifier
+    title: Text
+    description: Text = ""
+    scenarios: list[PlaylistEntry] = Field(min_length=1, max_length=50)
+
+
 FILE_MODELS: dict[str, type[Strict]] = {
     "scenario": Scenario,
     "characters": CharacterFile,
     "translation": Translation,
+    "playlist": Playlist,
 }

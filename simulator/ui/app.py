@@ -10,9 +10,11 @@ frame limit instead of a real keyboard.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -21,6 +23,9 @@ from simulator.ui.input import Intent, intents_for
 from simulator.ui.portraits import PortraitCache
 from simulator.ui.theme import Theme, theme_for
 from simulator.userdata import Settings
+
+if TYPE_CHECKING:  # the model is imported only once a scenario is opened (fast start)
+    from simulator.scenario.playlist import CheckedPlaylist
 
 IDLE_WAIT_MS = 500
 ANIMATION_FPS = 60
@@ -79,6 +84,7 @@ class App:
         self.frames_drawn = 0
         self.exit_code = 0
         self.after_frame: Callable[[App], None] | None = None
+        self.playlist: CheckedPlaylist | None = None  # an onboarding session, when running one
 
     def _open_window(self) -> pygame.Surface:
         if self.fullscreen:
@@ -235,7 +241,7 @@ def display_available() -> tuple[bool, str]:
         return True, ""
     if (
         os.name == "posix"
-        and "darwin" not in os.sys.platform
+        and sys.platform != "darwin"
         and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):
         return False, "no display found (DISPLAY and WAYLAND_DISPLAY are not set)"

@@ -9,7 +9,8 @@ import pygame
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str  # choose, move, confirm, skip, back, backlog, scroll, click, hover, text, erase, quit
+    # choose, move, adjust, confirm, skip, back, backlog, scroll, click, hover, text, erase, quit
+    kind: str
     value: int = 0
     position: tuple[int, int] = (0, 0)
     text: str = ""
@@ -41,10 +42,12 @@ def intents_for(event: pygame.event.Event, typing: bool = False) -> list[Intent]
             return [Intent("skip")]  # finishes text or continues; never picks a choice
         if key in _NUMBER_KEYS:
             return [Intent("choose", _NUMBER_KEYS[key])]
-        if key in (pygame.K_UP, pygame.K_LEFT):
+        if key == pygame.K_UP:
             return [Intent("move", -1)]
-        if key in (pygame.K_DOWN, pygame.K_RIGHT, pygame.K_TAB):
+        if key in (pygame.K_DOWN, pygame.K_TAB):
             return [Intent("move", 1)]
+        if key in (pygame.K_LEFT, pygame.K_RIGHT):
+            return [Intent("adjust", -1 if key == pygame.K_LEFT else 1)]
         if key in (pygame.K_b, pygame.K_PAGEUP, pygame.K_h):
             return [Intent("backlog")]
         if key == pygame.K_PAGEDOWN:

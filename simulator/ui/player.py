@@ -5,8 +5,12 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.userdata import Settings
+
+if TYPE_CHECKING:
+    from simulator.scenario.playlist import CheckedPlaylist
 
 EXIT_NO_DISPLAY = 4
 
@@ -42,14 +46,31 @@ def start_app(window: tuple[int, int], fullscreen: bool | None):
     return app, 0
 
 
-def run_menu(window: tuple[int, int] = (1280, 720), fullscreen: bool | None = None) -> int:
+def run_menu(
+    window: tuple[int, int] = (1280, 720),
+    fullscreen: bool | None = None,
+    playlist: CheckedPlaylist | None = None,
+    trainee: str | None = None,
+) -> int:
     app, code = start_app(window, fullscreen)
     if app is None:
         return code
     from simulator.ui.scenes.menu import MenuScene
 
+    app.playlist = playlist
+    if trainee:
+        app.settings.trainee = trainee
+    app.after_frame = _warm_up
     app.push(MenuScene(app))
     return app.run()
+
+
+def _warm_up(app: object) -> None:
+    """After the first frame: load the scenario machinery while the trainee reads the menu."""
+    import simulator.scenario.loader
+    import simulator.ui.scenes.dialogue  # noqa: F401
+
+    app.after_frame = None  # type: ignore[attr-defined]
 
 
 def run_play(

@@ -40,8 +40,14 @@ class Playthrough:
             return None
         # Show the step the trainee was on again: from their last decision onwards.
         events = session.events
-        last_decision = max((index for index, event in enumerate(events)
-                             if isinstance(event, (ChoiceMade, TimerExpired))), default=0)
+        last_decision = max(
+            (
+                index
+                for index, event in enumerate(events)
+                if isinstance(event, (ChoiceMade, TimerExpired))
+            ),
+            default=0,
+        )
         return cls(scenario, saved.trainee, saved.language, session, events_seen=last_decision)
 
     @staticmethod

@@ -16,8 +16,9 @@ def key(code: int, unicode: str = "") -> pygame.event.Event:
     return pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode=unicode, scancode=0)
 
 
-def keyboard_player(app: App, pick: Callable[[object], int], limit: int = 2000
-                    ) -> Iterator[list[pygame.event.Event]]:
+def keyboard_player(
+    app: App, pick: Callable[[object], int], limit: int = 2000
+) -> Iterator[list[pygame.event.Event]]:
     """Yields one frame of key presses at a time, chosen by looking at the screen's state."""
     from simulator.ui.scenes.debrief import DebriefScene
     from simulator.ui.scenes.dialogue import DialogueScene
@@ -42,8 +43,9 @@ def keyboard_player(app: App, pick: Callable[[object], int], limit: int = 2000
                     yield [key(NUMBER_KEYS[number])]
                 else:  # beyond the number keys: arrows, then Enter
                     target = number - 1
-                    yield [key(pygame.K_DOWN)] * ((target - scene.selected) % len(
-                        scene.session.choices)) + [key(pygame.K_RETURN)]
+                    yield [key(pygame.K_DOWN)] * (
+                        (target - scene.selected) % len(scene.session.choices)
+                    ) + [key(pygame.K_RETURN)]
             else:
                 yield []
         else:

@@ -14,10 +14,13 @@ import yaml_rs
 from simulator.ui.fonts import FONT_DIR, FONT_FILES
 from tests.conftest import REPO
 
-TEXT_FILES = sorted([*(REPO / "scenarios").rglob("*.yaml"), *(REPO / "docs" / "examples")
-                     .rglob("*.yaml")])
-UI_SOURCES = sorted((REPO / "simulator" / "ui").rglob("*.py")) + [REPO / "simulator" /
-                                                                   "transcript.py"]
+TEXT_FILES = sorted(
+    [*(REPO / "scenarios").rglob("*.yaml"), *(REPO / "docs" / "examples").rglob("*.yaml")]
+)
+UI_SOURCES = [
+    *sorted((REPO / "simulator" / "ui").rglob("*.py")),
+    REPO / "simulator" / "transcript.py",
+]
 
 
 def strings(data: Any) -> Iterator[str]:
@@ -35,15 +38,17 @@ def strings(data: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def fonts() -> dict[str, pygame.freetype.Font]:
     pygame.freetype.init()
-    return {style: pygame.freetype.Font(str(FONT_DIR / name), 20)
-            for style, name in FONT_FILES.items()}
+    return {
+        style: pygame.freetype.Font(str(FONT_DIR / name), 20) for style, name in FONT_FILES.items()
+    }
 
 
 def missing(characters: set[str], fonts: dict[str, pygame.freetype.Font]) -> dict[str, list]:
     gaps: dict[str, list[str]] = {}
     for style, font in fonts.items():
-        absent = [c for c in sorted(characters) if not c.isspace()
-                  and font.get_metrics(c)[0] is None]
+        absent = [
+            c for c in sorted(characters) if not c.isspace() and font.get_metrics(c)[0] is None
+        ]
         if absent:
             gaps[style] = absent
     return gaps

@@ -55,7 +55,12 @@ def test_playthrough_matches_the_headless_engine(app: App) -> None:
     assert expected is not None
     got = debrief.result
     assert (got.ending, got.score, got.path, got.satisfaction, got.cost) == (
-        expected.ending, expected.score, expected.path, expected.satisfaction, expected.cost)
+        expected.ending,
+        expected.score,
+        expected.path,
+        expected.satisfaction,
+        expected.cost,
+    )
 
 
 def test_arrow_keys_and_enter_pick_a_choice(app: App) -> None:
@@ -83,8 +88,10 @@ def test_mouse_click_picks_the_choice_under_the_pointer(app: App) -> None:
 def test_unavailable_choice_is_greyed_and_cannot_be_picked(app: App) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    app.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [], [key(pygame.K_3)],
-                    []], max_frames=7)
+    app.run(
+        events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [], [key(pygame.K_3)], []],
+        max_frames=7,
+    )
     scene = app.scene
     assert isinstance(scene, DialogueScene)
     views = scene.session.choices
@@ -112,7 +119,9 @@ def test_layout_fits_the_window_after_resize(app: App, size: tuple[int, int]) ->
 def test_long_choice_lists_scroll_to_the_selected_choice(app: App, playable) -> None:
     choices = "\n".join(
         f"      - {{id: c{n}, text: 'Option number {n}, which is a fairly long sentence that "
-        f"wraps onto a second line in a narrow window', next: end}}" for n in range(1, 13))
+        f"wraps onto a second line in a narrow window', next: end}}"
+        for n in range(1, 13)
+    )
     scenario = playable(f"""\
 format: 1
 id: many
@@ -142,8 +151,9 @@ def test_settings_are_kept_between_runs(app: App) -> None:
 
     app.push(MenuScene(app))
     app.push(SettingsScene(app, ["en", "hu"]))
-    app.run(events=[[key(pygame.K_DOWN)], [key(pygame.K_RETURN)], [key(pygame.K_ESCAPE)]],
-            max_frames=3)
+    app.run(
+        events=[[key(pygame.K_DOWN)], [key(pygame.K_RETURN)], [key(pygame.K_ESCAPE)]], max_frames=3
+    )
     assert Settings.load().high_contrast is True
     assert isinstance(app.scene, MenuScene)
 
@@ -183,10 +193,15 @@ os.kill(os.getpid(), 9)
 
 def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     script = RESUME_SCRIPT.format(repo=str(REPO), tour=str(TOUR))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)},
+        timeout=60,
+    )
     assert done.returncode == -9
-    node, decisions = done.stdout.splitlines()[-1].split()
+    node, _decisions = done.stdout.splitlines()[-1].split()
     saved = json.loads(next((user_home / "saves").glob("*.json")).read_text())
     assert saved["snapshot"]["node"] == node and len(saved["snapshot"]["decisions"]) == 1
     app.push(MenuScene(app))
@@ -198,18 +213,40 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     resumed = scene.session.snapshot()
     moving = ("timer_left", "elapsed")  # real time has passed since the resume, by design
     assert {k: v for k, v in resumed.items() if k not in moving} == {
-        k: v for k, v in saved["snapshot"].items() if k not in moving}
+        k: v for k, v in saved["snapshot"].items() if k not in moving
+    }
     assert saved["snapshot"]["timer_left"] - resumed["timer_left"] < 1
     assert scene.session.state.seed == 11
     assert scene.session.clock is not None and scene.session.clock.time_text == "16:40"
 
 
 def test_demo_mode_saves_every_screen_and_exits_0(tmp_path: Path) -> None:
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-           "CS_SIMULATOR_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-m", "simulator", "play", str(TOUR), "--autoplay",
-                           "3,2", "--seed", "1", "--screenshots", str(tmp_path / "shots")],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "SDL_VIDEODRIVER": "dummy",
+        "SDL_AUDIODRIVER": "dummy",
+        "CS_SIMULATOR_HOME": str(tmp_path / "home"),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "play",
+            str(TOUR),
+            "--autoplay",
+            "3,2",
+            "--seed",
+            "1",
+            "--screenshots",
+            str(tmp_path / "shots"),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert names[0].endswith("episode.png")
@@ -221,17 +258,91 @@ def test_demo_mode_saves_every_screen_and_exits_0(tmp_path: Path) -> None:
 
 def test_demo_mode_with_an_impossible_choice_exits_1(tmp_path: Path) -> None:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "CS_SIMULATOR_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "simulator", "play", str(TOUR), "--autoplay",
-                           "9"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "play", str(TOUR), "--autoplay", "9"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "choice 9 cannot be picked" in done.stderr
 
 
 def test_no_display_gives_advice_not_a_traceback(tmp_path: Path) -> None:
-    env = {key_: value for key_, value in os.environ.items()
-           if key_ not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")}
+    env = {
+        key_: value
+        for key_, value in os.environ.items()
+        if key_ not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")
+    }
     env["CS_SIMULATOR_HOME"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "simulator", "play", str(TOUR)], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "play", str(TOUR)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 4
     assert "run late-client --choices" in done.stderr and "Traceback" not in done.stderr
+
+
+def write_playlist(folder: Path, pass_mark: int = 90) -> Path:
+    import shutil
+
+    shutil.copy(TOUR, folder / "tour.yaml")
+    shutil.copytree(TOUR.parent / "characters", folder / "characters")
+    path = folder / "monday.yaml"
+    path.write_text(
+        f"format: 1\nkind: playlist\nid: monday\ntitle: Monday onboarding\n"
+        f"scenarios:\n  - {{scenario: tour.yaml, pass_mark: {pass_mark}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_onboarding_session_tracks_progress(app: App, tmp_path: Path) -> None:
+    from simulator.scenario.playlist import load_playlist
+    from simulator.userdata import playlist_progress
+
+    playlist, problems = load_playlist(write_playlist(tmp_path, pass_mark=50))
+    assert playlist is not None and not problems
+    app.playlist = playlist
+    menu = MenuScene(app)
+    app.push(menu)
+    assert menu.status(menu.cards[0]) == ("Next", "accent")
+    open_scenario(app, playlist.items[0].path, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=keyboard_player(app, lambda session: 2), max_frames=500)
+    debrief = app.scene
+    assert isinstance(debrief, DebriefScene)
+    assert debrief.pass_mark == 50 and debrief.passed
+    progress = playlist_progress("monday", "Test Trainee")
+    assert progress["format-tour"]["passed"] and progress["format-tour"]["attempts"] == 1
+    text, role = menu.status(menu.cards[0])
+    assert text.startswith("Passed") and role == "good"
+
+
+def test_playlist_with_a_missing_scenario_is_reported(tmp_path: Path) -> None:
+    from simulator.scenario.loader import load_any
+
+    path = write_playlist(tmp_path)
+    path.write_text(path.read_text().replace("tour.yaml", "gone.yaml"))
+    (diagnostic,) = load_any(path).diagnostics
+    assert diagnostic.code == "E217" and diagnostic.line == 6
+
+
+def test_session_option_with_bad_playlist_exits_1(tmp_path: Path) -> None:
+    path = write_playlist(tmp_path)
+    path.write_text(path.read_text().replace("tour.yaml", "gone.yaml"))
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "CS_SIMULATOR_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "play", "--session", str(path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "E217" in done.stderr

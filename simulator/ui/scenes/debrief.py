@@ -21,6 +21,7 @@ from simulator.ui.widgets.basic import (
     wrapped_height,
 )
 from simulator.ui.widgets.charts import balance_plane, meters_over_time
+from simulator.userdata import record_progress
 
 KIND_LABELS = {
     "balanced": "Balanced outcome",
@@ -42,6 +43,20 @@ class DebriefScene(Scene):
         self.reviews: list[DecisionReview] = review_decisions(
             play.scenario, play.session.state.seed, result.decisions
         )
+        self.pass_mark = result.breakdown.pass_mark
+        playlist = app.playlist
+        if playlist is not None:
+            for item in playlist.items:
+                if item.scenario_id == play.scenario.id:
+                    self.pass_mark = item.pass_mark
+                    record_progress(
+                        playlist.playlist.id,
+                        play.trainee,
+                        play.scenario.id,
+                        result.score,
+                        result.score >= item.pass_mark,
+                    )
+        self.passed = result.score >= self.pass_mark
         self.scroll = 0
         self.buttons = [Button("Play again", "again"), Button("Back to menu", "menu")]
         self.selected = 0
@@ -52,6 +67,8 @@ class DebriefScene(Scene):
         if intent.kind == "scroll":
             self.scroll += intent.value * 50
         elif intent.kind == "move":
+            self.scroll += intent.value * 60
+        elif intent.kind == "adjust":
             self.selected = (self.selected + intent.value) % len(self.buttons)
         elif intent.kind in ("confirm", "skip"):
             self.act(self.buttons[self.selected].action)

@@ -156,7 +156,7 @@ class DialogueScene(Scene):
         views = self.session.choices
         if intent.kind == "choose":
             self._pick(intent.value)
-        elif intent.kind == "move" and views:
+        elif intent.kind in ("move", "adjust") and views:
             self.selected = (self.selected + intent.value) % len(views)
             self._keep_selected_visible()
         elif intent.kind == "confirm" and views:

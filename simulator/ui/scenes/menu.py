@@ -7,15 +7,18 @@ from pathlib import Path
 
 import pygame
 
-from simulator.library import ScenarioEntry, scenario_entries
-from simulator.scenario.i18n import available_languages
-from simulator.scenario.loader import load_scenario
+from simulator.library import (
+    ScenarioEntry,
+    available_languages,
+    scenario_entries,
+    scenario_entries_for,
+)
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import Box, card_grid
-from simulator.ui.playthrough import Playthrough
 from simulator.ui.scenes.settings import language_name
 from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, layout_buttons, panel
+from simulator.userdata import playlist_progress
 
 MAX_NAME_LENGTH = 40
 
@@ -25,6 +28,7 @@ class Card:
     entry: ScenarioEntry
     languages: list[str]
     language: str
+    pass_mark: float | None = None  # set in an onboarding session
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     chips: list[tuple[str, pygame.Rect]] = field(default_factory=list)
 
@@ -38,6 +42,8 @@ def open_scenario(
     resume: bool = True,
 ) -> None:
     """Load a scenario and start playing it, offering to resume a saved play."""
+    from simulator.scenario.loader import load_scenario
+    from simulator.ui.playthrough import Playthrough
     from simulator.ui.scenes.dialogue import DialogueScene
     from simulator.ui.scenes.problems import ProblemsScene
 
@@ -59,10 +65,23 @@ class MenuScene(Scene):
         super().__init__(app)
         preferred = app.settings.language
         self.cards = []
-        for entry in scenario_entries(folder):
-            languages = [entry.language, *available_languages(entry.path)]
-            language = preferred if preferred in languages else entry.language
-            self.cards.append(Card(entry, languages, language))
+        playlist = app.playlist
+        if playlist is not None:
+            by_path = {
+                entry.path.resolve(): entry
+                for entry in scenario_entries_for([item.path for item in playlist.items])
+            }
+            for item in playlist.items:
+                entry = by_path[item.path.resolve()]
+                languages = [entry.language, *available_languages(entry.path)]
+                self.cards.append(
+                    Card(entry, languages, item.language or entry.language, item.pass_mark)
+                )
+        else:
+            for entry in scenario_entries(folder):
+                languages = [entry.language, *available_languages(entry.path)]
+                language = preferred if preferred in languages else entry.language
+                self.cards.append(Card(entry, languages, language))
         self.selected = 0
         self.name = app.settings.trainee
         self.typing = not self.name
@@ -86,7 +105,7 @@ class MenuScene(Scene):
             return
         if intent.kind == "back":
             self.app.quit()
-        elif intent.kind == "move" and self.cards:
+        elif intent.kind in ("move", "adjust") and self.cards:
             self.selected = (self.selected + intent.value) % len(self.cards)
         elif intent.kind == "choose" and 1 <= intent.value <= len(self.cards):
             self.selected = intent.value - 1
@@ -174,6 +193,17 @@ class MenuScene(Scene):
             draw_button(surface, button, fonts, theme)
         y = 46 + title.get_height() + subtitle.get_height()
         y = self._draw_name(surface, margin, y, width - 2 * margin)
+        if app.playlist is not None:
+            progress = self.progress()
+            passed = sum(1 for card in self.cards if progress.get(card.entry.id, {}).get("passed"))
+            line = (
+                f"Onboarding session: {app.playlist.playlist.title}  ·  {passed} of "
+                f"{len(self.cards)} passed"
+            )
+            surface.blit(
+                fonts.render(line, theme.size(18), (255, 225, 150), "bold"), (margin, y + 8)
+            )
+            y += 8 + fonts.line_height(theme.size(18), "bold")
         hint = (
             "Type your name, then press Enter."
             if self.typing
@@ -246,6 +276,30 @@ class MenuScene(Scene):
         )
         return self.name_rect.bottom + 4
 
+    def progress(self) -> dict[str, dict]:
+        playlist = self.app.playlist
+        if playlist is None or not self.name:
+            return {}
+        return playlist_progress(playlist.playlist.id, self.name)
+
+    def status(self, card: Card) -> tuple[str, str] | None:
+        """The onboarding status of a card: (text, colour role), or None outside a session."""
+        if card.pass_mark is None:
+            return None
+        progress = self.progress()
+        mine = progress.get(card.entry.id)
+        if mine and mine.get("passed"):
+            return f"Passed · best {mine['best_score']}", "good"
+        first_open = next(
+            (c for c in self.cards if not progress.get(c.entry.id, {}).get("passed")), None
+        )
+        if mine:
+            label = f"Not passed yet · best {mine['best_score']} of {card.pass_mark:g}"
+            return label, "accent" if card is first_open else "cost"
+        if card is first_open:
+            return "Next", "accent"
+        return f"To do · pass mark {card.pass_mark:g}", "muted"
+
     def _draw_card(
         self, surface: pygame.Surface, card: Card, rect: pygame.Rect, focused: bool
     ) -> None:
@@ -257,6 +311,20 @@ class MenuScene(Scene):
             pygame.draw.rect(surface, theme.accent, rect, 4, border_radius=10)
         x, width = rect.x + 18, rect.w - 36
         y = rect.y + 14
+        status = self.status(card)
+        if status is not None:
+            text, role = status
+            colour = getattr(theme, role)
+            badge = fonts.render(
+                text, theme.size(14), theme.accent_text if role != "muted" else theme.text, "bold"
+            )
+            box = pygame.Rect(0, 0, badge.get_width() + 16, badge.get_height() + 6)
+            box.topright = (rect.right - 14, rect.y + 12)
+            pygame.draw.rect(
+                surface, colour if role != "muted" else theme.choice, box, border_radius=10
+            )
+            surface.blit(badge, badge.get_rect(center=box.center))
+            width = box.x - x - 12
         number = self.cards.index(card) + 1
         title = f"{number}. {card.entry.title}" if number <= 9 else card.entry.title
         y = draw_wrapped(

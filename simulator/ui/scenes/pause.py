@@ -27,7 +27,7 @@ class PauseScene(Scene):
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
             self.app.pop()
-        elif intent.kind == "move":
+        elif intent.kind in ("move", "adjust"):
             self.selected = (self.selected + intent.value) % len(self.buttons)
         elif intent.kind == "choose" and 1 <= intent.value <= len(self.buttons):
             self.act(self.buttons[intent.value - 1].action)

@@ -30,7 +30,7 @@ class ResumePrompt(Scene):
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
             self.app.pop()
-        elif intent.kind == "move":
+        elif intent.kind in ("move", "adjust"):
             self.selected = (self.selected + intent.value) % 2
         elif intent.kind in ("confirm", "skip"):
             self.act(self.buttons[self.selected].action)

@@ -75,8 +75,8 @@ class SettingsScene(Scene):
         elif intent.kind == "choose" and 1 <= intent.value <= len(self.rows):
             self.selected = intent.value - 1
             self.change(self.selected, 1)
-        elif intent.kind == "scroll":
-            self.change(self.selected, 1 if intent.value > 0 else -1)
+        elif intent.kind == "adjust":
+            self.change(self.selected, intent.value)
         elif intent.kind in ("click", "hover"):
             for index, rect in enumerate(self.row_rects):
                 if rect.collidepoint(intent.position):

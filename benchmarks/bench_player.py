@@ -1,0 +1,163 @@
+"""Player speed, measured side by side in one run.
+
+    python benchmarks/bench_player.py
+
+1. Launch to first frame: the game's menu against a bare pygame window, each
+   started as a fresh process several times (median). Target: at most 1.5x.
+2. Frame cost while the typewriter runs at 1280x720 (update + draw + flip).
+   Target: at most 4 ms.
+3. CPU used while the game waits for a choice, as a share of one core.
+   Target: under 3%.
+
+Uses SDL's dummy video driver unless a display is set, so it runs anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1", "SDL_AUDIODRIVER": "dummy"}
+if not ENV.get("DISPLAY"):
+    ENV["SDL_VIDEODRIVER"] = "dummy"
+
+BARE = """
+import time
+start = time.perf_counter()
+import pygame
+pygame.display.init()
+screen = pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
+screen.fill((30, 36, 48))
+pygame.display.flip()
+print(time.perf_counter() - start)
+"""
+
+GAME = """
+import time
+start = time.perf_counter()
+from simulator.ui.player import start_app
+app, _ = start_app((1280, 720), False)
+from simulator.ui.scenes.menu import MenuScene
+app.push(MenuScene(app))
+app.run(events=[[]], max_frames=1)
+print(time.perf_counter() - start)
+"""
+
+
+def launch_times(code: str, runs: int, home: str) -> list[float]:
+    env = {**ENV, "CS_SIMULATOR_HOME": home}
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True
+        )
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def frame_cost(frames: int = 300) -> float:
+    os.environ.update({k: v for k, v in ENV.items() if k.startswith(("SDL_", "PYGAME"))})
+    sys.path.insert(0, str(REPO))
+    import pygame
+
+    from simulator.scenario.loader import load_scenario
+    from simulator.ui.app import App
+    from simulator.ui.playthrough import Playthrough
+    from simulator.ui.scenes.dialogue import DialogueScene
+    from simulator.userdata import Settings
+
+    scenario = load_scenario(REPO / "docs" / "examples" / "format-tour.yaml").scenario
+    app = App(Settings(trainee="Bench", text_speed="slow"), (1280, 720), False)
+    play = Playthrough.begin(scenario, "Bench", None, seed=1)
+    scene = DialogueScene(app, play)
+    app.push(scene)
+    scene.pending_card = None
+    costs = []
+    for _ in range(frames):
+        if scene.typing_done:
+            scene.revealed = 0.0
+        started = time.perf_counter()
+        scene.update(1 / 60)
+        app.draw_if_needed()
+        costs.append(time.perf_counter() - started)
+    pygame.display.quit()
+    return statistics.median(costs) * 1000
+
+
+IDLE = textwrap.dedent("""
+    import time, resource
+    from simulator.ui.player import start_app
+    from simulator.scenario.loader import load_scenario
+    from simulator.ui.playthrough import Playthrough
+    from simulator.ui.scenes.dialogue import DialogueScene
+    app, _ = start_app((1280, 720), False)
+    app.settings.text_speed = "instant"
+    scenario = load_scenario("scenarios/late-client.yaml").scenario
+    scene = DialogueScene(app, Playthrough.begin(scenario, "Bench", None, seed=1))
+    scene.pending_card = None
+    app.push(scene)
+    deadline = time.monotonic() + {seconds}
+    def stop(app):
+        if time.monotonic() > deadline:
+            app.quit()
+    app.run(max_frames=1)  # settle the first frame
+    app.after_frame = stop
+    cpu_start, wall_start = time.process_time(), time.monotonic()
+    app.run()
+    print((time.process_time() - cpu_start) / (time.monotonic() - wall_start), app.frames_drawn)
+""")
+
+
+def idle_cpu(seconds: float, home: str) -> tuple[float, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", IDLE.format(seconds=seconds)],
+        cwd=REPO,
+        env={**ENV, "CS_SIMULATOR_HOME": home},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    share, frames = done.stdout.split()
+    return float(share) * 100, int(frames)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main() -> None:
+    import tempfile
+
+    runs = int(os.environ.get("BENCH_RUNS", "7"))
+    with tempfile.TemporaryDirectory() as home:
+        print(f"video driver: {ENV.get('SDL_VIDEODRIVER', 'display ' + ENV.get('DISPLAY', ''))}")
+        bare = launch_times(BARE, runs, home)
+        game = launch_times(GAME, runs, home)
+        ratio = statistics.median(game) / statistics.median(bare)
+        print(
+            f"launch to first frame (median of {runs} fresh processes): bare pygame window "
+            f"{statistics.median(bare) * 1000:.0f} ms, game menu "
+            f"{statistics.median(game) * 1000:.0f} ms, ratio {ratio:.2f}x "
+            f"(target <= 1.5x) {verdict(ratio <= 1.5)}"
+        )
+        cost = frame_cost()
+        print(
+            f"frame cost while the typewriter runs, 1280x720: median {cost:.2f} ms "
+            f"(target <= 4 ms) {verdict(cost <= 4)}"
+        )
+        share, frames = idle_cpu(5.0, home)
+        print(
+            f"idle CPU while waiting for a choice: {share:.1f}% of one core over 5 s, "
+            f"{frames} frames drawn (target < 3%) {verdict(share < 3)}"
+        )
+
+
+if __name__ == "__main__":
+    main()

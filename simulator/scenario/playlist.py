@@ -1,0 +1,88 @@
+"""Onboarding playlists: which scenarios, in which order, and what counts as passed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.scenario.diagnostics import Diagnostic
+from simulator.scenario.model import Playlist
+from simulator.scenario.yamlfile import YamlDocument
+
+
+@dataclass(frozen=True)
+class PlaylistItem:
+    path: Path
+    scenario_id: str
+    title: str
+    pass_mark: float
+    language: str | None
+
+
+@dataclass
+class CheckedPlaylist:
+    playlist: Playlist
+    path: Path
+    items: list[PlaylistItem] = field(default_factory=list)
+
+
+def resolve_entry(playlist_path: Path, name: str) -> Path | None:
+    """A scenario named by a playlist: a file beside the playlist, or a bundled id."""
+    from simulator.library import resolve_scenario
+
+    candidate = (playlist_path.parent / name).resolve()
+    if candidate.is_file() and playlist_path.parent.resolve() in candidate.parents:
+        return candidate
+    if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
+        return None
+    return resolve_scenario(name)
+
+
+def check_playlist(
+    path: Path, playlist: Playlist, document: YamlDocument | None
+) -> tuple[CheckedPlaylist, list[Diagnostic]]:
+    from simulator.scenario.loader import load_scenario
+
+    checked = CheckedPlaylist(playlist, path)
+    problems: list[Diagnostic] = []
+    for index, entry in enumerate(playlist.scenarios):
+        where = ("scenarios", index, "scenario")
+        target = resolve_entry(path, entry.scenario)
+        if target is None:
+            problems.append(
+                Diagnostic(
+                    "E217",
+                    f"'{entry.scenario}' is neither a scenario file "
+                    "in this folder nor a bundled scenario id",
+                    path=where,
+                )
+            )
+            continue
+        result = load_scenario(target, language=entry.language)
+        if result.scenario is None:
+            problems.append(
+                Diagnostic(
+                    "E217",
+                    f"'{entry.scenario}' has errors; run 'python -m simulator validate {target}'",
+                    path=where,
+                )
+            )
+            continue
+        model = result.scenario.model
+        mark = entry.pass_mark if entry.pass_mark is not None else model.scoring.pass_mark
+        checked.items.append(PlaylistItem(target, model.id, model.title, mark, entry.language))
+    if document is not None:
+        problems = [document.locate(p) for p in problems]
+    return checked, problems
+
+
+def load_playlist(path: Path) -> tuple[CheckedPlaylist | None, list[Diagnostic]]:
+    from simulator.scenario.loader import load_document
+
+    document, _, model, problems = load_document(path)
+    if not isinstance(model, Playlist):
+        if model is not None:
+            problems = [Diagnostic("E012", "this is not a playlist (kind: playlist)", str(path))]
+        return None, problems
+    checked, problems = check_playlist(path, model, document)
+    return (None if problems else checked), problems
