@@ -22,7 +22,13 @@ from simulator.library import resolve_scenario, scenario_entries, yaml_files
 from simulator.scenario.diagnostics import Diagnostic, Severity
 from simulator.scenario.loader import LoadResult, load_any, load_document, load_scenario
 from simulator.scenario.model import FILE_MODELS, Scenario
-from simulator.transcript import describe_choices, describe_event, describe_result, result_json
+from simulator.transcript import (
+    describe_analysis,
+    describe_choices,
+    describe_event,
+    describe_result,
+    result_json,
+)
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -223,6 +229,23 @@ def command_ids(arguments: argparse.Namespace) -> int:
     return code
 
 
+def command_analyze(arguments: argparse.Namespace) -> int:
+    from simulator.analysis.analyse import analyse
+
+    if arguments.walks < 1:
+        return _usage_error("--walks must be at least 1")
+    loaded, code = _load_for_play(arguments.scenario, None)
+    if loaded is None:
+        return code
+    assert loaded.scenario is not None
+    analysis = analyse(loaded.scenario, walks=arguments.walks, seed=arguments.seed)
+    if arguments.json:
+        print(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(describe_analysis(analysis, loaded.scenario)))
+    return EXIT_INVALID if analysis.stuck else EXIT_OK
+
+
 def _window_size(text: str) -> tuple[int, int] | None:
     parts = text.lower().split("x")
     if len(parts) == 2 and all(part.isdigit() for part in parts):
@@ -315,6 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--autoplay", metavar="CHOICES", help="demo: play these options, e.g. 2,1,3")
     play.add_argument("--screenshots", metavar="DIR", help="demo: save a PNG of every screen")
     play.set_defaults(handler=command_play)
+
+    analyze = commands.add_parser("analyze", help="search every outcome a scenario can produce")
+    analyze.add_argument("scenario", metavar="PATH_OR_ID")
+    analyze.add_argument("--json", action="store_true", help="print one JSON object")
+    analyze.add_argument(
+        "--walks",
+        type=int,
+        default=1000,
+        help="random playthroughs for the policy table (default 1000)",
+    )
+    analyze.add_argument("--seed", type=int, default=0, help="seed for the random playthroughs")
+    analyze.set_defaults(handler=command_analyze)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")

@@ -164,3 +164,59 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
             }
         )
     return data
+
+
+def describe_analysis(analysis: Any, scenario: Any) -> list[str]:
+    """The analysis as a trainer reads it."""
+    stats = analysis.statistics
+    lines = [
+        f"{scenario.title} ({analysis.scenario})",
+        f"  {stats['nodes']} nodes, {stats['decisions']} decision points, {stats['choices']} "
+        f"choices, {stats['endings']} endings, {stats['words']} words",
+        "",
+        f"Method: {analysis.method}"
+        + (
+            f" ({analysis.states} distinct states)"
+            if analysis.method == "exhaustive"
+            else f" ({analysis.walks} seeded walks; the state space was too large to search)"
+        ),
+        "",
+        "Endings:",
+    ]
+    for ending_id, meta in analysis.endings.items():
+        mark = "reached" if meta["reached"] else "NEVER REACHED"
+        lines.append(f"  {ending_id:<24} {meta['kind']:<20} {mark}  {meta['title']}")
+    if analysis.unreachable_nodes:
+        lines += [
+            "",
+            "Nodes no play reaches (their conditions never hold):",
+            "  " + ", ".join(analysis.unreachable_nodes),
+        ]
+    if analysis.stuck:
+        lines += ["", "Runs that cannot end:"]
+        lines += [f"  at '{node}': {reason}" for node, reason in analysis.stuck.items()]
+    low, high = analysis.score_range
+    lines += [
+        "",
+        f"Score range: {low:g} to {high:g}",
+        f"  best  {analysis.best.score:g}: --choices "
+        f"{','.join(str(n) for n in analysis.best.numbers)}   ({' > '.join(analysis.best.choices)})",
+        f"  worst {analysis.worst.score:g}: --choices "
+        f"{','.join(str(n) for n in analysis.worst.numbers)}   "
+        f"({' > '.join(analysis.worst.choices)})",
+    ]
+    if analysis.best_expected is not None and analysis.best_expected != high:
+        lines.append(
+            f"  best expected score with random branches averaged: {analysis.best_expected:.1f}"
+        )
+    lines += ["", "Balance (the outcomes no other beats on both satisfaction and cost):"]
+    for outcome in analysis.pareto:
+        lines.append(
+            f"  satisfaction {outcome.satisfaction:>5g}  cost {outcome.cost:>6g}  "
+            f"score {outcome.score:>3}  {outcome.ending}"
+        )
+    lines += ["", "Policies (mean score):"]
+    for name, mean in analysis.policies.items():
+        label = "random play" if name == "random" else f"always '{name}'"
+        lines.append(f"  {label:<28} {mean:6.1f}")
+    return lines

@@ -1,16 +1,22 @@
-"""Searching a scenario's futures: what each choice can still lead to.
+"""Searching a scenario's futures: every outcome it can produce, and how.
 
-States that are equal are merged (the key holds everything that can change
-what happens next), random branches are weighted by their probability, and a
-timed choice counts "let the timer run out" as one more option. Scores are
-the best expected score the trainee can still reach from a state.
+The search plays real sessions (so it can never disagree with the engine),
+merges states that are equal (the key holds everything that can change what
+happens next), treats random branches as chance with their probabilities, and
+counts "let the timer run out" as one more option of a timed choice. When the
+state space is larger than a bound, ``analyse`` falls back to seeded random
+playthroughs and says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import random
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 
+from simulator.engine.events import NodeEntered
 from simulator.engine.session import Session, Status
+from simulator.scenario.playable import PlayableScenario
 
 TIMEOUT = "timeout"
 MAX_DEPTH = 400
@@ -29,10 +35,10 @@ def state_key(session: Session) -> Hashable:
     )
 
 
-def options(session: Session) -> list[str]:
+def options(session: Session, with_timeout: bool = True) -> list[str]:
     """What the trainee can do now: available choice ids, plus a timeout when timed."""
     picks = [view.id for view in session.choices if view.available]
-    if session.timer is not None:
+    if with_timeout and session.timer is not None:
         picks.append(TIMEOUT)
     return picks
 
@@ -52,13 +58,51 @@ def settle(session: Session) -> None:
         session.continue_()
 
 
-class Explorer:
-    """Best expected scores, memoised over merged states."""
+def option_number(session: Session, option: str) -> int | str:
+    """The option as the trainee would type it: its number as shown, or 't'."""
+    if option == TIMEOUT:
+        return "t"
+    for view in session.choices:
+        if view.id == option:
+            return view.number
+    raise ValueError(option)
 
-    def __init__(self) -> None:
-        self.memo: dict[Hashable, float] = {}
+
+@dataclass(frozen=True)
+class Outcome:
+    ending: str
+    satisfaction: float
+    cost: float
+    score: int
+
+
+@dataclass
+class _Summary:
+    best: float
+    worst: float
+    best_step: int | str | None  # an option id, or a chance index
+    worst_step: int | str | None
+    outcomes: frozenset[Outcome]
+
+
+class StateSpaceTooLarge(Exception):
+    """The search met more states than it may; random playthroughs take over."""
+
+
+class Explorer:
+    """Memoised search over merged states."""
+
+    def __init__(self, max_states: int = 200_000) -> None:
+        self.max_states = max_states
+        self.memo: dict[Hashable, _Summary] = {}
+        self.values: dict[Hashable, float] = {}
+        self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
+        self.visited_nodes: set[str] = set()
+
+    # ------------------------------------------------------------ best expected score
 
     def value(self, session: Session, depth: int = 0) -> float:
+        """The best expected score still reachable (random branches averaged)."""
         settle(session)
         status = session.status
         if status is Status.ENDED:
@@ -68,24 +112,23 @@ class Explorer:
         if status is Status.STUCK or depth > MAX_DEPTH:
             return float("-inf")
         key = state_key(session)
-        known = self.memo.get(key)
+        known = self.values.get(key)
         if known is not None:
             return known
-        self.memo[key] = float("-inf")  # a state that leads back to itself gains nothing
+        self.values[key] = float("-inf")  # a state that leads back to itself gains nothing
         if status is Status.WAITING_FOR_CHANCE:
-            total = 0.0
+            best = 0.0
             for index, (_, probability) in enumerate(session.chances):
                 branch = session.fork()
                 branch.resolve_chance(index)
-                total += probability * self.value(branch, depth + 1)
-            best = total
+                best += probability * self.value(branch, depth + 1)
         else:
             best = float("-inf")
             for option in options(session):
                 branch = session.fork()
                 apply_option(branch, option)
                 best = max(best, self.value(branch, depth + 1))
-        self.memo[key] = best
+        self.values[key] = best
         return best
 
     def option_values(self, session: Session) -> dict[str, float]:
@@ -97,3 +140,131 @@ class Explorer:
             apply_option(branch, option)
             values[option] = self.value(branch)
         return values
+
+    # ------------------------------------------------------------ every outcome
+
+    def summary(self, session: Session, depth: int = 0) -> _Summary:
+        """Best and worst single outcome (random branches taken either way), and all outcomes."""
+        settle(session)
+        self.visited_nodes.update(e.node for e in session.events if isinstance(e, NodeEntered))
+        status = session.status
+        if status is Status.ENDED:
+            result = session.result()
+            assert result is not None
+            outcome = Outcome(result.ending, result.satisfaction, result.cost, result.score)
+            return _Summary(result.score, result.score, None, None, frozenset([outcome]))
+        if status is Status.STUCK or depth > MAX_DEPTH:
+            reason = session.state.stuck_reason or f"more than {MAX_DEPTH} steps"
+            self.stuck.setdefault(session.state.node, reason)
+            return _Summary(float("-inf"), float("inf"), None, None, frozenset())
+        key = state_key(session)
+        known = self.memo.get(key)
+        if known is not None:
+            return known
+        if len(self.memo) >= self.max_states:
+            raise StateSpaceTooLarge
+        self.memo[key] = _Summary(float("-inf"), float("inf"), None, None, frozenset())
+        steps: list[tuple[int | str, Session]] = []
+        if status is Status.WAITING_FOR_CHANCE:
+            for index in range(len(session.chances)):
+                branch = session.fork()
+                branch.resolve_chance(index)
+                steps.append((index, branch))
+        else:
+            for option in options(session):
+                branch = session.fork()
+                apply_option(branch, option)
+                steps.append((option, branch))
+        best = (float("-inf"), None)
+        worst = (float("inf"), None)
+        outcomes: set[Outcome] = set()
+        for step, branch in steps:
+            child = self.summary(branch, depth + 1)
+            outcomes |= child.outcomes
+            if child.best > best[0]:
+                best = (child.best, step)
+            if child.worst < worst[0]:
+                worst = (child.worst, step)
+        summary = _Summary(best[0], worst[0], best[1], worst[1], frozenset(outcomes))
+        self.memo[key] = summary
+        return summary
+
+    def follow(self, session: Session, pick: str) -> list[tuple[int | str, str]]:
+        """The path that ``summary`` found, as (number shown, choice id) pairs."""
+        path: list[tuple[int | str, str]] = []
+        for _ in range(MAX_DEPTH):
+            settle(session)
+            if session.status in (Status.ENDED, Status.STUCK):
+                break
+            summary = self.memo.get(state_key(session))
+            if summary is None:
+                break
+            step = summary.best_step if pick == "best" else summary.worst_step
+            if step is None:
+                break
+            if session.status is Status.WAITING_FOR_CHANCE:
+                assert isinstance(step, int)
+                session.resolve_chance(step)
+            else:
+                assert isinstance(step, str)
+                path.append((option_number(session, step), step))
+                apply_option(session, step)
+        return path
+
+
+# ---------------------------------------------------------------- policies
+
+Policy = Callable[[Session, random.Random], str]
+
+
+def random_policy(session: Session, rng: random.Random) -> str:
+    return rng.choice(options(session, with_timeout=False))
+
+
+def tag_policy(tag: str) -> Policy:
+    """Pick a choice with this tag whenever one is offered, otherwise the first available."""
+
+    def pick(session: Session, rng: random.Random) -> str:
+        available = [view for view in session.choices if view.available]
+        for view in available:
+            if tag in view.tags:
+                return view.id
+        return available[0].id
+
+    return pick
+
+
+@dataclass
+class PolicyPlay:
+    score: int | None
+    ending: str | None
+    path: list[str] = field(default_factory=list)
+
+
+def play_out(scenario: PlayableScenario, policy: Policy, seed: int) -> PolicyPlay:
+    """One whole play by a policy; random branches come from the seed, as in real play."""
+    rng = random.Random(seed)
+    session = Session.start(scenario, seed=seed)
+    path: list[str] = []
+    for _ in range(MAX_DEPTH):
+        settle(session)
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            break
+        if not options(session, with_timeout=False):
+            session.tick(session.timer[0] if session.timer else 0)
+            path.append(TIMEOUT)
+            continue
+        option = policy(session, rng)
+        path.append(option)
+        apply_option(session, option)
+    result = session.result()
+    return PolicyPlay(result.score if result else None, result.ending if result else None, path)
+
+
+def policy_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: int = 0) -> float:
+    """Mean score of ``runs`` seeded plays (a play that cannot end scores 0)."""
+    total = 0.0
+    for index in range(runs):
+        outcome = play_out(scenario, policy, seed * 1_000_003 + index)
+        total += outcome.score or 0
+    return total / runs

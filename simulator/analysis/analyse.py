@@ -1,0 +1,259 @@
+"""Everything a trainer wants to know about a scenario before a new hire plays it.
+
+``analyse`` is the one piece of code behind ``python -m simulator analyze`` and
+the balance tests of the bundled scenarios.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.analysis.explore import (
+    Explorer,
+    Outcome,
+    StateSpaceTooLarge,
+    play_out,
+    policy_mean,
+    random_policy,
+    tag_policy,
+)
+from simulator.engine.events import NodeEntered
+from simulator.engine.session import Session
+from simulator.scenario.i18n import translatable_texts
+from simulator.scenario.playable import PlayableScenario
+
+DEFAULT_MAX_STATES = 200_000
+
+
+@dataclass
+class PathSummary:
+    score: float
+    numbers: list[int | str]
+    choices: list[str]
+
+
+@dataclass
+class Analysis:
+    scenario: str
+    method: str  # "exhaustive" or "random playthroughs"
+    states: int
+    walks: int
+    reachable_nodes: list[str]
+    unreachable_nodes: list[str]
+    endings: dict[str, dict[str, Any]]  # ending id -> kind, title, reached
+    stuck: dict[str, str]  # node -> why a run cannot end there
+    score_range: tuple[float, float]
+    best: PathSummary
+    worst: PathSummary
+    best_expected: float | None  # the best expected score, random branches averaged
+    pareto: list[Outcome]
+    policies: dict[str, float]
+    statistics: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "method": self.method,
+            "states": self.states,
+            "walks": self.walks,
+            "reachable_nodes": self.reachable_nodes,
+            "unreachable_nodes": self.unreachable_nodes,
+            "endings": self.endings,
+            "stuck": self.stuck,
+            "score_range": list(self.score_range),
+            "best": {
+                "score": self.best.score,
+                "numbers": self.best.numbers,
+                "choices": self.best.choices,
+            },
+            "worst": {
+                "score": self.worst.score,
+                "numbers": self.worst.numbers,
+                "choices": self.worst.choices,
+            },
+            "best_expected": self.best_expected,
+            "pareto": [
+                {
+                    "ending": o.ending,
+                    "satisfaction": o.satisfaction,
+                    "cost": o.cost,
+                    "score": o.score,
+                }
+                for o in self.pareto
+            ],
+            "policies": self.policies,
+            "statistics": self.statistics,
+        }
+
+
+def pareto_frontier(outcomes: set[Outcome] | frozenset[Outcome]) -> list[Outcome]:
+    """Outcomes no other beats on both satisfaction (higher) and cost (lower)."""
+    frontier = [
+        o
+        for o in outcomes
+        if not any(
+            other.satisfaction >= o.satisfaction
+            and other.cost <= o.cost
+            and (other.satisfaction > o.satisfaction or other.cost < o.cost)
+            for other in outcomes
+        )
+    ]
+    unique = {(o.satisfaction, o.cost): o for o in sorted(frontier, key=lambda o: -o.score)}
+    return sorted(unique.values(), key=lambda o: (o.cost, -o.satisfaction))
+
+
+def statistics(scenario: PlayableScenario) -> dict[str, int]:
+    model = scenario.model
+    texts = translatable_texts(model, dict(scenario.characters))
+    return {
+        "words": sum(len(text.split()) for text, _ in texts.values()),
+        "nodes": len(model.nodes),
+        "decisions": sum(1 for node in model.nodes.values() if node.choices),
+        "choices": sum(len(node.choices or []) for node in model.nodes.values()),
+        "endings": sum(1 for node in model.nodes.values() if node.ending),
+    }
+
+
+def tags_of(scenario: PlayableScenario) -> list[str]:
+    return sorted(
+        {
+            tag
+            for node in scenario.model.nodes.values()
+            for choice in node.choices or []
+            for tag in choice.tags
+        }
+    )
+
+
+def has_chance(scenario: PlayableScenario) -> bool:
+    return any(node.random for node in scenario.model.nodes.values())
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty() and (done % max(1, total // 50) == 0 or done == total):
+        filled = round(30 * done / total)
+        sys.stderr.write(
+            f"\r  random playthroughs [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
+        )
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _policies(scenario: PlayableScenario, walks: int, seed: int) -> dict[str, float]:
+    runs = walks if has_chance(scenario) else 1
+    table = {"random": policy_mean(scenario, random_policy, walks, seed)}
+    for tag in tags_of(scenario):
+        table[tag] = policy_mean(scenario, tag_policy(tag), runs, seed)
+    return table
+
+
+def analyse(
+    scenario: PlayableScenario,
+    walks: int = 1000,
+    seed: int = 0,
+    max_states: int = DEFAULT_MAX_STATES,
+) -> Analysis:
+    model = scenario.model
+    endings_meta = {
+        node_id: {"kind": node.ending.kind.value, "title": node.ending.title, "reached": False}
+        for node_id, node in model.nodes.items()
+        if node.ending
+    }
+    explorer = Explorer(max_states)
+    try:
+        summary = explorer.summary(Session.start(scenario, manual_chance=True))
+    except StateSpaceTooLarge:
+        return _analyse_by_walks(scenario, walks, seed, endings_meta)
+    outcomes = summary.outcomes
+    for outcome in outcomes:
+        endings_meta[outcome.ending]["reached"] = True
+    best = explorer.follow(Session.start(scenario, manual_chance=True), "best")
+    worst = explorer.follow(Session.start(scenario, manual_chance=True), "worst")
+    scores = [o.score for o in outcomes] or [0]
+    reachable = sorted(explorer.visited_nodes)
+    return Analysis(
+        scenario=scenario.id,
+        method="exhaustive",
+        states=len(explorer.memo),
+        walks=walks,
+        reachable_nodes=reachable,
+        unreachable_nodes=sorted(set(model.nodes) - set(reachable)),
+        endings=endings_meta,
+        stuck=explorer.stuck,
+        score_range=(min(scores), max(scores)),
+        best=PathSummary(summary.best, [n for n, _ in best], [c for _, c in best]),
+        worst=PathSummary(summary.worst, [n for n, _ in worst], [c for _, c in worst]),
+        best_expected=explorer.value(Session.start(scenario, manual_chance=True)),
+        pareto=pareto_frontier(outcomes),
+        policies=_policies(scenario, walks, seed),
+        statistics=statistics(scenario),
+    )
+
+
+def _analyse_by_walks(
+    scenario: PlayableScenario, walks: int, seed: int, endings_meta: dict[str, dict[str, Any]]
+) -> Analysis:
+    model = scenario.model
+    reachable: set[str] = set()
+    outcomes: set[Outcome] = set()
+    stuck: dict[str, str] = {}
+    best: tuple[float, list[str], int] = (float("-inf"), [], 0)
+    worst: tuple[float, list[str], int] = (float("inf"), [], 0)
+    for index in range(walks):
+        run_seed = seed * 1_000_003 + index
+        play = play_out(scenario, random_policy, run_seed)
+        session = Session.start(scenario, seed=run_seed)
+        _replay(session, play.path)
+        reachable.update(e.node for e in session.events if isinstance(e, NodeEntered))
+        result = session.result()
+        if result is None:
+            stuck.setdefault(session.state.node, session.state.stuck_reason or "did not end")
+        else:
+            outcomes.add(Outcome(result.ending, result.satisfaction, result.cost, result.score))
+            endings_meta[result.ending]["reached"] = True
+            if result.score > best[0]:
+                best = (result.score, play.path, run_seed)
+            if result.score < worst[0]:
+                worst = (result.score, play.path, run_seed)
+        _progress(index + 1, walks)
+    scores = [o.score for o in outcomes] or [0]
+    return Analysis(
+        scenario=scenario.id,
+        method="random playthroughs",
+        states=0,
+        walks=walks,
+        reachable_nodes=sorted(reachable),
+        unreachable_nodes=sorted(set(model.nodes) - reachable),
+        endings=endings_meta,
+        stuck=stuck,
+        score_range=(min(scores), max(scores)),
+        best=_path_summary(scenario, best),
+        worst=_path_summary(scenario, worst),
+        best_expected=None,
+        pareto=pareto_frontier(outcomes),
+        policies=_policies(scenario, walks, seed),
+        statistics=statistics(scenario),
+    )
+
+
+def _replay(session: Session, path: list[str]) -> list[int | str]:
+    from simulator.analysis.explore import apply_option, option_number, settle
+
+    numbers: list[int | str] = []
+    for option in path:
+        settle(session)
+        numbers.append(option_number(session, option))
+        apply_option(session, option)
+    settle(session)
+    return numbers
+
+
+def _path_summary(scenario: PlayableScenario, found: tuple[float, list[str], int]) -> PathSummary:
+    score, path, run_seed = found
+    if not path:
+        return PathSummary(score if score not in (float("inf"), float("-inf")) else 0, [], [])
+    numbers = _replay(Session.start(scenario, seed=run_seed), path)
+    return PathSummary(score, numbers, path)

@@ -1,0 +1,189 @@
+"""The analysis that trainers and the balance tests rely on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from simulator.analysis.analyse import analyse, pareto_frontier
+from simulator.analysis.explore import Outcome, play_out, random_policy, tag_policy
+from simulator.engine.session import Session
+from simulator.scenario.playable import PlayableScenario
+from tests.conftest import REPO
+
+BRANCHY = """\
+format: 1
+id: branchy
+title: Branchy
+start: ask
+variables:
+  patience: {type: int, default: 1, min: 0, max: 3}
+nodes:
+  ask:
+    timer: {seconds: 10, next: slow, effects: [satisfaction -= 20]}
+    choices:
+      - {id: give, text: Give in, effects: [satisfaction += 40, cost += 9], next: roll,
+         tags: [accommodate]}
+      - {id: talk, text: Talk it through, effects: [satisfaction += 20, cost += 2,
+         patience += 1], next: roll, tags: [negotiate]}
+      - {id: no, text: No, effects: [satisfaction -= 30], next: end-lost, tags: [refuse]}
+  slow:
+    next: end-lost
+    lines: [{id: slow.l1, text: He walks off.}]
+  roll:
+    random:
+      - {weight: 3, next: check}
+      - {weight: 1, next: end-lost}
+  check:
+    branch:
+      - {if: patience >= 2, next: end-good}
+      - {next: end-costly}
+  end-good: {ending: {kind: balanced, title: Good}}
+  end-costly: {ending: {kind: over-accommodating, title: Costly}}
+  end-lost: {ending: {kind: lost, title: Lost}}
+  never:
+    next: end-good
+    lines: [{id: never.l1, text: unreachable by conditions}]
+  gate:
+    branch:
+      - {if: patience > 5, next: never}
+      - {next: end-good}
+scoring: {target: {satisfaction: 70, cost: 3}, cost_limit: 10, pass_mark: 70}
+"""
+
+
+@pytest.fixture
+def branchy(playable: Callable[[str], PlayableScenario]) -> PlayableScenario:
+    # 'gate' and 'never' are linked so the validator accepts them, yet no play enters them.
+    text = BRANCHY.replace("      - {weight: 1, next: end-lost}", "      - {weight: 1, next: gate}")
+    return playable(text)
+
+
+def test_exhaustive_search_finds_every_ending_and_the_score_range(branchy) -> None:
+    result = analyse(branchy, walks=50)
+    assert result.method == "exhaustive"
+    assert {e for e, meta in result.endings.items() if meta["reached"]} == {
+        "end-good",
+        "end-costly",
+        "end-lost",
+    }
+    assert result.score_range == (57, 100)  # give: 50 + 7.1; talk: 50 + 50
+
+
+def test_best_and_worst_paths_replay_to_their_scores(branchy) -> None:
+    result = analyse(branchy, walks=50)
+    assert result.best.choices == ["talk"] and result.best.numbers == [2]
+    assert result.best.score == 100
+    assert result.worst.choices == ["give"]
+
+
+def test_nodes_no_play_can_enter_are_listed(branchy) -> None:
+    assert analyse(branchy, walks=20).unreachable_nodes == ["never"]
+
+
+def test_best_expected_score_weighs_random_branches(branchy) -> None:
+    result = analyse(branchy, walks=20)
+    assert result.best_expected == pytest.approx(100)  # both random branches end well
+
+
+def test_tag_policies_follow_their_tag(branchy) -> None:
+    policies = analyse(branchy, walks=200).policies
+    assert set(policies) == {"random", "accommodate", "negotiate", "refuse"}
+    assert policies["refuse"] == 64  # satisfaction 20 of 70 (14.3) + no cost (50)
+    assert policies["accommodate"] == 57
+    assert policies["negotiate"] == 100
+
+
+def test_tag_policy_falls_back_to_the_first_available(branchy) -> None:
+    session = Session.start(branchy, seed=1)
+    assert tag_policy("escalate")(session, None) == "give"  # type: ignore[arg-type]
+
+
+def test_random_playthroughs_take_over_when_the_space_is_too_big(branchy) -> None:
+    result = analyse(branchy, walks=300, max_states=1)
+    assert result.method == "random playthroughs"
+    assert result.best.score == 100
+    assert {e for e, meta in result.endings.items() if meta["reached"]} >= {"end-good", "end-lost"}
+
+
+def test_seeded_walks_are_repeatable(branchy) -> None:
+    first = [play_out(branchy, random_policy, seed).path for seed in range(30)]
+    second = [play_out(branchy, random_policy, seed).path for seed in range(30)]
+    assert first == second
+
+
+def test_runs_that_cannot_end_are_reported(playable: Callable[[str], PlayableScenario]) -> None:
+    scenario = playable("""\
+format: 1
+id: stuck
+title: Stuck
+start: a
+nodes:
+  a:
+    choices:
+      - {id: again, text: Again, if: 'visits("a") < 4', next: a}
+      - {id: out, text: Out, if: 'visits("a") < 3', next: end}
+  end:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+""")
+    result = analyse(scenario, walks=10)
+    assert "a" in result.stuck
+
+
+def test_pareto_frontier_keeps_only_undominated_outcomes() -> None:
+    outcomes = {
+        Outcome("a", 80, 5, 90),
+        Outcome("b", 70, 5, 80),
+        Outcome("c", 90, 9, 70),
+        Outcome("d", 40, 0, 60),
+    }
+    assert [o.ending for o in pareto_frontier(outcomes)] == ["d", "a", "c"]
+
+
+def test_analyze_command_prints_json_with_the_agreed_fields() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "analyze",
+            "docs/examples/format-tour.yaml",
+            "--json",
+            "--walks",
+            "50",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    for key in ("method", "endings", "score_range", "best", "worst", "pareto", "policies"):
+        assert key in data
+    assert data["best"]["choices"] == ["own-it"]
+
+
+def test_analyze_command_text_is_readable() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "analyze",
+            "docs/examples/format-tour.yaml",
+            "--walks",
+            "50",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert "Method: exhaustive" in done.stdout and "always 'negotiate'" in done.stdout
