@@ -114,7 +114,7 @@ def _value_lines(prefix: str, value: Any, indent: int, out: list[str]) -> None:
         if prefix.endswith("-"):
             first = len(out)
             _block(value, indent + 2, out)
-            out[first] = prefix + " " + out[first][indent + 2:]
+            out[first] = prefix + " " + out[first][indent + 2 :]
         else:
             out.append(prefix)
             _block(value, indent + 2, out)
@@ -151,33 +151,95 @@ def plain_data(value: Any) -> Any:
 # ---------------------------------------------------------------- words
 
 TOPICS = [
-    "counter", "phone", "refund", "returns", "billing", "delivery", "complaint",
-    "callback", "chat", "repair", "exchange", "booking", "warranty",
+    "counter",
+    "phone",
+    "refund",
+    "returns",
+    "billing",
+    "delivery",
+    "complaint",
+    "callback",
+    "chat",
+    "repair",
+    "exchange",
+    "booking",
+    "warranty",
 ]
 PRODUCTS = [
-    "parcel", "laptop", "washing machine", "phone contract", "sofa", "router", "invoice",
-    "subscription", "train ticket", "hotel booking", "coffee machine", "winter coat",
-    "insurance claim", "gift card", "bicycle", "printer", "mattress", "flight voucher",
+    "parcel",
+    "laptop",
+    "washing machine",
+    "phone contract",
+    "sofa",
+    "router",
+    "invoice",
+    "subscription",
+    "train ticket",
+    "hotel booking",
+    "coffee machine",
+    "winter coat",
+    "insurance claim",
+    "gift card",
+    "bicycle",
+    "printer",
+    "mattress",
+    "flight voucher",
 ]
 PROBLEMS = [
-    "arrived broken", "never came", "was charged twice", "stopped working after a week",
-    "is not what I ordered", "was cancelled without notice", "came three days late",
-    "is missing a part", "was sent to the wrong address", "has a scratch across the front",
-    "keeps disconnecting", "was billed at the wrong price",
+    "arrived broken",
+    "never came",
+    "was charged twice",
+    "stopped working after a week",
+    "is not what I ordered",
+    "was cancelled without notice",
+    "came three days late",
+    "is missing a part",
+    "was sent to the wrong address",
+    "has a scratch across the front",
+    "keeps disconnecting",
+    "was billed at the wrong price",
 ]
-TIMES = ["this morning", "yesterday", "last Tuesday", "two weeks ago", "on Friday",
-         "at the weekend", "last month", "an hour ago"]
-FEELINGS = ["fed up", "really disappointed", "at the end of my patience", "quite upset",
-            "tired of waiting", "honestly a bit lost", "not happy at all", "worried"]
-DEMANDS = ["I want my money back", "I need this fixed today", "someone has to take responsibility",
-           "I expect a replacement", "I want to speak to a manager", "just tell me what happens now",
-           "I'd like some compensation", "I need it before the weekend"]
+TIMES = [
+    "this morning",
+    "yesterday",
+    "last Tuesday",
+    "two weeks ago",
+    "on Friday",
+    "at the weekend",
+    "last month",
+    "an hour ago",
+]
+FEELINGS = [
+    "fed up",
+    "really disappointed",
+    "at the end of my patience",
+    "quite upset",
+    "tired of waiting",
+    "honestly a bit lost",
+    "not happy at all",
+    "worried",
+]
+DEMANDS = [
+    "I want my money back",
+    "I need this fixed today",
+    "someone has to take responsibility",
+    "I expect a replacement",
+    "I want to speak to a manager",
+    "just tell me what happens now",
+    "I'd like some compensation",
+    "I need it before the weekend",
+]
 NARRATION = [
-    "The queue behind {name} grows longer.", "A phone rings somewhere in the back office.",
-    "{name} taps the receipt on the counter.", "The screen shows the order as 'in transit'.",
-    "{name} sighs and looks at the clock.", "The system takes a long time to load the account.",
-    "A colleague glances over from the next desk.", "The line goes quiet for a moment.",
-    "{name} pushes the box across the counter.", "The order history shows two earlier complaints.",
+    "The queue behind {name} grows longer.",
+    "A phone rings somewhere in the back office.",
+    "{name} taps the receipt on the counter.",
+    "The screen shows the order as 'in transit'.",
+    "{name} sighs and looks at the clock.",
+    "The system takes a long time to load the account.",
+    "A colleague glances over from the next desk.",
+    "The line goes quiet for a moment.",
+    "{name} pushes the box across the counter.",
+    "The order history shows two earlier complaints.",
 ]
 COLLEAGUE_LINES = [
     "(quietly) The depot says it left the warehouse {when}.",
@@ -196,97 +258,176 @@ MANAGER_LINES = [
 
 # (tag, slugs, text templates) for choices, grouped by approach; slug k names template k.
 APPROACHES: list[tuple[str, list[str], list[str]]] = [
-    ("empathise", ["apologise", "acknowledge", "listen", "reassure"], [
-        "I'm sorry, that's really not good enough. Let me look at it with you.",
-        "I understand why you're {feeling}; that {product} should have been sorted by now.",
-        "Thank you for telling me. Can you walk me through what happened {when}?",
-        "That sounds frustrating. I'll stay with this until we have an answer.",
-    ]),
-    ("negotiate", ["own-it", "offer-repair", "propose-plan", "check-options"], [
-        "I'll call the depot now and tell you by {time} what they say.",
-        "We can repair the {product} this week, or exchange it if the part isn't in stock.",
-        "Here's what I can do: a replacement by {weekday}, and I'll track it myself.",
-        "Let me check two options and you pick the one that suits you.",
-    ]),
-    ("accommodate", ["refund", "voucher", "upgrade", "waive-fee"], [
-        "I'll refund the full {amount} euros right away.",
-        "Here's a {amount} euro voucher for the trouble.",
-        "I'll upgrade you to express delivery at no cost.",
-        "We'll waive the fee this time; you don't need to pay anything.",
-    ]),
-    ("refuse", ["policy", "blame-courier", "deflect", "not-possible"], [
-        "I'm afraid the policy doesn't allow that.",
-        "The courier says it was delivered, so there's not much we can do.",
-        "You'll have to contact the manufacturer about the {product}.",
-        "That's not something I can change, sorry.",
-    ]),
-    ("escalate", ["call-manager", "open-case", "hand-over"], [
-        "Let me get my manager; she can decide this.",
-        "I'll open a priority case so the back office looks at it today.",
-        "I'm passing you to a colleague who handles {topic} issues.",
-    ]),
-    ("inform", ["order-number", "explain-warranty", "look-up"], [
-        "Can I have the order number? Then I can see exactly where it is.",
-        "Let me explain what the warranty covers for the {product}.",
-        "The system shows the {product} {problem}; let me find out why.",
-    ]),
+    (
+        "empathise",
+        ["apologise", "acknowledge", "listen", "reassure"],
+        [
+            "I'm sorry, that's really not good enough. Let me look at it with you.",
+            "I understand why you're {feeling}; that {product} should have been sorted by now.",
+            "Thank you for telling me. Can you walk me through what happened {when}?",
+            "That sounds frustrating. I'll stay with this until we have an answer.",
+        ],
+    ),
+    (
+        "negotiate",
+        ["own-it", "offer-repair", "propose-plan", "check-options"],
+        [
+            "I'll call the depot now and tell you by {time} what they say.",
+            "We can repair the {product} this week, or exchange it if the part isn't in stock.",
+            "Here's what I can do: a replacement by {weekday}, and I'll track it myself.",
+            "Let me check two options and you pick the one that suits you.",
+        ],
+    ),
+    (
+        "accommodate",
+        ["refund", "voucher", "upgrade", "waive-fee"],
+        [
+            "I'll refund the full {amount} euros right away.",
+            "Here's a {amount} euro voucher for the trouble.",
+            "I'll upgrade you to express delivery at no cost.",
+            "We'll waive the fee this time; you don't need to pay anything.",
+        ],
+    ),
+    (
+        "refuse",
+        ["policy", "blame-courier", "deflect", "not-possible"],
+        [
+            "I'm afraid the policy doesn't allow that.",
+            "The courier says it was delivered, so there's not much we can do.",
+            "You'll have to contact the manufacturer about the {product}.",
+            "That's not something I can change, sorry.",
+        ],
+    ),
+    (
+        "escalate",
+        ["call-manager", "open-case", "hand-over"],
+        [
+            "Let me get my manager; she can decide this.",
+            "I'll open a priority case so the back office looks at it today.",
+            "I'm passing you to a colleague who handles {topic} issues.",
+        ],
+    ),
+    (
+        "inform",
+        ["order-number", "explain-warranty", "look-up"],
+        [
+            "Can I have the order number? Then I can see exactly where it is.",
+            "Let me explain what the warranty covers for the {product}.",
+            "The system shows the {product} {problem}; let me find out why.",
+        ],
+    ),
 ]
 FEEDBACK = {
-    "empathise": ["Naming the feeling calmed things down before solving anything.",
-                  "Listening first gave you the details you needed.",
-                  "The apology was sincere, but it did not yet fix the problem."],
-    "negotiate": ["A concrete next step with a time made the promise believable.",
-                  "Offering options let the customer feel in control.",
-                  "You took the problem on and gave a clear plan."],
-    "accommodate": ["Generous, but expensive for a problem you had not understood yet.",
-                    "The voucher settled things quickly at a real cost to the business.",
-                    "Giving in at once teaches the customer that pushing works."],
-    "refuse": ["Hiding behind the policy left the customer alone with the problem.",
-               "Passing the blame made things worse.",
-               "A flat no without an alternative ended the conversation badly."],
-    "escalate": ["Escalating early took the problem out of your hands, and the customer noticed.",
-                 "Bringing in the manager was right once you had run out of options."],
-    "inform": ["Getting the facts first avoided promising the wrong thing.",
-               "A clear explanation lowered the temperature."],
+    "empathise": [
+        "Naming the feeling calmed things down before solving anything.",
+        "Listening first gave you the details you needed.",
+        "The apology was sincere, but it did not yet fix the problem.",
+    ],
+    "negotiate": [
+        "A concrete next step with a time made the promise believable.",
+        "Offering options let the customer feel in control.",
+        "You took the problem on and gave a clear plan.",
+    ],
+    "accommodate": [
+        "Generous, but expensive for a problem you had not understood yet.",
+        "The voucher settled things quickly at a real cost to the business.",
+        "Giving in at once teaches the customer that pushing works.",
+    ],
+    "refuse": [
+        "Hiding behind the policy left the customer alone with the problem.",
+        "Passing the blame made things worse.",
+        "A flat no without an alternative ended the conversation badly.",
+    ],
+    "escalate": [
+        "Escalating early took the problem out of your hands, and the customer noticed.",
+        "Bringing in the manager was right once you had run out of options.",
+    ],
+    "inform": [
+        "Getting the facts first avoided promising the wrong thing.",
+        "A clear explanation lowered the temperature.",
+    ],
 }
-REASONS = ["You have already tried that.", "The customer has already turned this down.",
-           "Your manager has not approved this.", "Only possible while the customer is calm.",
-           "Not possible after the offer you made earlier."]
+REASONS = [
+    "You have already tried that.",
+    "The customer has already turned this down.",
+    "Your manager has not approved this.",
+    "Only possible while the customer is calm.",
+    "Not possible after the offer you made earlier.",
+]
 LESSONS = {
-    "own-it": ("Own the problem", "Take the problem on as yours, say what you will do and by "
-               "when, then do it. Blame and procedure talk make the customer angrier."),
-    "listen-first": ("Listen before solving", "Let the customer finish. A solution offered "
-                     "before the problem is understood rarely fits and often costs more."),
-    "cost-aware": ("Mind the cost", "Goodwill gestures are tools, not reflexes. Offer them when "
-                   "they fix something, and know what they cost the business."),
-    "no-blame": ("Do not pass the blame", "The customer does not care whose fault it is inside "
-                 "the company. Pointing at the courier or another team makes you look helpless."),
-    "set-expectations": ("Set clear expectations", "Say what happens next and when. Vague "
-                         "promises turn into the next complaint."),
-    "escalate-well": ("Escalate with a handover", "When you hand over, brief the colleague so "
-                      "the customer does not have to tell the story again."),
-    "stay-calm": ("Stay calm under pressure", "Keep your voice level and your words simple when "
-                  "the customer gets loud; matching their tone escalates things."),
-    "policy-with-options": ("Policy with options", "When the rules say no, say what you can do "
-                            "instead. A no with an alternative keeps the conversation going."),
+    "own-it": (
+        "Own the problem",
+        "Take the problem on as yours, say what you will do and by "
+        "when, then do it. Blame and procedure talk make the customer angrier.",
+    ),
+    "listen-first": (
+        "Listen before solving",
+        "Let the customer finish. A solution offered "
+        "before the problem is understood rarely fits and often costs more.",
+    ),
+    "cost-aware": (
+        "Mind the cost",
+        "Goodwill gestures are tools, not reflexes. Offer them when "
+        "they fix something, and know what they cost the business.",
+    ),
+    "no-blame": (
+        "Do not pass the blame",
+        "The customer does not care whose fault it is inside "
+        "the company. Pointing at the courier or another team makes you look helpless.",
+    ),
+    "set-expectations": (
+        "Set clear expectations",
+        "Say what happens next and when. Vague promises turn into the next complaint.",
+    ),
+    "escalate-well": (
+        "Escalate with a handover",
+        "When you hand over, brief the colleague so "
+        "the customer does not have to tell the story again.",
+    ),
+    "stay-calm": (
+        "Stay calm under pressure",
+        "Keep your voice level and your words simple when "
+        "the customer gets loud; matching their tone escalates things.",
+    ),
+    "policy-with-options": (
+        "Policy with options",
+        "When the rules say no, say what you can do "
+        "instead. A no with an alternative keeps the conversation going.",
+    ),
 }
-LESSON_FOR = {"empathise": ["listen-first", "stay-calm"], "negotiate": ["own-it"],
-              "accommodate": ["cost-aware"], "refuse": ["no-blame", "policy-with-options"],
-              "escalate": ["escalate-well"], "inform": ["set-expectations"]}
+LESSON_FOR = {
+    "empathise": ["listen-first", "stay-calm"],
+    "negotiate": ["own-it"],
+    "accommodate": ["cost-aware"],
+    "refuse": ["no-blame", "policy-with-options"],
+    "escalate": ["escalate-well"],
+    "inform": ["set-expectations"],
+}
 ENDINGS = [
     ("balanced", "Problem owned", "The customer leaves with a solution and a reason to come back."),
     ("balanced", "Sorted", "It took a while, but the customer got what was fair at a fair cost."),
-    ("over-accommodating", "Bought off", "The customer is pleased, but the gestures cost far more "
-     "than the problem was worth."),
-    ("over-accommodating", "Everything for free", "Every demand was met; next time they will ask "
-     "for more."),
+    (
+        "over-accommodating",
+        "Bought off",
+        "The customer is pleased, but the gestures cost far more than the problem was worth.",
+    ),
+    (
+        "over-accommodating",
+        "Everything for free",
+        "Every demand was met; next time they will ask for more.",
+    ),
     ("lost", "Customer lost", "The customer leaves without a solution and without trust."),
     ("lost", "Public complaint", "An angry review appears online that evening."),
     ("other", "Handed over", "The case goes to the back office; the outcome is out of your hands."),
 ]
 VARIABLES: dict[str, dict[str, Any]] = {
-    "patience": {"type": "int", "default": 3, "min": 0, "max": 5,
-                 "description": "How much more the customer takes."},
+    "patience": {
+        "type": "int",
+        "default": 3,
+        "min": 0,
+        "max": 5,
+        "description": "How much more the customer takes.",
+    },
     "trust": {"type": "int", "default": 2, "min": 0, "max": 10},
     "escalations": {"type": "int", "default": 0, "min": 0, "max": 20},
     "budget_left": {"type": "number", "default": 100, "min": 0},
@@ -297,8 +438,15 @@ VARIABLES: dict[str, dict[str, Any]] = {
     "channel": {"type": "choice", "values": ["counter", "phone", "chat"]},
 }
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-CUSTOMER_NAMES = ["Pat Lindqvist", "Sam Okafor", "Rosa Meier", "Jonas Berg", "Aisha Rahman",
-                  "Tom Willems", "Lena Kowalski"]
+CUSTOMER_NAMES = [
+    "Pat Lindqvist",
+    "Sam Okafor",
+    "Rosa Meier",
+    "Jonas Berg",
+    "Aisha Rahman",
+    "Tom Willems",
+    "Lena Kowalski",
+]
 
 
 # ---------------------------------------------------------------- the generator
@@ -311,8 +459,9 @@ class _Generator:
         self.n = n_nodes
         self.rng = random.Random(seed)
         self.width = max(4, len(str(n_nodes - 1)))
-        self.expressions: list[str] = []  # every condition and effect written, to find unused names
-        self.customers = ["customer"] + [f"customer{k}" for k in range(2, 1 + min(4, n_nodes // 250))]
+        self.expressions: list[str] = []  # every condition and effect written (for unused names)
+        extra_customers = range(2, 1 + min(4, n_nodes // 250))
+        self.customers = ["customer"] + [f"customer{k}" for k in extra_customers]
 
     # ----------------------------------------------------------- small pieces
 
@@ -322,8 +471,11 @@ class _Generator:
     def fill(self, template: str) -> str:
         r = self.rng
         return template.format(
-            product=r.choice(PRODUCTS), problem=r.choice(PROBLEMS), when=r.choice(TIMES),
-            feeling=r.choice(FEELINGS), weekday=r.choice(WEEKDAYS),
+            product=r.choice(PRODUCTS),
+            problem=r.choice(PROBLEMS),
+            when=r.choice(TIMES),
+            feeling=r.choice(FEELINGS),
+            weekday=r.choice(WEEKDAYS),
             time=f"{r.randint(10, 17)}:{r.choice(['00', '15', '30', '45'])}",
             amount=r.choice([10, 15, 20, 25, 30, 40, 50, 75, 100]),
             topic=r.choice(["billing", "delivery", "warranty", "returns"]),
@@ -336,11 +488,13 @@ class _Generator:
             lambda: f"My {r.choice(PRODUCTS)} {r.choice(PROBLEMS)}, and {r.choice(DEMANDS)}.",
             lambda: f"I'm {r.choice(FEELINGS)}. {r.choice(DEMANDS).capitalize()}.",
             lambda: f"I called {r.choice(TIMES)} and nobody got back to me.",
-            lambda: f"This is the {r.choice(['second', 'third', 'fourth'])} time. "
-                    f"{r.choice(DEMANDS).capitalize()}.",
+            lambda: (
+                f"This is the {r.choice(['second', 'third', 'fourth'])} time. "
+                f"{r.choice(DEMANDS).capitalize()}."
+            ),
             lambda: "Fine. What exactly are you going to do about it?",
             lambda: f"You said that {r.choice(TIMES)} as well.",
-            lambda: f"The {r.choice(PRODUCTS)} {r.choice(PROBLEMS)}. Is that so hard to understand?",
+            lambda: f"The {r.choice(PRODUCTS)} {r.choice(PROBLEMS)}. Is that so hard to see?",
             lambda: "Okay, that sounds better. Go on.",
         ]
         return r.choice(forms)()
@@ -367,8 +521,14 @@ class _Generator:
         if roll < 0.77:
             return f"advance({r.choice([5, 10, 15, 20, 30, 30, 45, 60])})"
         if roll < 0.81:
-            return r.choice(["voucher_offered = true", "refund_promised = true",
-                             "manager_called = true", "refund_promised = false"])
+            return r.choice(
+                [
+                    "voucher_offered = true",
+                    "refund_promised = true",
+                    "manager_called = true",
+                    "refund_promised = false",
+                ]
+            )
         if roll < 0.85:
             return f'tone = "{r.choice(["calm", "calm", "tense", "hostile"])}"'
         if roll < 0.89:
@@ -431,8 +591,15 @@ class _Generator:
         result = []
         for number in range(1, r.randint(low, high) + 1):
             roll = r.random()
-            speaker = (customer if roll < 0.72 else None if roll < 0.87
-                       else "colleague" if roll < 0.96 else "manager")
+            speaker = (
+                customer
+                if roll < 0.72
+                else None
+                if roll < 0.87
+                else "colleague"
+                if roll < 0.96
+                else "manager"
+            )
             result.append(self.line(node_id, number, speaker))
         return result
 
@@ -452,8 +619,17 @@ class _Generator:
         kinds = ["decision"]
         for _ in range(1, n - 1):
             roll = r.random()
-            kinds.append("decision" if roll < 0.72 else "next" if roll < 0.84 else
-                         "branch" if roll < 0.90 else "random" if roll < 0.95 else "ending")
+            kinds.append(
+                "decision"
+                if roll < 0.72
+                else "next"
+                if roll < 0.84
+                else "branch"
+                if roll < 0.90
+                else "random"
+                if roll < 0.95
+                else "ending"
+            )
         kinds.append("ending")
         # At least a few endings of different kinds, spread over the file.
         for index in (n * 3 // 10, n * 6 // 10, n * 8 // 10):
@@ -491,8 +667,9 @@ class _Generator:
 
     # ----------------------------------------------------------- nodes
 
-    def choice(self, node_id: str, used: set[str], target: int, conditional: bool,
-               primary: bool) -> dict[str, Any]:
+    def choice(
+        self, node_id: str, used: set[str], target: int, conditional: bool, primary: bool
+    ) -> dict[str, Any]:
         r = self.rng
         tag, slugs, templates = r.choice(APPROACHES)
         k = r.randrange(len(slugs))
@@ -503,8 +680,7 @@ class _Generator:
             choice_key = f"{slug}-{counter}"
             counter += 1
         used.add(choice_key)
-        choice: dict[str, Any] = {"id": f"{node_id}.{choice_key}",
-                                  "text": self.fill(templates[k])}
+        choice: dict[str, Any] = {"id": f"{node_id}.{choice_key}", "text": self.fill(templates[k])}
         if conditional:
             choice["if"] = self.condition(node_id)
             self.expressions.append(choice["if"])
@@ -543,10 +719,14 @@ class _Generator:
             choices.append(self.choice(node_id, used, target, conditional, primary))
         r.shuffle(choices)
         if r.random() < 0.04:
-            node["timer"] = Flow({"seconds": r.choice([15, 20, 30, 45]),
-                                  "next": self.ids[self.forward(index)],
-                                  "effects": [f"satisfaction -= {r.choice([5, 10])}"],
-                                  "lesson": "stay-calm"})
+            node["timer"] = Flow(
+                {
+                    "seconds": r.choice([15, 20, 30, 45]),
+                    "next": self.ids[self.forward(index)],
+                    "effects": [f"satisfaction -= {r.choice([5, 10])}"],
+                    "lesson": "stay-calm",
+                }
+            )
         node["choices"] = choices
         if use_fallback:
             node["fallback"] = self.ids[self.primary[index]]
@@ -569,7 +749,9 @@ class _Generator:
         targets = [*self.extra.get(index, [])]
         while len(targets) < r.randint(1, 2):
             targets.append(self.forward(index))
-        branches: list[Any] = [{"if": self.condition(node_id), "next": self.ids[t]} for t in targets]
+        branches: list[Any] = [
+            {"if": self.condition(node_id), "next": self.ids[t]} for t in targets
+        ]
         self.expressions.extend(b["if"] for b in branches)
         branches.append({"next": self.ids[self.primary[index]]})
         node["branch"] = [Flow(b) if r.random() < 0.5 else b for b in branches]
@@ -583,8 +765,9 @@ class _Generator:
         targets = [self.primary[index], *self.extra.get(index, [])]
         while len(targets) < r.randint(2, 3):
             targets.append(self.forward(index))
-        node["random"] = [Flow({"weight": r.choice([1, 1, 2, 3, 0.5]), "next": self.ids[t]})
-                          for t in targets]
+        node["random"] = [
+            Flow({"weight": r.choice([1, 1, 2, 3, 0.5]), "next": self.ids[t]}) for t in targets
+        ]
         return node
 
     def ending(self, index: int, node_id: str) -> dict[str, Any]:
@@ -608,15 +791,25 @@ class _Generator:
         probes = []
         for name, spec in VARIABLES.items():
             if name not in read:
-                probes.append(name if spec["type"] == "bool" else
-                              f'{name} == "{spec["values"][0]}"' if spec["type"] == "choice" else
-                              f"{name} >= 0")
+                probes.append(
+                    name
+                    if spec["type"] == "bool"
+                    else f'{name} == "{spec["values"][0]}"'
+                    if spec["type"] == "choice"
+                    else f"{name} >= 0"
+                )
         start = nodes[self.ids[0]]
         if probes:
-            start["lines"].append({"id": f"{self.ids[0]}.l-probe", "if": " or ".join(probes),
-                                   "text": "The customer looks at you, waiting."})
-        self.linked_lessons = {choice.get("lesson") for node in nodes.values()
-                               for choice in node.get("choices", [])}
+            start["lines"].append(
+                {
+                    "id": f"{self.ids[0]}.l-probe",
+                    "if": " or ".join(probes),
+                    "text": "The customer looks at you, waiting.",
+                }
+            )
+        self.linked_lessons = {
+            choice.get("lesson") for node in nodes.values() for choice in node.get("choices", [])
+        }
         if any("timer" in node for node in nodes.values()):
             self.linked_lessons.add("stay-calm")
 
@@ -625,8 +818,13 @@ class _Generator:
     def scenario(self) -> dict[str, Any]:
         self.plan()
         r = self.rng
-        builders = {"decision": self.decision, "next": self.line_only, "branch": self.branch,
-                    "random": self.random_node, "ending": self.ending}
+        builders = {
+            "decision": self.decision,
+            "next": self.line_only,
+            "branch": self.branch,
+            "random": self.random_node,
+            "ending": self.ending,
+        }
         nodes = {self.ids[i]: builders[self.kinds[i]](i, self.ids[i]) for i in range(self.n)}
         self.cover_unused(nodes)
         episode_count = max(1, min(40, self.n // 250))
@@ -635,10 +833,10 @@ class _Generator:
         for k, start in enumerate(dict.fromkeys(starts)):
             episode: dict[str, Any] = {
                 "title": f"{r.choice(['Visit', 'Call', 'Chat', 'Follow-up'])} {k + 1}: "
-                         f"the {r.choice(PRODUCTS)}",
+                f"the {r.choice(PRODUCTS)}",
                 "start": self.ids[start],
                 "intro": f"{r.choice(WEEKDAYS)} {r.choice(['morning', 'afternoon'])}. "
-                         f"{r.choice(CUSTOMER_NAMES)} is back about the {r.choice(PRODUCTS)}.",
+                f"{r.choice(CUSTOMER_NAMES)} is back about the {r.choice(PRODUCTS)}.",
             }
             if k > 0:
                 episode["day"] = min(366, k + 1)
@@ -650,12 +848,15 @@ class _Generator:
                 "name": CUSTOMER_NAMES[k % len(CUSTOMER_NAMES)],
                 "role": "customer",
                 "description": f"A regular customer with a {r.choice(PRODUCTS)} that "
-                               f"{r.choice(PROBLEMS)}.",
+                f"{r.choice(PROBLEMS)}.",
                 "moods": Flow(["neutral", "pleased", "annoyed", "angry"]),
                 "mood": "annoyed",
             }
-        characters["colleague"] = {"name": "Maria Santos", "role": "colleague",
-                                   "moods": Flow(["neutral", "worried"])}
+        characters["colleague"] = {
+            "name": "Maria Santos",
+            "role": "colleague",
+            "moods": Flow(["neutral", "worried"]),
+        }
         characters["manager"] = {"name": "Dana Brooks", "role": "manager"}
         return {
             "format": 1,
@@ -664,14 +865,26 @@ class _Generator:
             "version": 1,
             "language": "en",
             "summary": "Generated for benchmarks: a long run of difficult customers at the "
-                       "counter, on the phone and in chat.",
+            "counter, on the phone and in chat.",
             "minutes": 240,
-            "lessons": {key: {"title": title, "debrief": Folded(text)}
-                        for key, (title, text) in LESSONS.items() if key in self.linked_lessons},
+            "lessons": {
+                key: {"title": title, "debrief": Folded(text)}
+                for key, (title, text) in LESSONS.items()
+                if key in self.linked_lessons
+            },
             "characters": characters,
-            "meters": {"satisfaction": Flow({"start": 40, "visible": True}),
-                       "cost": Flow({"unit": "money", "currency": "EUR", "start": 0,
-                                     "visible": True, "label": "Cost of remedies"})},
+            "meters": {
+                "satisfaction": Flow({"start": 40, "visible": True}),
+                "cost": Flow(
+                    {
+                        "unit": "money",
+                        "currency": "EUR",
+                        "start": 0,
+                        "visible": True,
+                        "label": "Cost of remedies",
+                    }
+                ),
+            },
             "variables": {name: Flow(spec) for name, spec in VARIABLES.items()},
             "clock": Flow({"day": 1, "time": "09:00", "day_names": WEEKDAYS}),
             "start": self.ids[0],
@@ -704,8 +917,10 @@ def to_yaml(data: dict[str, Any], header: str = "") -> str:
 
 
 def _header(n_nodes: int, seed: int) -> str:
-    return (f"# Synthetic scenario: {n_nodes} nodes, seed {seed}.\n"
-            "# Generated by benchmarks/generate.py for benchmarks; do not edit.")
+    return (
+        f"# Synthetic scenario: {n_nodes} nodes, seed {seed}.\n"
+        "# Generated by benchmarks/generate.py for benchmarks; do not edit."
+    )
 
 
 def generate(n_nodes: int, seed: int = 0) -> str:
@@ -718,8 +933,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="+", type=int, help="node counts, e.g. 1000 10000")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "generated")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--check", action="store_true",
-                        help="parse each file back with yaml-rs and compare with the data")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="parse each file back with yaml-rs and compare with the data",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:

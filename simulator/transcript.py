@@ -166,6 +166,11 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
     return data
 
 
+def _path_line(label: str, path: Any) -> str:
+    numbers = ",".join(str(n) for n in path.numbers)
+    return f"  {label} {path.score:g}: --choices {numbers}   ({' > '.join(path.choices)})"
+
+
 def describe_analysis(analysis: Any, scenario: Any) -> list[str]:
     """The analysis as a trainer reads it."""
     stats = analysis.statistics
@@ -199,11 +204,8 @@ def describe_analysis(analysis: Any, scenario: Any) -> list[str]:
     lines += [
         "",
         f"Score range: {low:g} to {high:g}",
-        f"  best  {analysis.best.score:g}: --choices "
-        f"{','.join(str(n) for n in analysis.best.numbers)}   ({' > '.join(analysis.best.choices)})",
-        f"  worst {analysis.worst.score:g}: --choices "
-        f"{','.join(str(n) for n in analysis.worst.numbers)}   "
-        f"({' > '.join(analysis.worst.choices)})",
+        _path_line("best ", analysis.best),
+        _path_line("worst", analysis.worst),
     ]
     if analysis.best_expected is not None and analysis.best_expected != high:
         lines.append(
