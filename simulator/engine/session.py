@@ -29,9 +29,8 @@ from simulator.engine.events import (
 )
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
-from simulator.scenario.expressions import ValueType
 from simulator.scenario.model import Choice, Node
-from simulator.scenario.playable import PlayableScenario, choice_id, line_id
+from simulator.scenario.playable import PlayableScenario
 
 SAVE_FORMAT = 1
 MIN_SAVE_FORMAT = 1
@@ -164,25 +163,12 @@ class SessionState:
     manual_chance: bool = False  # analysis resolves random branches itself
 
 
-def _default_value(scenario: PlayableScenario, name: str) -> Any:
-    variable = scenario.model.variables[name]
-    if variable.default is not None:
-        info = scenario.declarations.variables[name]
-        return int(variable.default) if info.type is ValueType.INT else variable.default
-    info = scenario.declarations.variables[name]
-    if info.type is ValueType.BOOL:
-        return False
-    if info.type is ValueType.TEXT:
-        return (variable.values or [""])[0]
-    low = 0 if info.minimum is None else info.minimum
-    return int(low) if info.type is ValueType.INT else float(low)
-
-
 class Session:
     def __init__(self, scenario: PlayableScenario, state: SessionState) -> None:
         self.scenario = scenario
         self.state = state
         self._random = SplitMix64(state.rng)
+        self._views: list[ChoiceView] | None = None  # the current step's choices, worked out once
 
     # ------------------------------------------------------------ starting
 
@@ -191,16 +177,7 @@ class Session:
         cls, scenario: PlayableScenario, seed: int = 0, manual_chance: bool = False
     ) -> Session:
         model = scenario.model
-        values: dict[str, Any] = {
-            "satisfaction": float(model.meters.satisfaction.start),
-            "cost": float(model.meters.cost.start),
-        }
-        if model.clock is not None:
-            hours, minutes = model.clock.time.split(":")
-            values["day"] = model.clock.day
-            values["time"] = int(hours) * 60 + int(minutes)
-        for name in model.variables:
-            values[name] = _default_value(scenario, name)
+        values = dict(scenario.initial_values)
         state = SessionState(
             seed=seed,
             rng=SplitMix64.seeded(seed),
@@ -246,8 +223,9 @@ class Session:
         node_id = self.state.node
         shown = set(self.state.lines)
         views = []
+        keys = self.scenario.line_ids[node_id]
         for index, line in enumerate(self.node.lines):
-            key = line_id(node_id, index, line)
+            key = keys[index]
             if key in shown:
                 character = self.scenario.characters.get(line.speaker or "")
                 views.append(
@@ -266,14 +244,21 @@ class Session:
         """The choices shown to the trainee, numbered as shown (hidden ones left out)."""
         if self.state.status is not Status.WAITING_FOR_CHOICE:
             return []
-        views = []
+        if self._views is None:
+            self._views = self._work_out_views()
+        return self._views
+
+    def _work_out_views(self) -> list[ChoiceView]:
+        node_id = self.state.node
+        ids = self.scenario.choice_ids[node_id]
+        views: list[ChoiceView] = []
         for index, choice in enumerate(self.node.choices or []):
-            available = self._available(choice, self.state.node, index)
+            available = self._available(choice, ids[index])
             if available or choice.reason:
                 views.append(
                     ChoiceView(
                         len(views) + 1,
-                        choice_id(self.state.node, index, choice),
+                        ids[index],
                         choice.text,
                         available,
                         None if available else choice.reason,
@@ -313,12 +298,13 @@ class Session:
         if self.state.status is not Status.WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {self.state.status.value})")
         node_id = self.state.node
-        for index, candidate in enumerate(self.node.choices or []):
-            if choice_id(node_id, index, candidate) == choice:
-                if not self._available(candidate, node_id, index):
-                    raise SessionError(f"choice '{choice}' is not available now")
-                self._decide(candidate, choice)
-                return
+        ids = self.scenario.choice_ids[node_id]
+        if choice in ids:
+            candidate = (self.node.choices or [])[ids.index(choice)]
+            if not any(view.id == choice and view.available for view in self.choices):
+                raise SessionError(f"choice '{choice}' is not available now")
+            self._decide(candidate, choice)
+            return
         raise SessionError(f"node '{node_id}' has no choice '{choice}'")
 
     def continue_(self) -> None:
@@ -400,8 +386,8 @@ class Session:
 
     # ------------------------------------------------------------ inside
 
-    def _available(self, choice: Choice, node_id: str, index: int) -> bool:
-        if choice.once and choice_id(node_id, index, choice) in self.state.chosen:
+    def _available(self, choice: Choice, key: str) -> bool:
+        if choice.once and key in self.state.chosen:
             return False
         return choice.if_ is None or bool(self.scenario.conditions[choice.if_](self.state))
 
@@ -479,6 +465,7 @@ class Session:
         scenario = self.scenario
         nodes = scenario.model.nodes
         state.timer_left = None
+        self._views = None
         for _ in range(MAX_AUTOMATIC_STEPS):
             state.node = node_id
             node = nodes[node_id]
@@ -535,8 +522,8 @@ class Session:
 
     def _wait_for_choice(self, node_id: str, node: Node) -> str | None:
         state = self.state
-        choices = node.choices or []
-        if not any(self._available(choice, node_id, index) for index, choice in enumerate(choices)):
+        self._views = self._work_out_views()
+        if not any(view.available for view in self._views):
             if node.fallback is not None:
                 state.events.append(FallbackTaken(node_id, node.fallback))
                 return node.fallback
@@ -576,10 +563,11 @@ class Session:
             return
         conditions = self.scenario.conditions
         characters = self.scenario.characters
+        line_keys = self.scenario.line_ids[node_id]
         for index, line in enumerate(node.lines):
             if line.if_ is not None and not conditions[line.if_](state):
                 continue
-            key = line_id(node_id, index, line)
+            key = line_keys[index]
             state.lines.append(key)
             mood = line.mood
             if line.speaker is not None:

@@ -7,9 +7,12 @@ when there is no error.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +31,9 @@ from simulator.scenario.model import (
     Scenario,
     Translation,
 )
-from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.playable import PlayableScenario, id_tables, initial_values
 from simulator.scenario.validate import check_scenario
-from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument, read_file
+from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument, nesting_problem, read_file
 
 MAX_INCLUDES = 20
 
@@ -96,11 +99,7 @@ def _model_at(model: type[BaseModel], location: tuple[str | int, ...]) -> type[B
 
 def _strip_optional(annotation: Any) -> Any:
     arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if (
-        typing.get_origin(annotation)
-        in (typing.Union, getattr(__import__("types"), "UnionType", None))
-        and len(arguments) == 1
-    ):
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(arguments) == 1:
         return arguments[0]
     return annotation
 
@@ -293,11 +292,17 @@ def load_document(
         return None, None, None, problems
     kind, problems = _file_kind(document)
     if kind is None:
+        deep = nesting_problem(document)
+        if deep is not None:
+            return None, None, None, [deep]
         return document, None, None, _located(document, str(path), problems)
     model_class = FILE_MODELS[kind]
     try:
         model = model_class.model_validate(document.data)
     except ValidationError as error:
+        deep = nesting_problem(document)
+        if deep is not None:
+            return None, kind, None, [deep]
         return (
             document,
             kind,
@@ -384,6 +389,7 @@ def build_playable(
     problems.extend(found)
     if has_errors(problems):
         return None, problems
+    choice_table, line_table = id_tables(scenario)
     episode_starts = {
         episode.start: episode_id for episode_id, episode in scenario.episodes.items()
     }
@@ -396,15 +402,35 @@ def build_playable(
         conditions=expressions.conditions,
         effects=expressions.effects,
         episode_starts=episode_starts,
+        choice_ids=choice_table,
+        line_ids=line_table,
+        initial_values=initial_values(scenario, declarations),
     )
     return playable, problems
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Loading builds many objects and no reference cycles; the cycle collector would only
+    rescan them again and again (it made large files load several times slower)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_scenario(
     path: str | Path, language: str | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> LoadResult:
     """Load, check and compile one scenario file, optionally in a translation."""
-    path = Path(path)
+    with _without_cyclic_gc():
+        return _load_scenario(Path(path), language, max_bytes)
+
+
+def _load_scenario(path: Path, language: str | None, max_bytes: int) -> LoadResult:
     document, kind, model, problems = load_document(path, max_bytes)
     if model is not None and not isinstance(model, Scenario):
         problems = [Diagnostic("E012", f"this is a {kind} file, not a scenario", str(path))]
@@ -441,8 +467,12 @@ def _finish_scenario(
 
 
 def load_any(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
-    """Validate a file of any kind (scenario, characters or translation)."""
-    path = Path(path)
+    """Validate a file of any kind (scenario, characters, translation or playlist)."""
+    with _without_cyclic_gc():
+        return _load_any(Path(path), max_bytes)
+
+
+def _load_any(path: Path, max_bytes: int) -> LoadResult:
     document, kind, model, problems = load_document(path, max_bytes)
     if isinstance(model, Scenario) and document is not None:
         return _finish_scenario(path, document, model, None)

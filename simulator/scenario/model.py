@@ -130,11 +130,11 @@ class Choice(Strict):
         "unavailable; without it an unavailable choice is hidden.",
     )
     once: bool = False
-    effects: list[Expression] = []
+    effects: list[Expression] = Field(default_factory=list)
     next: Identifier
     feedback: Text = ""
     lesson: Identifier | None = None
-    tags: list[Identifier] = []
+    tags: list[Identifier] = Field(default_factory=list)
 
 
 class Timer(Strict):
@@ -142,7 +142,7 @@ class Timer(Strict):
 
     seconds: float = Field(gt=0, le=600)
     next: Identifier
-    effects: list[Expression] = []
+    effects: list[Expression] = Field(default_factory=list)
     feedback: Text = ""
     lesson: Identifier | None = None
 
@@ -173,8 +173,8 @@ class Ending(Strict):
 class Node(Strict):
     """A step of the scenario. Exactly one of choices, next, branch, random or ending."""
 
-    lines: list[Line] = []
-    effects: list[Expression] = []
+    lines: list[Line] = Field(default_factory=list)
+    effects: list[Expression] = Field(default_factory=list)
     choices: list[Choice] | None = None
     fallback: Identifier | None = Field(
         None, description="Where to go when every choice is unavailable."
@@ -234,7 +234,7 @@ class Scenario(Strict):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
     summary: Text = ""
     minutes: int = Field(10, ge=1, le=240)
-    includes: list[Annotated[str, StringConstraints(max_length=300)]] = []
+    includes: list[Annotated[str, StringConstraints(max_length=300)]] = Field(default_factory=list)
     lessons: dict[Identifier, Lesson] = {}
     characters: dict[Identifier, Character] = {}
     meters: Meters = Meters()

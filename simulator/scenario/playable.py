@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from simulator.scenario.expressions import Declarations, Effect, Evaluator
+from simulator.scenario.expressions import Declarations, Effect, Evaluator, ValueType
 from simulator.scenario.model import Character, Choice, Line, Node, Scenario
 
 BUILTIN_NAMES = ("satisfaction", "cost", "day", "time")
@@ -35,6 +36,9 @@ class PlayableScenario:
     conditions: Mapping[str, Evaluator]  # keyed by expression source text
     effects: Mapping[str, Effect]
     episode_starts: Mapping[str, str]  # start node id -> episode id
+    choice_ids: Mapping[str, tuple[str, ...]]  # node id -> its choices' ids, in order
+    line_ids: Mapping[str, tuple[str, ...]]  # node id -> its lines' ids, in order
+    initial_values: Mapping[str, Any]  # every variable (meters and clock too) at the start
 
     @property
     def id(self) -> str:
@@ -46,3 +50,40 @@ class PlayableScenario:
 
     def node(self, node_id: str) -> Node:
         return self.model.nodes[node_id]
+
+
+def initial_values(model: Scenario, declarations: Declarations) -> dict[str, Any]:
+    """Meters, clock and declared variables as a new session starts them."""
+    values: dict[str, Any] = {
+        "satisfaction": float(model.meters.satisfaction.start),
+        "cost": float(model.meters.cost.start),
+    }
+    if model.clock is not None:
+        hours, minutes = model.clock.time.split(":")
+        values["day"] = model.clock.day
+        values["time"] = int(hours) * 60 + int(minutes)
+    for name, variable in model.variables.items():
+        info = declarations.variables[name]
+        if variable.default is not None:
+            default = variable.default
+            values[name] = int(default) if info.type is ValueType.INT else default
+        elif info.type is ValueType.BOOL:
+            values[name] = False
+        elif info.type is ValueType.TEXT:
+            values[name] = (variable.values or [""])[0]
+        else:
+            low = 0 if info.minimum is None else info.minimum
+            values[name] = int(low) if info.type is ValueType.INT else float(low)
+    return values
+
+
+def id_tables(model: Scenario) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    choices = {
+        node_id: tuple(choice_id(node_id, i, c) for i, c in enumerate(node.choices or []))
+        for node_id, node in model.nodes.items()
+    }
+    lines = {
+        node_id: tuple(line_id(node_id, i, line) for i, line in enumerate(node.lines))
+        for node_id, node in model.nodes.items()
+    }
+    return choices, lines

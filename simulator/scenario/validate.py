@@ -99,6 +99,12 @@ class ScenarioChecker:
         self.diagnostics: list[Diagnostic] = []
         self.declarations = declarations_for(scenario)
         self.expressions = CheckedExpressions()
+        # Every reference out of every node, worked out once for all the checks below.
+        self.edges = {node_id: list(successors(node)) for node_id, node in scenario.nodes.items()}
+        self.graph = {
+            node_id: [t for t, _ in edges if t in scenario.nodes]
+            for node_id, edges in self.edges.items()
+        }
 
     def report(
         self, code: str, message: str, path: Path, at_key: bool = False, offset: int | None = None
@@ -262,7 +268,7 @@ class ScenarioChecker:
             self.check_lines(node, path)
             for index, source in enumerate(node.effects):
                 self.compile_effect(source, (*path, "effects", index))
-            for target, reference in successors(node):
+            for target, reference in self.edges[node_id]:
                 self.check_node_reference(target, (*path, *reference))
             for index, choice in enumerate(node.choices or []):
                 choice_path: Path = (*path, "choices", index)
@@ -427,9 +433,7 @@ class ScenarioChecker:
                 "E211", "the scenario has no ending; add a node with 'ending'", ("nodes",), True
             )
             return
-        reachable = _reachable(
-            [self.scenario.start], lambda n: (t for t, _ in successors(nodes[n]) if t in nodes)
-        )
+        reachable = _reachable([self.scenario.start], self.graph.__getitem__)
         for node_id in nodes:
             if node_id not in reachable:
                 self.report(
@@ -440,10 +444,9 @@ class ScenarioChecker:
                     True,
                 )
         predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
-        for node_id, node in nodes.items():
-            for target, _ in successors(node):
-                if target in predecessors:
-                    predecessors[target].append(node_id)
+        for node_id, targets in self.graph.items():
+            for target in targets:
+                predecessors[target].append(node_id)
         can_end = _reachable(endings, lambda n: predecessors[n])
         for node_id in nodes:
             if node_id in reachable and node_id not in can_end:
@@ -455,7 +458,7 @@ class ScenarioChecker:
                 )
 
     def check_availability(self) -> None:
-        on_cycle = _nodes_on_cycles(self.scenario.nodes)
+        on_cycle = _nodes_on_cycles(self.graph)
         for node_id, node in self.scenario.nodes.items():
             if not node.choices or node.fallback or node.timer:
                 continue
@@ -632,11 +635,9 @@ def _reachable(starts: list[str], neighbours: Any) -> set[str]:
     return seen
 
 
-def _nodes_on_cycles(nodes: Mapping[str, Node]) -> set[str]:
-    """Nodes that can be entered more than once (they lie on a cycle)."""
-    graph = {
-        node_id: [t for t, _ in successors(node) if t in nodes] for node_id, node in nodes.items()
-    }
+def _nodes_on_cycles(graph: Mapping[str, list[str]]) -> set[str]:
+    """Nodes that can be entered more than once (they lie on a cycle): Tarjan's strongly
+    connected components, written as a loop so long chains cannot exhaust the stack."""
     index_of: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()

@@ -27,7 +27,7 @@ ALIAS_LIMITS = yaml_rs.AliasLimits(
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_TAG_CANDIDATE = re.compile(r"(?:^|[\s\[{,:-])![^\s]")
+_BANG = re.compile(r"!(?![\s=])")  # a "!" that may start a tag; never "!="
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)", re.M)
 _RUST_POSITION = re.compile(r"line (\d+), column (\d+)")
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -106,6 +106,19 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return line, column
 
 
+def nesting_problem(document: YamlDocument) -> Diagnostic | None:
+    """E008 when the data nests deeper than any scenario can. Checked on the error path
+    only (the models accept no free-form nesting), before positions are looked up."""
+    if not _nesting_exceeds(document.data, MAX_NESTING):
+        return None
+    return Diagnostic(
+        "E008",
+        f"nesting is deeper than {MAX_NESTING} levels",
+        document.path,
+        *_deepest_line(document),
+    )
+
+
 def _nesting_exceeds(data: Any, limit: int) -> bool:
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
@@ -153,7 +166,7 @@ def _duplicate_keys(document: YamlDocument) -> list[Diagnostic]:
 
 def _first_alias_position(text: str) -> tuple[int, int]:
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=_COMPOSER):
             if isinstance(token, yaml.AliasToken):
                 return token.start_mark.line + 1, token.start_mark.column + 1
     except yaml.YAMLError:
@@ -209,10 +222,11 @@ def _tag_position(text: str) -> tuple[int, int] | None:
     silence; a tag in a scenario file is a mistake or an attack, so say so.
     The cheap text search only decides whether the scanner must look.
     """
-    if not _TAG_CANDIDATE.search(text):
+    starts = " \t\n\r[{,:-"  # a tag starts a token, as in "key: !tag" or "[!tag"
+    if not any(m.start() == 0 or text[m.start() - 1] in starts for m in _BANG.finditer(text)):
         return None
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=_COMPOSER):
             if isinstance(token, yaml.TagToken):
                 return token.start_mark.line + 1, token.start_mark.column + 1
     except yaml.YAMLError:
@@ -258,16 +272,6 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
                 "a scenario file holds one YAML document; remove the extra '---'",
                 path,
                 *_second_document(text),
-            )
-        ]
-    if _nesting_exceeds(data, MAX_NESTING):
-        document = YamlDocument(path, text, None)
-        return None, [
-            Diagnostic(
-                "E008",
-                f"nesting is deeper than {MAX_NESTING} levels",
-                path,
-                *_deepest_line(document),
             )
         ]
     return YamlDocument(path, text, data), []
