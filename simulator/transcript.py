@@ -33,11 +33,19 @@ def clock_text(day: int | None, time: int | None, session: Session) -> str:
     return f"{name} {time // 60:02d}:{time % 60:02d}"
 
 
+def episode_title(event: EpisodeStarted, session: Session) -> tuple[str, str]:
+    """(when, title) for an episode's heading; the title is left out when the clock says it
+    already (an episode called "Monday" that starts on Monday)."""
+    when = clock_text(event.day, event.time, session)
+    title = "" if when and event.title.strip().lower() in when.lower() else event.title
+    return when, title
+
+
 def describe_event(event: Event, session: Session) -> list[str]:
     characters = session.scenario.characters
     if isinstance(event, EpisodeStarted):
-        when = clock_text(event.day, event.time, session)
-        heading = f"== {event.title}{f' ({when})' if when else ''} =="
+        when, title = episode_title(event, session)
+        heading = f"== {' · '.join(part for part in (title, when) if part)} =="
         return ["", heading, *([event.intro] if event.intro else [])]
     if isinstance(event, LineShown):
         if event.speaker is None:

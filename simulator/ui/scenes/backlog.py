@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
-from simulator.transcript import clock_text
+from simulator.transcript import episode_title
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
@@ -24,8 +24,8 @@ class BacklogScene(Scene):
         entries: list[tuple[str, str]] = []
         for event in self.play.session.events:
             if isinstance(event, EpisodeStarted):
-                when = clock_text(event.day, event.time, self.play.session)
-                entries.append(("episode", f"{event.title}{f' · {when}' if when else ''}"))
+                when, title = episode_title(event, self.play.session)
+                entries.append(("episode", " · ".join(part for part in (title, when) if part)))
             elif isinstance(event, LineShown):
                 speaker = characters.get(event.speaker or "")
                 entries.append(("line", f"{speaker.name}: {event.text}" if speaker else event.text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from simulator.engine.events import EpisodeStarted
-from simulator.transcript import clock_text
+from simulator.transcript import episode_title
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
@@ -42,14 +42,16 @@ class EpisodeCard(Scene):
         light = tuple(round(c * level) for c in (255, 225, 150))
         white = tuple(round(c * level) for c in (240, 240, 245))
         y = height // 3
-        when = clock_text(self.event.day, self.event.time, self.play.session)
+        when, title_text = episode_title(self.event, self.play.session)
         if when:
             text = app.fonts.render(when, theme.size(40), light, "bold")
             surface.blit(text, text.get_rect(midtop=(width // 2, y)))
             y += text.get_height() + 10
-        title = app.fonts.render(self.event.title, theme.size(28), white, "bold")
-        surface.blit(title, title.get_rect(midtop=(width // 2, y)))
-        y += title.get_height() + 24
+        if title_text:
+            title = app.fonts.render(title_text, theme.size(28), white, "bold")
+            surface.blit(title, title.get_rect(midtop=(width // 2, y)))
+            y += title.get_height()
+        y += 24
         if self.event.intro:
             box_width = min(900, width - 120)
             lines = app.fonts.wrap(self.event.intro, theme.size(22), white, box_width, "italic")
