@@ -246,6 +246,37 @@ def command_analyze(arguments: argparse.Namespace) -> int:
     return EXIT_INVALID if analysis.stuck else EXIT_OK
 
 
+def command_test(arguments: argparse.Namespace) -> int:
+    from simulator.library import bundled_scenarios_dir
+    from simulator.playtests import playtest_files, run_playtest_file
+
+    paths = [Path(p) for p in arguments.paths] or [bundled_scenarios_dir()]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        return _usage_error(f"no such file or folder: {', '.join(missing)}")
+    files = playtest_files(paths)
+    if not files:
+        return _usage_error("no playthrough test files (*.test.yaml) found")
+    passed = failed = 0
+    for path in files:
+        result = run_playtest_file(path)
+        print(str(path))
+        if result.problems:
+            failed += 1
+            print("  ERROR the test file cannot run:")
+            for problem in result.problems:
+                print(f"    {problem.format()}")
+            continue
+        for outcome in result.outcomes:
+            print(f"  {'ok  ' if outcome.passed else 'FAIL'}  {outcome.name}")
+            for failure in outcome.failures:
+                print(f"    {failure.format()}")
+            passed += outcome.passed
+            failed += not outcome.passed
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_INVALID if failed else EXIT_OK
+
+
 def _window_size(text: str) -> tuple[int, int] | None:
     parts = text.lower().split("x")
     if len(parts) == 2 and all(part.isdigit() for part in parts):
@@ -350,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--seed", type=int, default=0, help="seed for the random playthroughs")
     analyze.set_defaults(handler=command_analyze)
+
+    test = commands.add_parser("test", help="run playthrough tests (*.test.yaml)")
+    test.add_argument("paths", nargs="*", metavar="PATH",
+                      help="test files or folders (default: the bundled scenarios)")
+    test.set_defaults(handler=command_test)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")

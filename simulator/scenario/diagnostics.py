@@ -64,6 +64,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E215": CodeInfo(Severity.ERROR, "bad clock"),
     "E216": CodeInfo(Severity.ERROR, "bad variable declaration"),
     "E217": CodeInfo(Severity.ERROR, "playlist entry cannot be played"),
+    "E218": CodeInfo(Severity.ERROR, "playthrough test cannot run"),
     # E3xx: expressions
     "E301": CodeInfo(Severity.ERROR, "expression syntax error"),
     "E302": CodeInfo(Severity.ERROR, "undefined variable"),
@@ -74,6 +75,8 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E401": CodeInfo(Severity.ERROR, "translated scenario not found"),
     "E402": CodeInfo(Severity.ERROR, "missing translation"),
     "E403": CodeInfo(Severity.ERROR, "stale translation key"),
+    # T: playthrough test results (reported by `simulator test`, not by `validate`)
+    "T601": CodeInfo(Severity.ERROR, "playthrough test failed"),
     # W: warnings
     "W501": CodeInfo(Severity.WARNING, "unused variable"),
     "W502": CodeInfo(Severity.WARNING, "unused lesson"),

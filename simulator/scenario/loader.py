@@ -28,6 +28,7 @@ from simulator.scenario.model import (
     Character,
     CharacterFile,
     Playlist,
+    PlaytestFile,
     Scenario,
     Translation,
 )
@@ -484,4 +485,8 @@ def _load_any(path: Path, max_bytes: int) -> LoadResult:
         from simulator.scenario.playlist import check_playlist
 
         _, problems = check_playlist(path, model, document)
+    if isinstance(model, PlaytestFile):
+        from simulator.playtests import check_playtests
+
+        _, problems = check_playtests(path, model, document)
     return LoadResult(str(path), kind, diagnostics=problems)

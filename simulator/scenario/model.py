@@ -289,9 +289,53 @@ class Playlist(Strict):
     scenarios: list[PlaylistEntry] = Field(min_length=1, max_length=50)
 
 
+class Bounds(Strict):
+    min: float | None = None
+    max: float | None = None
+
+
+class Expectations(Strict):
+    """What must be true when a scripted play has used its choices."""
+
+    ending: Identifier | None = Field(None, description="The ending node reached.")
+    ending_kind: EndingKind | None = None
+    satisfaction: Bounds | None = None
+    cost: Bounds | None = None
+    score: Bounds | None = None
+    passed: bool | None = None
+    visits: list[Identifier] = Field(default_factory=list, description="Nodes entered.")
+    avoids: list[Identifier] = Field(default_factory=list, description="Nodes never entered.")
+    lines: list[Identifier] = Field(default_factory=list, description="Line ids shown.")
+    says: list[Text] = Field(
+        default_factory=list, description="Text that some shown line contains."
+    )
+
+
+class Playtest(Strict):
+    name: Text
+    seed: int = 0
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] | None = None
+    choices: list[int | Identifier] = Field(
+        description="Options as shown (1-based numbers), choice ids, or 't' to let a timer run out."
+    )
+    expect: Expectations
+
+
+class PlaytestFile(Strict):
+    """Scripted playthroughs of one scenario, run by ``python -m simulator test``."""
+
+    format: int
+    kind: Literal["tests"]
+    scenario: Annotated[str, StringConstraints(max_length=300)] = Field(
+        description="The scenario file, relative to this file."
+    )
+    tests: list[Playtest] = Field(min_length=1)
+
+
 FILE_MODELS: dict[str, type[Strict]] = {
     "scenario": Scenario,
     "characters": CharacterFile,
     "translation": Translation,
     "playlist": Playlist,
+    "tests": PlaytestFile,
 }

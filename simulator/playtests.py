@@ -1,0 +1,232 @@
+"""Playthrough tests: scripted choices and what must then be true, in files next to scenarios.
+
+A test file (``NAME.test.yaml``, ``kind: tests``) is checked like any other
+file, then each test plays its choices through a real session and compares
+the outcome with its expectations. Failures are diagnostics that point at the
+test in its file and, where it helps, at the node in the scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.engine.events import LineShown, NodeEntered
+from simulator.engine.session import Session, SessionError, Status
+from simulator.scenario.diagnostics import Diagnostic
+from simulator.scenario.loader import load_document, load_scenario
+from simulator.scenario.model import Bounds, Playtest, PlaytestFile
+from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.yamlfile import YamlDocument, read_file
+
+TIMEOUT_PICK = "t"
+
+
+@dataclass
+class TestOutcome:
+    name: str
+    failures: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class TestFileResult:
+    path: Path
+    outcomes: list[TestOutcome] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # the file could not run
+
+
+def _target_scenario(path: Path, tests: PlaytestFile) -> Path | None:
+    target = (path.parent / tests.scenario).resolve()
+    if path.parent.resolve() not in target.parents or not target.is_file():
+        return None
+    return target
+
+
+def check_playtests(path: Path, tests: PlaytestFile, document: YamlDocument | None
+                    ) -> tuple[PlayableScenario | None, list[Diagnostic]]:
+    """Whether the tests refer to a valid scenario and to ids it has."""
+    problems: list[Diagnostic] = []
+    target = _target_scenario(path, tests)
+    scenario = None
+    if target is None:
+        problems.append(Diagnostic("E218", f"scenario '{tests.scenario}' was not found in this "
+                                   "folder", path=("scenario",)))
+    else:
+        loaded = load_scenario(target)
+        scenario = loaded.scenario
+        if scenario is None:
+            problems.append(Diagnostic("E218", f"'{tests.scenario}' has errors; run 'python -m "
+                                       f"simulator validate {target}'", path=("scenario",)))
+    if scenario is not None:
+        nodes = scenario.model.nodes
+        choice_ids = scenario.declarations.choice_ids
+        line_ids = {key for keys in scenario.line_ids.values() for key in keys}
+        for index, test in enumerate(tests.tests):
+            where = ("tests", index)
+            for step, pick in enumerate(test.choices):
+                if isinstance(pick, str) and pick != TIMEOUT_PICK and pick not in choice_ids:
+                    problems.append(Diagnostic("E218", f"no choice is called '{pick}'",
+                                               path=(*where, "choices", step)))
+            expect = test.expect
+            named = [("ending", expect.ending)] if expect.ending else []
+            named += [("visits", node) for node in expect.visits]
+            named += [("avoids", node) for node in expect.avoids]
+            for key, node in named:
+                if node not in nodes:
+                    problems.append(Diagnostic("E218", f"no node is called '{node}'",
+                                               path=(*where, "expect", key)))
+            for line in expect.lines:
+                if line not in line_ids:
+                    problems.append(Diagnostic("E218", f"no line is called '{line}'",
+                                               path=(*where, "expect", "lines")))
+    if document is not None:
+        problems = [document.locate(problem) for problem in problems]
+    return scenario, problems
+
+
+class _Failure(Exception):
+    def __init__(self, message: str, node: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+def _play(scenario: PlayableScenario, test: Playtest) -> Session:
+    session = Session.start(scenario, seed=test.seed)
+    for step, pick in enumerate(test.choices, start=1):
+        while session.status is Status.WAITING_FOR_CONTINUE:
+            session.continue_()
+        node = session.state.node
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            raise _Failure(f"step {step} ({pick}): the scenario has already ended at '{node}'",
+                           node)
+        offered = ", ".join(f"{v.number}={v.id}" for v in session.choices if v.available)
+        if pick == TIMEOUT_PICK:
+            timer = session.timer
+            if timer is None:
+                raise _Failure(f"step {step}: 't' lets a timer run out, but '{node}' has no "
+                               "timer", node)
+            session.tick(timer[0])
+            continue
+        view = (session.choice_by_number(pick) if isinstance(pick, int) else
+                next((v for v in session.choices if v.id == pick), None))
+        if view is None or not view.available:
+            raise _Failure(f"step {step}: '{pick}' cannot be picked at '{node}' (offered: "
+                           f"{offered or 'nothing'})", node)
+        try:
+            session.choose(view.id)
+        except SessionError as error:
+            raise _Failure(f"step {step}: {error}", node) from None
+    while session.status is Status.WAITING_FOR_CONTINUE:
+        session.continue_()
+    return session
+
+
+def _outside(bounds: Bounds | None, value: float) -> str | None:
+    if bounds is None:
+        return None
+    if bounds.min is not None and value < bounds.min:
+        return f"{value:g} is below {bounds.min:g}"
+    if bounds.max is not None and value > bounds.max:
+        return f"{value:g} is above {bounds.max:g}"
+    return None
+
+
+def _compare(session: Session, test: Playtest) -> list[tuple[str, str | None]]:
+    """Each unmet expectation, with the node it concerns."""
+    expect = test.expect
+    misses: list[tuple[str, str | None]] = []
+    result = session.result()
+    node = session.state.node
+    needs_end = expect.ending or expect.ending_kind or expect.score or expect.passed is not None
+    if needs_end and result is None:
+        return [(f"the scenario did not end; it waits at '{node}' ({session.status.value}); "
+                 "add choices", node)]
+    if result is not None:
+        if expect.ending and result.ending != expect.ending:
+            misses.append((f"expected ending '{expect.ending}', reached '{result.ending}'",
+                           result.ending))
+        if expect.ending_kind and result.ending_kind != expect.ending_kind.value:
+            misses.append((f"expected a '{expect.ending_kind.value}' ending, reached "
+                           f"'{result.ending_kind}' ('{result.ending}')", result.ending))
+        problem = _outside(expect.score, result.score)
+        if problem:
+            misses.append((f"score {problem}", result.ending))
+        if expect.passed is not None and result.passed != expect.passed:
+            misses.append((f"expected {'a pass' if expect.passed else 'a fail'}, the score "
+                           f"{result.score} {'passed' if result.passed else 'failed'}",
+                           result.ending))
+    for name, bounds, value in (("satisfaction", expect.satisfaction, session.satisfaction),
+                                ("cost", expect.cost, session.cost)):
+        problem = _outside(bounds, value)
+        if problem:
+            misses.append((f"{name} {problem}", node))
+    entered = {e.node for e in session.events if isinstance(e, NodeEntered)}
+    for wanted in expect.visits:
+        if wanted not in entered:
+            misses.append((f"node '{wanted}' was never entered", wanted))
+    for unwanted in expect.avoids:
+        if unwanted in entered:
+            misses.append((f"node '{unwanted}' was entered", unwanted))
+    shown = [e for e in session.events if isinstance(e, LineShown)]
+    shown_ids = {e.line for e in shown}
+    for line in expect.lines:
+        if line not in shown_ids:
+            misses.append((f"line '{line}' was never shown", None))
+    for text in expect.says:
+        if not any(text.lower() in e.text.lower() for e in shown):
+            misses.append((f"no line said \"{text}\"", None))
+    return misses
+
+
+def run_playtest_file(path: Path) -> TestFileResult:
+    result = TestFileResult(path)
+    document, _, model, problems = load_document(path)
+    if not isinstance(model, PlaytestFile) or document is None:
+        result.problems = problems or [Diagnostic("E012", "not a playthrough test file "
+                                                  "(kind: tests)", str(path))]
+        return result
+    scenario, problems = check_playtests(path, model, document)
+    if problems or scenario is None:
+        result.problems = problems
+        return result
+    scenario_document: YamlDocument | None = None
+    for index, test in enumerate(model.tests):
+        outcome = TestOutcome(test.name)
+        playable = scenario
+        if test.language:
+            translated = load_scenario(Path(scenario.path), language=test.language)
+            if translated.scenario is None:
+                outcome.failures = [document.locate(Diagnostic(
+                    "T601", f"'{test.name}': no valid '{test.language}' translation",
+                    path=("tests", index, "language")))]
+                result.outcomes.append(outcome)
+                continue
+            playable = translated.scenario
+        try:
+            session = _play(playable, test)
+            misses = _compare(session, test)
+        except _Failure as failure:
+            misses = [(failure.message, failure.node)]
+        for message, node in misses:
+            where = ""
+            if node is not None and node in scenario.model.nodes:
+                if scenario_document is None:
+                    scenario_document, _ = read_file(Path(scenario.path))
+                if scenario_document is not None:
+                    line, column = scenario_document.position(("nodes", node), at_key=True)
+                    where = f" (see {scenario.path}:{line}:{column})"
+            outcome.failures.append(document.locate(Diagnostic(
+                "T601", f"'{test.name}': {message}{where}", path=("tests", index))))
+        result.outcomes.append(outcome)
+    return result
+
+
+def playtest_files(paths: list[Path]) -> list[Path]:
+    from simulator.library import yaml_files
+
+    return [path for path in yaml_files(paths) if path.name.endswith(".test.yaml")]
