@@ -277,6 +277,97 @@ def command_test(arguments: argparse.Namespace) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def command_new(arguments: argparse.Namespace) -> int:
+    import re
+
+    from simulator.scaffold import NAME, scaffold
+
+    if not NAME.match(arguments.name):
+        return _usage_error(
+            "the name is the scenario's id: lower-case letters, digits and '-', such as late-client"
+        )
+    if not re.match(r"^[a-z]{2,3}$", arguments.translation):
+        return _usage_error("--translation takes a language code such as hu")
+    folder = Path(arguments.folder)
+    planned = [
+        folder / f"{arguments.name}{suffix}"
+        for suffix in (".yaml", ".test.yaml", f".{arguments.translation}.yaml")
+    ]
+    existing = [str(path) for path in planned if path.exists()]
+    if existing:
+        return _usage_error(f"will not overwrite {', '.join(existing)}")
+    for path in scaffold(arguments.name, folder, arguments.translation):
+        print(f"wrote {path}")
+    print(
+        f"next: edit {planned[0]}, then run 'python -m simulator validate {folder}' and "
+        f"'python -m simulator test {folder}'"
+    )
+    return EXIT_OK
+
+
+def command_graph(arguments: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    from simulator.analysis.graph import to_dot
+
+    output = Path(arguments.output)
+    if output.suffix not in (".dot", ".svg", ".png"):
+        return _usage_error("-o takes a file ending in .dot, .svg or .png")
+    if arguments.path is not None and arguments.best:
+        return _usage_error("give either --path or --best, not both")
+    picks = None
+    if arguments.path is not None:
+        picks = _parse_choices(arguments.path)
+        if picks is None:
+            return _usage_error("--path takes option numbers separated by commas, e.g. 2,1,3")
+    loaded, code = _load_for_play(arguments.scenario, None)
+    if loaded is None:
+        return code
+    scenario = loaded.scenario
+    assert scenario is not None
+    path_nodes: set[str] = set()
+    path_choices: set[str] = set()
+    if arguments.best:
+        from simulator.analysis.analyse import analyse
+
+        picks = list(analyse(scenario, walks=1).best.numbers)
+    if picks is not None:
+        from simulator.analysis.explore import replay_numbers
+
+        try:
+            path_nodes, path_choices = replay_numbers(scenario, picks, arguments.seed)
+        except ValueError as error:
+            print(f"simulator: {error}", file=sys.stderr)
+            return EXIT_INVALID
+    dot = to_dot(scenario, path_nodes, path_choices)
+    if output.suffix == ".dot":
+        output.write_text(dot, encoding="utf-8")
+        print(f"wrote {output}")
+        return EXIT_OK
+    program = shutil.which("dot")
+    if program is None:
+        print(
+            "simulator: drawing SVG or PNG needs Graphviz's 'dot' program, which is not "
+            "installed (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+            "graphviz). Writing .dot needs nothing: use -o map.dot.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    done = subprocess.run(
+        [program, f"-T{output.suffix[1:]}", "-o", str(output)],
+        input=dot,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        print(f"simulator: Graphviz failed: {done.stderr.strip()}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {output}")
+    return EXIT_OK
+
+
 def _window_size(text: str) -> tuple[int, int] | None:
     parts = text.lower().split("x")
     if len(parts) == 2 and all(part.isdigit() for part in parts):
@@ -383,9 +474,27 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(handler=command_analyze)
 
     test = commands.add_parser("test", help="run playthrough tests (*.test.yaml)")
-    test.add_argument("paths", nargs="*", metavar="PATH",
-                      help="test files or folders (default: the bundled scenarios)")
+    test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="test files or folders (default: the bundled scenarios)",
+    )
     test.set_defaults(handler=command_test)
+
+    new = commands.add_parser("new", help="start a scenario from a template that works")
+    new.add_argument("name", help="the scenario id, e.g. late-client")
+    new.add_argument("--folder", default=".", help="where to write the files (default: here)")
+    new.add_argument("--translation", default="hu", help="language of the translation stub")
+    new.set_defaults(handler=command_new)
+
+    graph = commands.add_parser("graph", help="draw the scenario map with Graphviz")
+    graph.add_argument("scenario", metavar="PATH_OR_ID")
+    graph.add_argument("-o", "--output", required=True, help="FILE.svg, FILE.png or FILE.dot")
+    graph.add_argument("--path", metavar="CHOICES", help="draw this play over the map: 2,1,3")
+    graph.add_argument("--best", action="store_true", help="draw the best path over the map")
+    graph.add_argument("--seed", type=int, default=0, help="seed for random branches on --path")
+    graph.set_defaults(handler=command_graph)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")

@@ -46,21 +46,32 @@ def _target_scenario(path: Path, tests: PlaytestFile) -> Path | None:
     return target
 
 
-def check_playtests(path: Path, tests: PlaytestFile, document: YamlDocument | None
-                    ) -> tuple[PlayableScenario | None, list[Diagnostic]]:
+def check_playtests(
+    path: Path, tests: PlaytestFile, document: YamlDocument | None
+) -> tuple[PlayableScenario | None, list[Diagnostic]]:
     """Whether the tests refer to a valid scenario and to ids it has."""
     problems: list[Diagnostic] = []
     target = _target_scenario(path, tests)
     scenario = None
     if target is None:
-        problems.append(Diagnostic("E218", f"scenario '{tests.scenario}' was not found in this "
-                                   "folder", path=("scenario",)))
+        problems.append(
+            Diagnostic(
+                "E218",
+                f"scenario '{tests.scenario}' was not found in this folder",
+                path=("scenario",),
+            )
+        )
     else:
         loaded = load_scenario(target)
         scenario = loaded.scenario
         if scenario is None:
-            problems.append(Diagnostic("E218", f"'{tests.scenario}' has errors; run 'python -m "
-                                       f"simulator validate {target}'", path=("scenario",)))
+            problems.append(
+                Diagnostic(
+                    "E218",
+                    f"'{tests.scenario}' has errors; run 'python -m simulator validate {target}'",
+                    path=("scenario",),
+                )
+            )
     if scenario is not None:
         nodes = scenario.model.nodes
         choice_ids = scenario.declarations.choice_ids
@@ -69,20 +80,29 @@ def check_playtests(path: Path, tests: PlaytestFile, document: YamlDocument | No
             where = ("tests", index)
             for step, pick in enumerate(test.choices):
                 if isinstance(pick, str) and pick != TIMEOUT_PICK and pick not in choice_ids:
-                    problems.append(Diagnostic("E218", f"no choice is called '{pick}'",
-                                               path=(*where, "choices", step)))
+                    problems.append(
+                        Diagnostic(
+                            "E218", f"no choice is called '{pick}'", path=(*where, "choices", step)
+                        )
+                    )
             expect = test.expect
             named = [("ending", expect.ending)] if expect.ending else []
             named += [("visits", node) for node in expect.visits]
             named += [("avoids", node) for node in expect.avoids]
             for key, node in named:
                 if node not in nodes:
-                    problems.append(Diagnostic("E218", f"no node is called '{node}'",
-                                               path=(*where, "expect", key)))
+                    problems.append(
+                        Diagnostic(
+                            "E218", f"no node is called '{node}'", path=(*where, "expect", key)
+                        )
+                    )
             for line in expect.lines:
                 if line not in line_ids:
-                    problems.append(Diagnostic("E218", f"no line is called '{line}'",
-                                               path=(*where, "expect", "lines")))
+                    problems.append(
+                        Diagnostic(
+                            "E218", f"no line is called '{line}'", path=(*where, "expect", "lines")
+                        )
+                    )
     if document is not None:
         problems = [document.locate(problem) for problem in problems]
     return scenario, problems
@@ -102,21 +122,29 @@ def _play(scenario: PlayableScenario, test: Playtest) -> Session:
             session.continue_()
         node = session.state.node
         if session.status is not Status.WAITING_FOR_CHOICE:
-            raise _Failure(f"step {step} ({pick}): the scenario has already ended at '{node}'",
-                           node)
+            raise _Failure(
+                f"step {step} ({pick}): the scenario has already ended at '{node}'", node
+            )
         offered = ", ".join(f"{v.number}={v.id}" for v in session.choices if v.available)
         if pick == TIMEOUT_PICK:
             timer = session.timer
             if timer is None:
-                raise _Failure(f"step {step}: 't' lets a timer run out, but '{node}' has no "
-                               "timer", node)
+                raise _Failure(
+                    f"step {step}: 't' lets a timer run out, but '{node}' has no timer", node
+                )
             session.tick(timer[0])
             continue
-        view = (session.choice_by_number(pick) if isinstance(pick, int) else
-                next((v for v in session.choices if v.id == pick), None))
+        view = (
+            session.choice_by_number(pick)
+            if isinstance(pick, int)
+            else next((v for v in session.choices if v.id == pick), None)
+        )
         if view is None or not view.available:
-            raise _Failure(f"step {step}: '{pick}' cannot be picked at '{node}' (offered: "
-                           f"{offered or 'nothing'})", node)
+            raise _Failure(
+                f"step {step}: '{pick}' cannot be picked at '{node}' (offered: "
+                f"{offered or 'nothing'})",
+                node,
+            )
         try:
             session.choose(view.id)
         except SessionError as error:
@@ -144,24 +172,41 @@ def _compare(session: Session, test: Playtest) -> list[tuple[str, str | None]]:
     node = session.state.node
     needs_end = expect.ending or expect.ending_kind or expect.score or expect.passed is not None
     if needs_end and result is None:
-        return [(f"the scenario did not end; it waits at '{node}' ({session.status.value}); "
-                 "add choices", node)]
+        return [
+            (
+                f"the scenario did not end; it waits at '{node}' ({session.status.value}); "
+                "add choices",
+                node,
+            )
+        ]
     if result is not None:
         if expect.ending and result.ending != expect.ending:
-            misses.append((f"expected ending '{expect.ending}', reached '{result.ending}'",
-                           result.ending))
+            misses.append(
+                (f"expected ending '{expect.ending}', reached '{result.ending}'", result.ending)
+            )
         if expect.ending_kind and result.ending_kind != expect.ending_kind.value:
-            misses.append((f"expected a '{expect.ending_kind.value}' ending, reached "
-                           f"'{result.ending_kind}' ('{result.ending}')", result.ending))
+            misses.append(
+                (
+                    f"expected a '{expect.ending_kind.value}' ending, reached "
+                    f"'{result.ending_kind}' ('{result.ending}')",
+                    result.ending,
+                )
+            )
         problem = _outside(expect.score, result.score)
         if problem:
             misses.append((f"score {problem}", result.ending))
         if expect.passed is not None and result.passed != expect.passed:
-            misses.append((f"expected {'a pass' if expect.passed else 'a fail'}, the score "
-                           f"{result.score} {'passed' if result.passed else 'failed'}",
-                           result.ending))
-    for name, bounds, value in (("satisfaction", expect.satisfaction, session.satisfaction),
-                                ("cost", expect.cost, session.cost)):
+            misses.append(
+                (
+                    f"expected {'a pass' if expect.passed else 'a fail'}, the score "
+                    f"{result.score} {'passed' if result.passed else 'failed'}",
+                    result.ending,
+                )
+            )
+    for name, bounds, value in (
+        ("satisfaction", expect.satisfaction, session.satisfaction),
+        ("cost", expect.cost, session.cost),
+    ):
         problem = _outside(bounds, value)
         if problem:
             misses.append((f"{name} {problem}", node))
@@ -179,7 +224,7 @@ def _compare(session: Session, test: Playtest) -> list[tuple[str, str | None]]:
             misses.append((f"line '{line}' was never shown", None))
     for text in expect.says:
         if not any(text.lower() in e.text.lower() for e in shown):
-            misses.append((f"no line said \"{text}\"", None))
+            misses.append((f'no line said "{text}"', None))
     return misses
 
 
@@ -187,8 +232,9 @@ def run_playtest_file(path: Path) -> TestFileResult:
     result = TestFileResult(path)
     document, _, model, problems = load_document(path)
     if not isinstance(model, PlaytestFile) or document is None:
-        result.problems = problems or [Diagnostic("E012", "not a playthrough test file "
-                                                  "(kind: tests)", str(path))]
+        result.problems = problems or [
+            Diagnostic("E012", "not a playthrough test file (kind: tests)", str(path))
+        ]
         return result
     scenario, problems = check_playtests(path, model, document)
     if problems or scenario is None:
@@ -201,9 +247,15 @@ def run_playtest_file(path: Path) -> TestFileResult:
         if test.language:
             translated = load_scenario(Path(scenario.path), language=test.language)
             if translated.scenario is None:
-                outcome.failures = [document.locate(Diagnostic(
-                    "T601", f"'{test.name}': no valid '{test.language}' translation",
-                    path=("tests", index, "language")))]
+                outcome.failures = [
+                    document.locate(
+                        Diagnostic(
+                            "T601",
+                            f"'{test.name}': no valid '{test.language}' translation",
+                            path=("tests", index, "language"),
+                        )
+                    )
+                ]
                 result.outcomes.append(outcome)
                 continue
             playable = translated.scenario
@@ -220,8 +272,11 @@ def run_playtest_file(path: Path) -> TestFileResult:
                 if scenario_document is not None:
                     line, column = scenario_document.position(("nodes", node), at_key=True)
                     where = f" (see {scenario.path}:{line}:{column})"
-            outcome.failures.append(document.locate(Diagnostic(
-                "T601", f"'{test.name}': {message}{where}", path=("tests", index))))
+            outcome.failures.append(
+                document.locate(
+                    Diagnostic("T601", f"'{test.name}': {message}{where}", path=("tests", index))
+                )
+            )
         result.outcomes.append(outcome)
     return result
 

@@ -25,8 +25,9 @@ def folder(tmp_path: Path) -> Path:
 
 def write_tests(folder: Path, body: str) -> Path:
     path = folder / "extra.test.yaml"
-    path.write_text("format: 1\nkind: tests\nscenario: format-tour.yaml\ntests:\n" + body,
-                    encoding="utf-8")
+    path.write_text(
+        "format: 1\nkind: tests\nscenario: format-tour.yaml\ntests:\n" + body, encoding="utf-8"
+    )
     return path
 
 
@@ -37,8 +38,9 @@ def test_example_tests_pass() -> None:
 
 
 def test_failed_expectation_points_at_test_and_scenario(folder: Path) -> None:
-    path = write_tests(folder, "  - name: wrong hope\n    choices: [1]\n"
-                               "    expect: {ending: happy}\n")
+    path = write_tests(
+        folder, "  - name: wrong hope\n    choices: [1]\n    expect: {ending: happy}\n"
+    )
     (outcome,) = run_playtest_file(path).outcomes
     (failure,) = outcome.failures
     assert failure.code == "T601" and failure.line == 5
@@ -47,22 +49,25 @@ def test_failed_expectation_points_at_test_and_scenario(folder: Path) -> None:
 
 
 def test_choice_not_offered_is_a_clear_failure(folder: Path) -> None:
-    path = write_tests(folder, "  - name: twice\n    choices: [voucher-now, voucher-now]\n"
-                               "    expect: {passed: true}\n")
+    path = write_tests(
+        folder,
+        "  - name: twice\n    choices: [voucher-now, voucher-now]\n    expect: {passed: true}\n",
+    )
     (outcome,) = run_playtest_file(path).outcomes
     assert "step 2: 'voucher-now' cannot be picked at 'counter'" in outcome.failures[0].message
 
 
 def test_too_few_choices_is_a_clear_failure(folder: Path) -> None:
-    path = write_tests(folder, "  - name: short\n    choices: []\n"
-                               "    expect: {ending: happy}\n")
+    path = write_tests(folder, "  - name: short\n    choices: []\n    expect: {ending: happy}\n")
     (outcome,) = run_playtest_file(path).outcomes
     assert "did not end" in outcome.failures[0].message
 
 
 def test_unknown_ids_are_caught_before_running(folder: Path) -> None:
-    path = write_tests(folder, "  - name: typo\n    choices: [own-itt]\n"
-                               "    expect: {ending: hapy, visits: [nowhere]}\n")
+    path = write_tests(
+        folder,
+        "  - name: typo\n    choices: [own-itt]\n    expect: {ending: hapy, visits: [nowhere]}\n",
+    )
     codes = [(d.code, d.line) for d in load_any(path).diagnostics]
     assert codes == [("E218", 6), ("E218", 7), ("E218", 7)]
     assert run_playtest_file(path).problems
@@ -70,16 +75,26 @@ def test_unknown_ids_are_caught_before_running(folder: Path) -> None:
 
 def test_command_reports_like_a_test_runner(folder: Path) -> None:
     write_tests(folder, "  - name: wrong hope\n    choices: [1]\n    expect: {ending: happy}\n")
-    done = subprocess.run([sys.executable, "-m", "simulator", "test", str(folder)], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "test", str(folder)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "FAIL  wrong hope" in done.stdout
     assert done.stdout.strip().endswith("3 passed, 1 failed")
 
 
 def test_command_without_test_files_is_a_usage_error(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "simulator", "test", str(tmp_path)],
-                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "test", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
 
 

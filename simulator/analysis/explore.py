@@ -268,3 +268,26 @@ def policy_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: int
         outcome = play_out(scenario, policy, seed * 1_000_003 + index)
         total += outcome.score or 0
     return total / runs
+
+
+def replay_numbers(
+    scenario: PlayableScenario, picks: list[int | str], seed: int = 0
+) -> tuple[set[str], set[str]]:
+    """The nodes entered and choices made by one play given as numbers shown (or 't')."""
+    session = Session.start(scenario, seed=seed)
+    for step, pick in enumerate(picks, start=1):
+        settle(session)
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            raise ValueError(f"step {step}: the scenario has already ended")
+        if pick in ("t", TIMEOUT):
+            if session.timer is None:
+                raise ValueError(f"step {step}: this choice is not timed")
+            apply_option(session, TIMEOUT)
+            continue
+        view = session.choice_by_number(int(pick))
+        if view is None or not view.available:
+            raise ValueError(f"step {step}: there is no available choice {pick}")
+        session.choose(view.id)
+    settle(session)
+    nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
+    return nodes, {decision.choice for decision in session.decisions if decision.choice}

@@ -25,6 +25,7 @@ Identifier = Annotated[
 ]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Expression = Annotated[str, StringConstraints(max_length=500)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")]
 
 
@@ -231,7 +232,7 @@ class Scenario(Strict):
     id: Identifier
     title: Text
     version: int = Field(1, ge=1)
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
+    language: LanguageCode = "en"
     summary: Text = ""
     minutes: int = Field(10, ge=1, le=240)
     includes: list[Annotated[str, StringConstraints(max_length=300)]] = Field(default_factory=list)
@@ -262,7 +263,7 @@ class Translation(Strict):
     translates: Annotated[str, StringConstraints(max_length=300)] = Field(
         description="Path of the translated scenario file, relative to this file."
     )
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+    language: LanguageCode
     strings: dict[Annotated[str, StringConstraints(max_length=200)], Text]
 
 
@@ -273,9 +274,7 @@ class PlaylistEntry(Strict):
     pass_mark: float | None = Field(
         None, ge=0, le=100, description="Overrides the scenario's own pass mark."
     )
-    language: (
-        Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] | None
-    ) = None
+    language: LanguageCode | None = None
 
 
 class Playlist(Strict):
@@ -314,7 +313,7 @@ class Expectations(Strict):
 class Playtest(Strict):
     name: Text
     seed: int = 0
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] | None = None
+    language: LanguageCode | None = None
     choices: list[int | Identifier] = Field(
         description="Options as shown (1-based numbers), choice ids, or 't' to let a timer run out."
     )
