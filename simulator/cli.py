@@ -368,6 +368,23 @@ def command_graph(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_preview(arguments: argparse.Namespace) -> int:
+    from simulator.ui.player import start_app
+
+    path = Path(arguments.scenario)
+    if not path.is_file():
+        return _usage_error(f"no such file: {path}")
+    window = _window_size(arguments.window)
+    if window is None:
+        return _usage_error("--window takes a size such as 1280x720 (at least 640x400)")
+    app, code = start_app(window, False)
+    if app is None:
+        return code
+    from simulator.ui.preview import run_preview
+
+    return run_preview(app, path, arguments.lang, arguments.seed)
+
+
 def _window_size(text: str) -> tuple[int, int] | None:
     parts = text.lower().split("x")
     if len(parts) == 2 and all(part.isdigit() for part in parts):
@@ -495,6 +512,13 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--best", action="store_true", help="draw the best path over the map")
     graph.add_argument("--seed", type=int, default=0, help="seed for random branches on --path")
     graph.set_defaults(handler=command_graph)
+
+    preview = commands.add_parser("preview", help="play a scenario, reloading it on every save")
+    preview.add_argument("scenario", metavar="PATH")
+    preview.add_argument("--lang", help="preview a translation, e.g. hu")
+    preview.add_argument("--seed", type=int, default=1, help="seed for random branches")
+    preview.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
+    preview.set_defaults(handler=command_preview)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")

@@ -54,12 +54,11 @@ def describe_event(event: Event, session: Session) -> list[str]:
         mood = f" ({event.mood})" if event.mood else ""
         return [f"  {name}{mood}: {event.text}"]
     if isinstance(event, ChoiceMade):
-        deltas = _deltas(event.satisfaction_delta, event.cost_delta, session)
-        return [f"  > You: {event.text}", f"    {deltas}"]
+        return [f"  > You: {event.text}", f"    {_deltas(event, session)}"]
     if isinstance(event, TimerExpired):
         return [
             "  > (You did not answer in time.)",
-            f"    {_deltas(event.satisfaction_delta, event.cost_delta, session)}",
+            f"    {_deltas(event, session)}",
         ]
     if isinstance(event, (BranchTaken, FallbackTaken)):
         return []
@@ -68,15 +67,11 @@ def describe_event(event: Event, session: Session) -> list[str]:
     return []
 
 
-def _deltas(satisfaction: float, cost: float, session: Session) -> str:
+def _deltas(event: ChoiceMade | TimerExpired, session: Session) -> str:
     return (
-        f"[satisfaction {satisfaction:+g} -> {session_value(session, 'satisfaction')}, "
-        f"cost {cost:+g} -> {format_cost(session, session.cost)}]"
+        f"[satisfaction {event.satisfaction_delta:+g} -> {event.satisfaction:g}, "
+        f"cost {event.cost_delta:+g} -> {format_cost(session, event.cost)}]"
     )
-
-
-def session_value(session: Session, name: str) -> str:
-    return f"{session.value(name):g}"
 
 
 def describe_choices(choices: list[ChoiceView]) -> list[str]:
@@ -204,6 +199,12 @@ def describe_analysis(analysis: Any, scenario: Any) -> list[str]:
             "",
             "Nodes no play reaches (their conditions never hold):",
             "  " + ", ".join(analysis.unreachable_nodes),
+        ]
+    if analysis.unoffered_choices:
+        lines += [
+            "",
+            "Choices no play can pick (their conditions never hold):",
+            "  " + ", ".join(analysis.unoffered_choices),
         ]
     if analysis.stuck:
         lines += ["", "Runs that cannot end:"]

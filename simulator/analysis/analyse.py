@@ -42,6 +42,7 @@ class Analysis:
     walks: int
     reachable_nodes: list[str]
     unreachable_nodes: list[str]
+    unoffered_choices: list[str]  # choices no play can ever pick (their conditions never hold)
     endings: dict[str, dict[str, Any]]  # ending id -> kind, title, reached
     stuck: dict[str, str]  # node -> why a run cannot end there
     score_range: tuple[float, float]
@@ -60,6 +61,7 @@ class Analysis:
             "walks": self.walks,
             "reachable_nodes": self.reachable_nodes,
             "unreachable_nodes": self.unreachable_nodes,
+            "unoffered_choices": self.unoffered_choices,
             "endings": self.endings,
             "stuck": self.stuck,
             "score_range": list(self.score_range),
@@ -181,6 +183,7 @@ def analyse(
         walks=walks,
         reachable_nodes=reachable,
         unreachable_nodes=sorted(set(model.nodes) - set(reachable)),
+        unoffered_choices=sorted(scenario.declarations.choice_ids - explorer.offered_choices),
         endings=endings_meta,
         stuck=explorer.stuck,
         score_range=(min(scores), max(scores)),
@@ -198,6 +201,7 @@ def _analyse_by_walks(
 ) -> Analysis:
     model = scenario.model
     reachable: set[str] = set()
+    offered: set[str] = set()
     outcomes: set[Outcome] = set()
     stuck: dict[str, str] = {}
     best: tuple[float, list[str], int] = (float("-inf"), [], 0)
@@ -208,6 +212,7 @@ def _analyse_by_walks(
         session = Session.start(scenario, seed=run_seed)
         _replay(session, play.path)
         reachable.update(e.node for e in session.events if isinstance(e, NodeEntered))
+        offered.update(play.path)
         result = session.result()
         if result is None:
             stuck.setdefault(session.state.node, session.state.stuck_reason or "did not end")
@@ -227,6 +232,7 @@ def _analyse_by_walks(
         walks=walks,
         reachable_nodes=sorted(reachable),
         unreachable_nodes=sorted(set(model.nodes) - reachable),
+        unoffered_choices=sorted(scenario.declarations.choice_ids - offered),
         endings=endings_meta,
         stuck=stuck,
         score_range=(min(scores), max(scores)),

@@ -98,6 +98,7 @@ class Explorer:
         self.values: dict[Hashable, float] = {}
         self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
         self.visited_nodes: set[str] = set()
+        self.offered_choices: set[str] = set()
 
     # ------------------------------------------------------------ best expected score
 
@@ -172,6 +173,7 @@ class Explorer:
                 steps.append((index, branch))
         else:
             for option in options(session):
+                self.offered_choices.add(option)
                 branch = session.fork()
                 apply_option(branch, option)
                 steps.append((option, branch))

@@ -41,6 +41,8 @@ class ChoiceMade:
     text: str
     satisfaction_delta: float
     cost_delta: float
+    satisfaction: float  # the totals right after the choice, before what follows it
+    cost: float
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class TimerExpired:
     node: str
     satisfaction_delta: float
     cost_delta: float
+    satisfaction: float
+    cost: float
 
 
 @dataclass(frozen=True)

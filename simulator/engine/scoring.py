@@ -6,7 +6,12 @@ loses points only past its target, falling to nothing at the cost limit. So
 giving in to everything (high satisfaction, cost past the limit) and refusing
 everything (no cost, low satisfaction) both fall short of a balanced outcome.
 
-    satisfaction part = weight       * min(satisfaction, target) / target
+A shortfall in satisfaction counts squared: a customer left at half the
+target is not half a success but a customer about to leave and tell others.
+Linear, refusing everything cost nothing and still earned half the
+satisfaction points, enough to pass.
+
+    satisfaction part = weight       * (min(satisfaction, target) / target) ** 2
     cost part         = (1 - weight) * clamp(1 - (cost - target) / (limit - target), 0, 1)
     score             = 100 * (satisfaction part + cost part), rounded
 """
@@ -84,7 +89,7 @@ def score_outcome(scoring: Scoring, satisfaction: float, cost: float) -> ScoreBr
     if target.satisfaction <= 0:
         satisfaction_share = 1.0
     else:
-        satisfaction_share = min(satisfaction, target.satisfaction) / target.satisfaction
+        satisfaction_share = (min(satisfaction, target.satisfaction) / target.satisfaction) ** 2
     if cost <= target.cost:
         cost_share = 1.0
     else:

@@ -409,6 +409,8 @@ class Session:
                 choice.text,
                 state.values["satisfaction"] - before[0],
                 state.values["cost"] - before[1],
+                state.values["satisfaction"],
+                state.values["cost"],
             )
         )
         self._enter(choice.next)
@@ -427,6 +429,8 @@ class Session:
                 state.node,
                 state.values["satisfaction"] - before[0],
                 state.values["cost"] - before[1],
+                state.values["satisfaction"],
+                state.values["cost"],
             )
         )
         self._enter(timer.next)

@@ -22,6 +22,7 @@ class Playthrough:
     language: str | None
     session: Session
     events_seen: int = 0
+    persist: bool = True  # False in preview: a trainer's test plays leave no saves behind
 
     @classmethod
     def begin(
@@ -38,17 +39,28 @@ class Playthrough:
             session = Session.restore(scenario, saved.snapshot)
         except SnapshotError:
             return None
-        # Show the step the trainee was on again: from their last decision onwards.
-        events = session.events
+        return cls.at_current_step(scenario, saved.trainee, saved.language, session)
+
+    @classmethod
+    def at_current_step(
+        cls,
+        scenario: PlayableScenario,
+        trainee: str,
+        language: str | None,
+        session: Session,
+        persist: bool = True,
+    ) -> Playthrough:
+        """A playthrough of a session already under way, showing the step it stands at:
+        everything from the last decision on is shown again."""
         last_decision = max(
             (
                 index
-                for index, event in enumerate(events)
+                for index, event in enumerate(session.events)
                 if isinstance(event, (ChoiceMade, TimerExpired))
             ),
             default=0,
         )
-        return cls(scenario, saved.trainee, saved.language, session, events_seen=last_decision)
+        return cls(scenario, trainee, language, session, events_seen=last_decision, persist=persist)
 
     @staticmethod
     def saved_for(scenario: PlayableScenario) -> SavedPlay | None:
@@ -58,6 +70,8 @@ class Playthrough:
         return saved
 
     def save(self) -> None:
+        if not self.persist:
+            return
         if self.session.status in (Status.ENDED, Status.STUCK):
             discard_play(self.scenario.id)
             return
@@ -81,4 +95,12 @@ class Playthrough:
             self.save()
 
     def restart(self) -> Playthrough:
-        return Playthrough.begin(self.scenario, self.trainee, self.language)
+        play = Playthrough(
+            self.scenario,
+            self.trainee,
+            self.language,
+            Session.start(self.scenario, seed=secrets.randbelow(2**31)),
+            persist=self.persist,
+        )
+        play.save()
+        return play

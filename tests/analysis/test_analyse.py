@@ -71,14 +71,14 @@ def test_exhaustive_search_finds_every_ending_and_the_score_range(branchy) -> No
         "end-costly",
         "end-lost",
     }
-    assert result.score_range == (57, 100)  # give: 50 + 7.1; talk: 50 + 50
+    assert result.score_range == (54, 100)  # no: 50 * (20/70)^2 + 50; talk: 50 + 50
 
 
 def test_best_and_worst_paths_replay_to_their_scores(branchy) -> None:
     result = analyse(branchy, walks=50)
     assert result.best.choices == ["talk"] and result.best.numbers == [2]
     assert result.best.score == 100
-    assert result.worst.choices == ["give"]
+    assert result.worst.choices == ["no"]
 
 
 def test_nodes_no_play_can_enter_are_listed(branchy) -> None:
@@ -93,7 +93,7 @@ def test_best_expected_score_weighs_random_branches(branchy) -> None:
 def test_tag_policies_follow_their_tag(branchy) -> None:
     policies = analyse(branchy, walks=200).policies
     assert set(policies) == {"random", "accommodate", "negotiate", "refuse"}
-    assert policies["refuse"] == 64  # satisfaction 20 of 70 (14.3) + no cost (50)
+    assert policies["refuse"] == 54  # satisfaction 20 of 70, squared (4.1) + no cost (50)
     assert policies["accommodate"] == 57
     assert policies["negotiate"] == 100
 
@@ -187,3 +187,23 @@ def test_analyze_command_text_is_readable() -> None:
     )
     assert done.returncode == 0
     assert "Method: exhaustive" in done.stdout and "always 'negotiate'" in done.stdout
+
+
+def test_choices_no_play_can_pick_are_listed(playable: Callable[[str], PlayableScenario]) -> None:
+    scenario = playable("""\
+format: 1
+id: dead-choice
+title: Dead choice
+start: a
+variables:
+  patience: {type: int, default: 1, min: 0, max: 3}
+nodes:
+  a:
+    choices:
+      - {id: go, text: Go, next: end}
+      - {id: never, text: Never, if: patience > 2, reason: Not now., next: end}
+  end:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+""")
+    assert analyse(scenario, walks=10).unoffered_choices == ["never"]

@@ -33,6 +33,15 @@ def test_satisfaction_beyond_target_earns_nothing_more() -> None:
     assert score_outcome(SCORING, 100, 3).score == score_outcome(SCORING, 70, 3).score
 
 
+def test_satisfaction_shortfall_counts_squared() -> None:
+    # Half the target is not half a success: a quarter of the satisfaction points.
+    assert score_outcome(SCORING, 35, 3).satisfaction_points == pytest.approx(12.5)
+
+
+def test_zero_cost_does_not_buy_a_pass_at_half_satisfaction() -> None:
+    assert not score_outcome(SCORING, 35, 0).passed
+
+
 def test_cost_points_fall_linearly_to_the_limit() -> None:
     assert score_outcome(SCORING, 70, 7.5).cost_points == pytest.approx(25)
 
@@ -52,7 +61,7 @@ def test_grade_is_the_highest_band_reached() -> None:
             }
         }
     )
-    assert score_outcome(scoring, 35, 9).grade_label == "Mid"
+    assert score_outcome(scoring, 55, 9).grade_label == "Mid"  # 30.9 + 16.7 = 48
 
 
 @given(st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=1000))

@@ -11,15 +11,19 @@ from simulator.ui.widgets.basic import draw_wrapped, panel
 
 
 class ProblemsScene(Scene):
-    def __init__(self, app: App, path: str, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, app: App, path: str, diagnostics: list[Diagnostic], closable: bool = True
+    ) -> None:
         super().__init__(app)
         self.path = path
         self.diagnostics = diagnostics
         self.scroll = 0
+        self.closable = closable  # in preview the window stays until the file is fixed
 
     def handle(self, intent: Intent) -> None:
         if intent.kind in ("back", "confirm", "skip"):
-            self.app.pop()
+            if self.closable:
+                self.app.pop()
         elif intent.kind in ("scroll", "move"):
             self.scroll = max(0, self.scroll + intent.value)
 
