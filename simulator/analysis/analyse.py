@@ -51,6 +51,8 @@ class Analysis:
     best_expected: float | None  # the best expected score, random branches averaged
     pareto: list[Outcome]
     policies: dict[str, float]
+    longest_path_decisions: int | None = None  # None when only random walks were made
+    best_paths: list[list[str]] = field(default_factory=list)
     statistics: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -86,6 +88,8 @@ class Analysis:
                 for o in self.pareto
             ],
             "policies": self.policies,
+            "longest_path_decisions": self.longest_path_decisions,
+            "best_paths": self.best_paths,
             "statistics": self.statistics,
         }
 
@@ -192,6 +196,8 @@ def analyse(
         best_expected=explorer.value(Session.start(scenario, manual_chance=True)),
         pareto=pareto_frontier(outcomes),
         policies=_policies(scenario, walks, seed),
+        longest_path_decisions=summary.longest,
+        best_paths=explorer.best_paths(Session.start(scenario, manual_chance=True), limit=200),
         statistics=statistics(scenario),
     )
 

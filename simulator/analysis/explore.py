@@ -83,6 +83,7 @@ class _Summary:
     best_step: int | str | None  # an option id, or a chance index
     worst_step: int | str | None
     outcomes: frozenset[Outcome]
+    longest: int = 0  # the most decisions any play from here can still make
 
 
 class StateSpaceTooLarge(Exception):
@@ -180,16 +181,50 @@ class Explorer:
         best = (float("-inf"), None)
         worst = (float("inf"), None)
         outcomes: set[Outcome] = set()
+        longest = 0
         for step, branch in steps:
             child = self.summary(branch, depth + 1)
             outcomes |= child.outcomes
+            longest = max(longest, child.longest)
             if child.best > best[0]:
                 best = (child.best, step)
             if child.worst < worst[0]:
                 worst = (child.worst, step)
-        summary = _Summary(best[0], worst[0], best[1], worst[1], frozenset(outcomes))
+        decision = 1 if status is not Status.WAITING_FOR_CHANCE else 0
+        summary = _Summary(best[0], worst[0], best[1], worst[1], frozenset(outcomes),
+                           longest + decision)
         self.memo[key] = summary
         return summary
+
+    def best_paths(self, session: Session, limit: int = 10_000) -> list[list[str]]:
+        """Every path (choice ids) that can reach the best score found by ``summary``,
+        random branches taken whichever way reaches it."""
+        target = self.summary(session).best
+        found: list[list[str]] = []
+
+        def walk(current: Session, path: list[str], depth: int) -> None:
+            settle(current)
+            if len(found) >= limit or depth > MAX_DEPTH:
+                return
+            if current.status is Status.ENDED:
+                found.append(path)
+                return
+            if current.status is not Status.WAITING_FOR_CHOICE and \
+                    current.status is not Status.WAITING_FOR_CHANCE:
+                return
+            chance = current.status is Status.WAITING_FOR_CHANCE
+            steps = range(len(current.chances)) if chance else options(current)
+            for step in steps:
+                branch = current.fork()
+                if chance:
+                    branch.resolve_chance(step)  # type: ignore[arg-type]
+                else:
+                    apply_option(branch, step)  # type: ignore[arg-type]
+                if self.summary(branch).best == target:
+                    walk(branch, path if chance else [*path, str(step)], depth + 1)
+
+        walk(session, [], 0)
+        return found
 
     def follow(self, session: Session, pick: str) -> list[tuple[int | str, str]]:
         """The path that ``summary`` found, as (number shown, choice id) pairs."""

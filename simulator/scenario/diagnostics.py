@@ -65,6 +65,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E216": CodeInfo(Severity.ERROR, "bad variable declaration"),
     "E217": CodeInfo(Severity.ERROR, "playlist entry cannot be played"),
     "E218": CodeInfo(Severity.ERROR, "playthrough test cannot run"),
+    "E219": CodeInfo(Severity.ERROR, "unknown choice"),
     # E3xx: expressions
     "E301": CodeInfo(Severity.ERROR, "expression syntax error"),
     "E302": CodeInfo(Severity.ERROR, "undefined variable"),

@@ -38,6 +38,11 @@ class Lesson(Strict):
 
     title: Text
     debrief: Text
+    applied_by: list[Identifier] = Field(
+        default_factory=list,
+        description="The choices that put this lesson into practice. The balance checks "
+        "expect every best-scoring path to take at least one of them.",
+    )
 
 
 class CharacterRole(str, Enum):

@@ -113,6 +113,7 @@ class ScenarioChecker:
 
     def run(self) -> list[Diagnostic]:
         self.check_variables()
+        self.check_lessons()
         self.check_characters()
         self.check_clock_and_episodes()
         self.check_scoring()
@@ -203,6 +204,15 @@ class ScenarioChecker:
                     self.report("E216", "default lies outside min and max", (*path, "default"))
             elif variable.min is not None or variable.max is not None:
                 self.report("E216", "min and max are only for int and number variables", path)
+
+    def check_lessons(self) -> None:
+        choice_ids = self.declarations.choice_ids
+        for lesson_id, lesson in self.scenario.lessons.items():
+            for index, choice in enumerate(lesson.applied_by):
+                if choice not in choice_ids:
+                    self.report("E219", f"no choice is called '{choice}'"
+                                f"{suggest(choice, choice_ids)}",
+                                ("lessons", lesson_id, "applied_by", index))
 
     def check_characters(self) -> None:
         for character_id, character in self.scenario.characters.items():
