@@ -170,14 +170,14 @@ def analyse(
     }
     explorer = Explorer(max_states)
     try:
-        summary = explorer.summary(Session.start(scenario, manual_chance=True))
+        summary = explorer.summary(Session.start(scenario, exploring=True))
     except StateSpaceTooLarge:
         return _analyse_by_walks(scenario, walks, seed, endings_meta)
-    outcomes = summary.outcomes
+    outcomes = explorer.outcomes
     for outcome in outcomes:
         endings_meta[outcome.ending]["reached"] = True
-    best = explorer.follow(Session.start(scenario, manual_chance=True), "best")
-    worst = explorer.follow(Session.start(scenario, manual_chance=True), "worst")
+    best = explorer.follow(Session.start(scenario, exploring=True), "best")
+    worst = explorer.follow(Session.start(scenario, exploring=True), "worst")
     scores = [o.score for o in outcomes] or [0]
     reachable = sorted(explorer.visited_nodes)
     return Analysis(
@@ -193,11 +193,11 @@ def analyse(
         score_range=(min(scores), max(scores)),
         best=PathSummary(summary.best, [n for n, _ in best], [c for _, c in best]),
         worst=PathSummary(summary.worst, [n for n, _ in worst], [c for _, c in worst]),
-        best_expected=explorer.value(Session.start(scenario, manual_chance=True)),
+        best_expected=explorer.value(Session.start(scenario, exploring=True)),
         pareto=pareto_frontier(outcomes),
         policies=_policies(scenario, walks, seed),
         longest_path_decisions=summary.longest,
-        best_paths=explorer.best_paths(Session.start(scenario, manual_chance=True), limit=200),
+        best_paths=explorer.best_paths(Session.start(scenario, exploring=True), limit=200),
         statistics=statistics(scenario),
     )
 

@@ -13,23 +13,68 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.engine.events import NodeEntered
+from simulator.engine.scoring import score_outcome
 from simulator.engine.session import Session, Status
+from simulator.scenario.expressions import (
+    Call,
+    ExpressionError,
+    Literal,
+    parse_condition,
+    parse_effect,
+)
 from simulator.scenario.playable import PlayableScenario
 
 TIMEOUT = "timeout"
 MAX_DEPTH = 400
 
 
-def state_key(session: Session) -> Hashable:
+def remembered(scenario: PlayableScenario) -> tuple[frozenset[str], frozenset[str]]:
+    """The visit counts and past choices that can change what happens next: nodes named by
+    visits(), choices named by chose() or marked once. The rest is history only."""
+    visits: set[str] = set()
+    chosen: set[str] = set()
+    sources = list(scenario.conditions) + list(scenario.effects)
+    for source in sources:
+        try:
+            tree: Any = (
+                parse_condition(source) if source in scenario.conditions else parse_effect(source)
+            )
+        except ExpressionError:
+            continue
+        stack = [tree]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Call):
+                if item.function in ("visits", "chose") and isinstance(item.arguments[0], Literal):
+                    (visits if item.function == "visits" else chosen).add(
+                        str(item.arguments[0].value)
+                    )
+                stack.extend(item.arguments)
+            for attribute in ("operand", "left", "right", "value", "call"):
+                child = getattr(item, attribute, None)
+                if child is not None and not isinstance(child, (int, float, str, bool)):
+                    stack.append(child)
+    for node_id, node in scenario.model.nodes.items():
+        for index, choice in enumerate(node.choices or []):
+            if choice.once:
+                chosen.add(scenario.choice_ids[node_id][index])
+    return frozenset(visits), frozenset(chosen)
+
+
+def state_key(session: Session, memory: tuple[frozenset[str], frozenset[str]]) -> Hashable:
+    """Everything that can change what happens next (and the score), nothing more, so that
+    plays which reach the same situation by different routes are searched once."""
     state = session.state
+    visits, chosen = memory
     return (
         state.node,
         state.status.value,
-        tuple(sorted(state.values.items())),
-        tuple(sorted(state.visits.items())),
-        frozenset(state.chosen),
+        tuple(state.values.values()),  # every session of a scenario keeps the same key order
+        tuple(state.visits.get(node, 0) for node in visits) if visits else (),
+        frozenset(state.chosen & chosen) if chosen else frozenset(),
         state.episode,
         state.timer_left is not None,
     )
@@ -82,7 +127,6 @@ class _Summary:
     worst: float
     best_step: int | str | None  # an option id, or a chance index
     worst_step: int | str | None
-    outcomes: frozenset[Outcome]
     longest: int = 0  # the most decisions any play from here can still make
 
 
@@ -100,6 +144,23 @@ class Explorer:
         self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
         self.visited_nodes: set[str] = set()
         self.offered_choices: set[str] = set()
+        self.outcomes: set[Outcome] = set()  # every ending outcome any play can reach
+        self.memory: tuple[frozenset[str], frozenset[str]] | None = None
+        self.scores: dict[tuple[float, float], int] = {}
+
+    def score(self, session: Session) -> int:
+        """The score of an ended session; many plays end on the same meters."""
+        meters = (session.satisfaction, session.cost)
+        score = self.scores.get(meters)
+        if score is None:
+            scoring = session.scenario.model.scoring
+            score = self.scores[meters] = score_outcome(scoring, *meters).score
+        return score
+
+    def key(self, session: Session) -> Hashable:
+        if self.memory is None:
+            self.memory = remembered(session.scenario)
+        return state_key(session, self.memory)
 
     # ------------------------------------------------------------ best expected score
 
@@ -108,12 +169,10 @@ class Explorer:
         settle(session)
         status = session.status
         if status is Status.ENDED:
-            result = session.result()
-            assert result is not None
-            return float(result.score)
+            return float(self.score(session))
         if status is Status.STUCK or depth > MAX_DEPTH:
             return float("-inf")
-        key = state_key(session)
+        key = self.key(session)
         known = self.values.get(key)
         if known is not None:
             return known
@@ -138,7 +197,7 @@ class Explorer:
         settle(session)
         values = {}
         for option in options(session):
-            branch = session.fork(manual_chance=True)
+            branch = session.fork(exploring=True)
             apply_option(branch, option)
             values[option] = self.value(branch)
         return values
@@ -146,26 +205,32 @@ class Explorer:
     # ------------------------------------------------------------ every outcome
 
     def summary(self, session: Session, depth: int = 0) -> _Summary:
-        """Best and worst single outcome (random branches taken either way), and all outcomes."""
+        """Best and worst single outcome (random branches taken either way); every outcome
+        met on the way is collected in ``outcomes``."""
         settle(session)
-        self.visited_nodes.update(e.node for e in session.events if isinstance(e, NodeEntered))
-        status = session.status
-        if status is Status.ENDED:
-            result = session.result()
-            assert result is not None
-            outcome = Outcome(result.ending, result.satisfaction, result.cost, result.score)
-            return _Summary(result.score, result.score, None, None, frozenset([outcome]))
-        if status is Status.STUCK or depth > MAX_DEPTH:
-            reason = session.state.stuck_reason or f"more than {MAX_DEPTH} steps"
-            self.stuck.setdefault(session.state.node, reason)
-            return _Summary(float("-inf"), float("inf"), None, None, frozenset())
-        key = state_key(session)
+        key = self.key(session)
         known = self.memo.get(key)
         if known is not None:
+            self.visited_nodes.update(session.state.visits)
             return known
+        status = session.status
+        if status is Status.ENDED:
+            # A play's path ends here: every node it passed is in its visit counts.
+            self.visited_nodes.update(session.state.visits)
+            score = self.score(session)
+            self.outcomes.add(
+                Outcome(session.state.node, session.satisfaction, session.cost, score)
+            )
+            self.memo[key] = _Summary(score, score, None, None)
+            return self.memo[key]
+        if status is Status.STUCK or depth > MAX_DEPTH:
+            self.visited_nodes.update(session.state.visits)
+            reason = session.state.stuck_reason or f"more than {MAX_DEPTH} steps"
+            self.stuck.setdefault(session.state.node, reason)
+            return _Summary(float("-inf"), float("inf"), None, None)
         if len(self.memo) >= self.max_states:
             raise StateSpaceTooLarge
-        self.memo[key] = _Summary(float("-inf"), float("inf"), None, None, frozenset())
+        self.memo[key] = _Summary(float("-inf"), float("inf"), None, None)
         steps: list[tuple[int | str, Session]] = []
         if status is Status.WAITING_FOR_CHANCE:
             for index in range(len(session.chances)):
@@ -180,19 +245,16 @@ class Explorer:
                 steps.append((option, branch))
         best = (float("-inf"), None)
         worst = (float("inf"), None)
-        outcomes: set[Outcome] = set()
         longest = 0
         for step, branch in steps:
             child = self.summary(branch, depth + 1)
-            outcomes |= child.outcomes
             longest = max(longest, child.longest)
             if child.best > best[0]:
                 best = (child.best, step)
             if child.worst < worst[0]:
                 worst = (child.worst, step)
         decision = 1 if status is not Status.WAITING_FOR_CHANCE else 0
-        summary = _Summary(best[0], worst[0], best[1], worst[1], frozenset(outcomes),
-                           longest + decision)
+        summary = _Summary(best[0], worst[0], best[1], worst[1], longest + decision)
         self.memo[key] = summary
         return summary
 
@@ -209,8 +271,10 @@ class Explorer:
             if current.status is Status.ENDED:
                 found.append(path)
                 return
-            if current.status is not Status.WAITING_FOR_CHOICE and \
-                    current.status is not Status.WAITING_FOR_CHANCE:
+            if (
+                current.status is not Status.WAITING_FOR_CHOICE
+                and current.status is not Status.WAITING_FOR_CHANCE
+            ):
                 return
             chance = current.status is Status.WAITING_FOR_CHANCE
             steps = range(len(current.chances)) if chance else options(current)
@@ -233,7 +297,7 @@ class Explorer:
             settle(session)
             if session.status in (Status.ENDED, Status.STUCK):
                 break
-            summary = self.memo.get(state_key(session))
+            summary = self.memo.get(self.key(session))
             if summary is None:
                 break
             step = summary.best_step if pick == "best" else summary.worst_step

@@ -160,7 +160,9 @@ class SessionState:
     events: list[Event] = field(default_factory=list)
     stuck_reason: str = ""
     episode: str | None = None
-    manual_chance: bool = False  # analysis resolves random branches itself
+    # Explored by the analysis: random branches wait for the caller to resolve them, and
+    # no history (decisions, lines) is kept, since only where the play can go matters.
+    exploring: bool = False
 
 
 class Session:
@@ -173,9 +175,7 @@ class Session:
     # ------------------------------------------------------------ starting
 
     @classmethod
-    def start(
-        cls, scenario: PlayableScenario, seed: int = 0, manual_chance: bool = False
-    ) -> Session:
+    def start(cls, scenario: PlayableScenario, seed: int = 0, exploring: bool = False) -> Session:
         model = scenario.model
         values = dict(scenario.initial_values)
         state = SessionState(
@@ -185,7 +185,7 @@ class Session:
             status=Status.WAITING_FOR_CHOICE,
             values=values,
             moods={key: character.mood for key, character in scenario.characters.items()},
-            manual_chance=manual_chance,
+            exploring=exploring,
         )
         session = cls(scenario, state)
         session._enter(model.start)
@@ -328,11 +328,12 @@ class Session:
         if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
             raise SessionError("no random branch is waiting")
         target = self.node.random[index].next
-        self.state.events.append(BranchTaken(self.state.node, target, True))
+        self._emit(BranchTaken(self.state.node, target, True))
         self._enter(target)
 
-    def fork(self, manual_chance: bool | None = None, keep_events: bool = False) -> Session:
-        """An independent copy, cheap enough for searching many futures."""
+    def fork(self, exploring: bool | None = None, keep_events: bool = False) -> Session:
+        """An independent copy, cheap enough for searching many futures; an exploring
+        copy starts with no decisions, as it keeps none."""
         state = self.state
         copy = SessionState(
             seed=state.seed,
@@ -347,13 +348,17 @@ class Session:
             timer_left=state.timer_left,
             elapsed=state.elapsed,
             decision_started=state.decision_started,
-            decisions=list(state.decisions),
+            decisions=[]
+            if (exploring if exploring is not None else state.exploring)
+            else list(state.decisions),
             events=list(state.events) if keep_events else [],
             stuck_reason=state.stuck_reason,
             episode=state.episode,
-            manual_chance=state.manual_chance if manual_chance is None else manual_chance,
+            exploring=state.exploring if exploring is None else exploring,
         )
-        return Session(self.scenario, copy)
+        forked = Session(self.scenario, copy)
+        forked._views = self._views  # the same step, so the same choices (they are immutable)
+        return forked
 
     def tick(self, seconds: float) -> None:
         """Let real time pass: times decisions, and runs out timed choices."""
@@ -401,8 +406,11 @@ class Session:
         before = (state.values["satisfaction"], state.values["cost"])
         self._apply(choice.effects)
         state.chosen.add(key)
-        self._record(key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before)
-        state.events.append(
+        if not state.exploring:
+            self._record(
+                key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before
+            )
+        self._emit(
             ChoiceMade(
                 state.node,
                 key,
@@ -421,10 +429,11 @@ class Session:
         assert timer is not None
         before = (state.values["satisfaction"], state.values["cost"])
         self._apply(timer.effects)
-        self._record(
-            None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
-        )
-        state.events.append(
+        if not state.exploring:
+            self._record(
+                None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
+            )
+        self._emit(
             TimerExpired(
                 state.node,
                 state.values["satisfaction"] - before[0],
@@ -474,7 +483,8 @@ class Session:
             state.node = node_id
             node = nodes[node_id]
             state.visits[node_id] = state.visits.get(node_id, 0) + 1
-            state.events.append(NodeEntered(node_id))
+            if not state.exploring:
+                state.events.append(NodeEntered(node_id))
             episode_id = scenario.episode_starts.get(node_id)
             if episode_id is not None and episode_id != state.episode:
                 self._start_episode(episode_id)
@@ -492,18 +502,18 @@ class Session:
         state = self.state
         if node.ending is not None:
             state.status = Status.ENDED
-            state.events.append(SessionEnded(node_id, node.ending.kind.value))
+            self._emit(SessionEnded(node_id, node.ending.kind.value))
             return None
         if node.branch is not None:
             conditions = self.scenario.conditions
             for branch in node.branch:
                 if branch.if_ is None or conditions[branch.if_](state):
-                    state.events.append(BranchTaken(node_id, branch.next, False))
+                    self._emit(BranchTaken(node_id, branch.next, False))
                     return branch.next
             self._stick("no branch condition held")
             return None
         if node.random is not None:
-            if state.manual_chance:
+            if state.exploring:
                 state.status = Status.WAITING_FOR_CHANCE
                 return None
             total = sum(option.weight for option in node.random)
@@ -515,7 +525,7 @@ class Session:
                 if roll < 0:
                     target = option.next
                     break
-            state.events.append(BranchTaken(node_id, target, True))
+            self._emit(BranchTaken(node_id, target, True))
             return target
         if node.next is not None:
             if state.lines:
@@ -529,7 +539,7 @@ class Session:
         self._views = self._work_out_views()
         if not any(view.available for view in self._views):
             if node.fallback is not None:
-                state.events.append(FallbackTaken(node_id, node.fallback))
+                self._emit(FallbackTaken(node_id, node.fallback))
                 return node.fallback
             if node.timer is None:
                 self._stick("no choice is available and there is no fallback")
@@ -540,10 +550,14 @@ class Session:
             state.timer_left = node.timer.seconds
         return None
 
+    def _emit(self, event: Event) -> None:
+        if not self.state.exploring:  # an explored session keeps no history
+            self.state.events.append(event)
+
     def _stick(self, reason: str) -> None:
         self.state.status = Status.STUCK
         self.state.stuck_reason = reason
-        self.state.events.append(SessionStuck(self.state.node, reason))
+        self._emit(SessionStuck(self.state.node, reason))
 
     def _start_episode(self, episode_id: str) -> None:
         episode = self.scenario.model.episodes[episode_id]
@@ -554,7 +568,7 @@ class Session:
         if episode.time is not None:
             hours, minutes = episode.time.split(":")
             values["time"] = int(hours) * 60 + int(minutes)
-        self.state.events.append(
+        self._emit(
             EpisodeStarted(
                 episode_id, episode.title, episode.intro, values.get("day"), values.get("time")
             )
@@ -563,7 +577,7 @@ class Session:
     def _show_lines(self, node_id: str, node: Node) -> None:
         state = self.state
         state.lines = []
-        if not node.lines:
+        if not node.lines or state.exploring:
             return
         conditions = self.scenario.conditions
         characters = self.scenario.characters
@@ -604,7 +618,7 @@ class Session:
             "decision_started": state.decision_started,
             "stuck_reason": state.stuck_reason,
             "episode": state.episode,
-            "manual_chance": state.manual_chance,
+            "exploring": state.exploring,
             "decisions": [_decision_to_dict(d) for d in state.decisions],
             "events": [event_to_dict(event) for event in state.events],
         }
@@ -644,7 +658,7 @@ class Session:
                 events=[event_from_dict(e) for e in data["events"]],
                 stuck_reason=str(data.get("stuck_reason", "")),
                 episode=data.get("episode"),
-                manual_chance=bool(data.get("manual_chance", False)),
+                exploring=bool(data.get("exploring", False)),
             )
         except SnapshotError:
             raise

@@ -210,9 +210,11 @@ class ScenarioChecker:
         for lesson_id, lesson in self.scenario.lessons.items():
             for index, choice in enumerate(lesson.applied_by):
                 if choice not in choice_ids:
-                    self.report("E219", f"no choice is called '{choice}'"
-                                f"{suggest(choice, choice_ids)}",
-                                ("lessons", lesson_id, "applied_by", index))
+                    self.report(
+                        "E219",
+                        f"no choice is called '{choice}'{suggest(choice, choice_ids)}",
+                        ("lessons", lesson_id, "applied_by", index),
+                    )
 
     def check_characters(self) -> None:
         for character_id, character in self.scenario.characters.items():
