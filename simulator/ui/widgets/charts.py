@@ -151,6 +151,10 @@ def balance_plane(
     axis = fonts.render(f"more {cost_label}  ›", small, theme.muted)
     surface.blit(axis, (plot.right - axis.get_width(), plot.bottom + 4))
     zero = fonts.render("0", small, theme.muted)
-    surface.blit(zero, (plot.x, plot.bottom + 4))
-    up = fonts.render("higher satisfaction", small, theme.muted)
-    surface.blit(up, (plot.x + 4, plot.bottom - up.get_height() - 4))
+    surface.blit(zero, (plot.x, plot.bottom + 4))  # cost
+    top = fonts.render("100", small, theme.muted)
+    surface.blit(top, (plot.x - top.get_width() - 6, plot.y))
+    bottom = fonts.render("0", small, theme.muted)
+    surface.blit(bottom, (plot.x - bottom.get_width() - 6, plot.bottom - bottom.get_height()))
+    name = pygame.transform.rotate(fonts.render("satisfaction", small, theme.muted), 90)
+    surface.blit(name, (plot.x - name.get_width() - 8, plot.centery - name.get_height() // 2))
