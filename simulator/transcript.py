@@ -51,7 +51,8 @@ def describe_event(event: Event, session: Session) -> list[str]:
         if event.speaker is None:
             return [f"  {event.text}"]
         name = characters[event.speaker].name if event.speaker in characters else event.speaker
-        mood = f" ({event.mood})" if event.mood else ""
+        labels = session.scenario.mood_labels
+        mood = f" ({labels.get(event.mood, event.mood)})" if event.mood else ""
         return [f"  {name}{mood}: {event.text}"]
     if isinstance(event, ChoiceMade):
         return [f"  > You: {event.text}", f"    {_deltas(event, session)}"]

@@ -14,7 +14,7 @@ from typing import Any
 from simulator.library import available_languages, translation_files
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.model import Scenario, Translation
-from simulator.scenario.playable import PlayableScenario, choice_id, line_id
+from simulator.scenario.playable import PlayableScenario, choice_id, line_id, mood_label
 from simulator.scenario.yamlfile import YamlDocument
 
 YamlPath = tuple[str | int, ...]
@@ -46,6 +46,8 @@ def translatable_texts(
         path: YamlPath = ("characters", character_id)
         add(f"characters.{character_id}.name", character.name, (*path, "name"))
         add(f"characters.{character_id}.description", character.description, (*path, "description"))
+    for mood in sorted({m for c in (characters or model.characters).values() for m in c.moods}):
+        add(f"moods.{mood}", mood_label(mood), ("characters",))
     add(
         "meters.satisfaction.label",
         model.meters.satisfaction.label,
@@ -92,8 +94,11 @@ def translate(playable: PlayableScenario, translation: Translation) -> PlayableS
     characters = {
         key: value.model_dump(by_alias=True) for key, value in playable.characters.items()
     }
+    mood_labels = dict(playable.mood_labels)
     for key, (_, path) in texts.items():
-        if key in strings:
+        if key in strings and key.startswith("moods."):
+            mood_labels[key.removeprefix("moods.")] = strings[key]
+        elif key in strings:
             if path[0] == "characters":
                 characters[path[1]][path[2]] = strings[key]
             else:
@@ -105,7 +110,7 @@ def translate(playable: PlayableScenario, translation: Translation) -> PlayableS
         key: type(value).model_validate(characters[key])
         for key, value in playable.characters.items()
     }
-    return replace(playable, model=model, characters=merged)
+    return replace(playable, model=model, characters=merged, mood_labels=mood_labels)
 
 
 def _set(data: Any, path: YamlPath, value: str) -> None:

@@ -32,7 +32,12 @@ from simulator.scenario.model import (
     Scenario,
     Translation,
 )
-from simulator.scenario.playable import PlayableScenario, id_tables, initial_values
+from simulator.scenario.playable import (
+    PlayableScenario,
+    id_tables,
+    initial_values,
+    mood_label,
+)
 from simulator.scenario.validate import check_scenario
 from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument, nesting_problem, read_file
 
@@ -406,6 +411,7 @@ def build_playable(
         choice_ids=choice_table,
         line_ids=line_table,
         initial_values=initial_values(scenario, declarations),
+        mood_labels={mood: mood_label(mood) for c in characters.values() for mood in c.moods},
     )
     return playable, problems
 

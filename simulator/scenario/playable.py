@@ -39,6 +39,7 @@ class PlayableScenario:
     choice_ids: Mapping[str, tuple[str, ...]]  # node id -> its choices' ids, in order
     line_ids: Mapping[str, tuple[str, ...]]  # node id -> its lines' ids, in order
     initial_values: Mapping[str, Any]  # every variable (meters and clock too) at the start
+    mood_labels: Mapping[str, str]  # mood id -> how it reads in the scenario's language
 
     @property
     def id(self) -> str:
@@ -87,3 +88,8 @@ def id_tables(model: Scenario) -> tuple[dict[str, tuple[str, ...]], dict[str, tu
         for node_id, node in model.nodes.items()
     }
     return choices, lines
+
+
+def mood_label(mood: str) -> str:
+    """How a mood id reads to the trainee, until a translation says otherwise."""
+    return mood.replace("-", " ")

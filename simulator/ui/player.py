@@ -94,7 +94,8 @@ def run_play(
     if autoplay is not None:
         from simulator.ui.autoplay import Autoplay
 
-        app.settings.text_speed = "instant"
+        app.settings.text_speed = "instant"  # each screen is shown complete, never mid-way
+        app.settings.reduced_motion = True
         app.after_frame = Autoplay(autoplay, screenshots)
         open_scenario(app, path, language, app.settings.trainee or "Demo", seed, resume=False)
         result = app.run(events=itertools.repeat([]), max_frames=20_000)

@@ -30,6 +30,8 @@ scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
 HUNGARIAN = {
     "title": "A bolt",
     "characters.eva.name": "Éva",
+    "moods.neutral": "nyugodt",
+    "moods.angry": "dühös",
     "meters.satisfaction.label": "Ügyfél elégedettsége",
     "meters.cost.label": "Költség a cégnek",
     "grades.excellent": "Kiváló",
@@ -82,6 +84,7 @@ def test_playing_in_a_language_swaps_every_text(tmp_path: Path) -> None:
     session = Session.start(result.scenario)
     assert session.lines[0].text.startswith("Hol van a rendelésem? Őszintén")
     assert session.lines[0].speaker_name == "Éva"
+    assert result.scenario.mood_labels["angry"] == "dühös"
     assert session.choices[0].text == "Elnézést kérek."
     assert result.scenario.model.language == "hu"
 

@@ -364,7 +364,8 @@ class DialogueScene(Scene):
         surface.blit(name, (rect.centerx - name.get_width() // 2, y))
         y += name.get_height()
         if mood:
-            label = app.fonts.render(mood.replace("-", " "), theme.size(16), theme.muted, "italic")
+            shown = self.play.scenario.mood_labels.get(mood, mood)
+            label = app.fonts.render(shown, theme.size(16), theme.muted, "italic")
             surface.blit(label, (rect.centerx - label.get_width() // 2, y))
             y += label.get_height()
         if details.description and rect.bottom - y > 60:
