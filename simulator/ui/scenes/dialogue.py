@@ -51,6 +51,8 @@ class DialogueScene(Scene):
         self.fade = 0.0
         self.finished = False
         self.pending_card: EpisodeStarted | None = None
+        self._last_typing: tuple[pygame.Rect | None, tuple] = (None, ())
+        self._typing_area: pygame.Rect | None = None
         self.take_new_events()
 
     # ------------------------------------------------------------ state
@@ -220,8 +222,7 @@ class DialogueScene(Scene):
             return
         if not self.typing_done:
             speed = CHARACTERS_PER_SECOND[self.app.settings.text_speed]
-            self.revealed += speed * seconds
-            self.app.invalidate()
+            self.revealed += speed * seconds  # drawn as an animation, not a full redraw
         if self.fade > 0:
             self.fade = max(0.0, self.fade - seconds)
             self.app.invalidate()
@@ -405,6 +406,8 @@ class DialogueScene(Scene):
         heights = [self._block_height(kind, data, inner.w) for kind, data in blocks]
         total = sum(heights) + 14 * max(0, len(blocks) - 1)
         y = inner.y + min(0, inner.h - total)  # keep the newest text in view
+        typing_line: pygame.Rect | None = None
+        layout = (y, rect.size, len(blocks))
         clip = surface.get_clip()
         surface.set_clip(inner)
         for kind, data in blocks:
@@ -435,6 +438,7 @@ class DialogueScene(Scene):
                     if shown >= len(part.text):
                         surface.blit(part.surface, (inner.x, y))
                     else:
+                        typing_line = pygame.Rect(inner.x, y, inner.w, line_height)
                         cut = app.fonts.prefix_width(part.text, shown, size, style)
                         surface.blit(
                             part.surface, (inner.x, y), pygame.Rect(0, 0, cut, line_height)
@@ -442,12 +446,31 @@ class DialogueScene(Scene):
                     y += line_height
             y += 14
         surface.set_clip(clip)
+        self._typing_area = self._typing_change(typing_line, layout, rect)
         if self.typing_done and self.session.status is Status.WAITING_FOR_CONTINUE:
             label = app.fonts.render("Continue  ›", theme.size(18), theme.accent_text, "bold")
             self.continue_rect = label.get_rect(bottomright=(rect.right - 20, rect.bottom - 14))
             self.continue_rect.inflate_ip(24, 12)
             pygame.draw.rect(surface, theme.accent, self.continue_rect, border_radius=8)
             surface.blit(label, label.get_rect(center=self.continue_rect.center))
+
+    def _typing_change(
+        self, line: pygame.Rect | None, layout: tuple, panel_rect: pygame.Rect
+    ) -> pygame.Rect | None:
+        """What the typewriter changed since the last frame: the line being revealed (and
+        the one before it, when a line was just finished), or the whole panel when the
+        text moved or a new block began."""
+        previous_line, previous_layout = self._last_typing
+        self._last_typing = (line, layout)
+        if line is None or previous_line is None or layout != previous_layout:
+            return panel_rect if line is not None else None
+        return line.union(previous_line)
+
+    def changed_area(self) -> pygame.Rect | None:
+        # While text is typed, nothing else moves: a timer only starts once it is all shown.
+        if self.fade > 0 or self.pending_card is not None or self.typing_done:
+            return None
+        return self._typing_area
 
     def _block_height(self, kind: str, data: object, width: int) -> int:
         theme = self.app.theme
