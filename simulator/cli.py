@@ -6,6 +6,7 @@ Exit codes (also in docs/command-line.md):
     2  usage error (unknown option, missing file)
     3  a headless run used up its choices before reaching an ending
     4  the game could not open a window (no display)
+    5  the play ran, but the results store could not record it (the message says why)
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
+EXIT_NO_DISPLAY = 4
+EXIT_NOT_RECORDED = 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,11 +116,14 @@ def command_run(arguments: argparse.Namespace) -> int:
     assert loaded.scenario is not None
     seed = arguments.seed if arguments.seed is not None else secrets.randbelow(2**31)
     session = Session.start(loaded.scenario, seed=seed)
+    recorder = _recorder(arguments.results, arguments.trainee, "run")
     out: list[str] = [f"{loaded.scenario.title} (seed {seed})"]
     seen = 0
 
     def flush() -> None:
         nonlocal seen
+        if recorder is not None:
+            recorder.sync(session)  # each decision is committed as it is made
         for event in session.events[seen:]:
             out.extend(describe_event(event, session))
         seen = len(session.events)
@@ -177,7 +183,37 @@ def command_run(arguments: argparse.Namespace) -> int:
         print("\n".join(out))
     if session.status is Status.STUCK:
         return EXIT_INVALID
+    if recorder is None or recorder.problem:
+        problem = recorder.problem if recorder is not None else _store_problem
+        print(f"simulator: this run was not recorded: {problem}", file=sys.stderr)
+        return EXIT_NOT_RECORDED
     return EXIT_OK if result is not None else EXIT_INCOMPLETE
+
+
+_store_problem = ""
+
+
+def _recorder(location: str | None, trainee: str | None, source: str):
+    """A recorder for the results store, or None (with the reason kept) if it cannot open."""
+    global _store_problem
+    from simulator.records.recorder import Recorder
+    from simulator.records.store import ResultsStore, StoreError
+
+    try:
+        store = ResultsStore.open(location)
+    except StoreError as error:
+        _store_problem = str(error)
+        return None
+    return Recorder(store, trainee or _default_trainee(), source)
+
+
+def _default_trainee() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "anonymous"
 
 
 def command_list(arguments: argparse.Namespace) -> int:
@@ -395,7 +431,13 @@ def _window_size(text: str) -> tuple[int, int] | None:
 
 
 def command_play(arguments: argparse.Namespace) -> int:
+    import os
+
     from simulator.ui.player import run_play
+    from simulator.userdata import RESULTS_ENVIRONMENT
+
+    if arguments.results:
+        os.environ[RESULTS_ENVIRONMENT] = arguments.results  # the player opens it when needed
 
     window = _window_size(arguments.window)
     if window is None:
@@ -464,11 +506,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="seed for random branches (default: random)")
     run.add_argument("--lang", help="play a translation, e.g. hu")
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument("--trainee", help="who is playing (default: the login name)")
+    run.add_argument(
+        "--results",
+        metavar="PATH_OR_URL",
+        help="results store: an SQLite file or a postgresql:// URL "
+        "(default: $CS_SIMULATOR_RESULTS, else a file in the user's data folder)",
+    )
     run.set_defaults(handler=command_run)
 
     play = commands.add_parser("play", help="open the game on one scenario")
     play.add_argument("scenario", metavar="PATH_OR_ID", nargs="?")
     play.add_argument("--session", metavar="FILE", help="run an onboarding playlist")
+    play.add_argument(
+        "--results",
+        metavar="PATH_OR_URL",
+        help="results store: an SQLite file or a postgresql:// URL",
+    )
     play.add_argument("--trainee", help="the trainee's name")
     play.add_argument("--seed", type=int, help="seed for random branches")
     play.add_argument("--lang", help="play a translation, e.g. hu")

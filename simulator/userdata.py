@@ -1,4 +1,6 @@
-"""What the player keeps between runs: settings, the trainee's name, saves, progress.
+"""What the player keeps between runs on this computer: settings and the trainee's name.
+
+Plays themselves (and so resuming and onboarding progress) live in the results store.
 
 Everything is small JSON in the user's data folder (``platformdirs``), or in
 ``$CS_SIMULATOR_HOME`` when set (tests and shared training PCs use that).
@@ -11,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 APP_NAME = "cs-simulator"
+RESULTS_ENVIRONMENT = "CS_SIMULATOR_RESULTS"  # where plays are recorded, if not the default
 TEXT_SIZES = ("small", "medium", "large", "x-large")
 TEXT_SPEEDS = ("slow", "normal", "fast", "instant")
 
@@ -80,77 +83,3 @@ class Settings:
 
     def save(self) -> None:
         write_json_atomically(data_dir() / "settings.json", asdict(self))
-
-
-@dataclass
-class SavedPlay:
-    """A session in progress: enough to resume exactly where the trainee was."""
-
-    scenario_path: str
-    language: str | None
-    trainee: str
-    snapshot: dict[str, Any]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _save_path(scenario_id: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in scenario_id)
-    return data_dir() / "saves" / f"{safe}.json"
-
-
-def store_play(scenario_id: str, play: SavedPlay) -> None:
-    write_json_atomically(_save_path(scenario_id), asdict(play))
-
-
-def load_play(scenario_id: str) -> SavedPlay | None:
-    data = read_json(_save_path(scenario_id))
-    if not isinstance(data, dict):
-        return None
-    try:
-        return SavedPlay(**data)
-    except TypeError:
-        return None
-
-
-def discard_play(scenario_id: str) -> None:
-    _save_path(scenario_id).unlink(missing_ok=True)
-
-
-def saved_plays() -> list[SavedPlay]:
-    folder = data_dir() / "saves"
-    plays = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        data = read_json(path)
-        if isinstance(data, dict):
-            try:
-                plays.append(SavedPlay(**data))
-            except TypeError:
-                continue
-    return plays
-
-
-def _progress_path(playlist_id: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in playlist_id)
-    return data_dir() / "progress" / f"{safe}.json"
-
-
-def playlist_progress(playlist_id: str, trainee: str) -> dict[str, dict[str, Any]]:
-    """For one trainee: scenario id -> best score, passed, attempts."""
-    data = read_json(_progress_path(playlist_id))
-    if not isinstance(data, dict) or not isinstance(data.get(trainee), dict):
-        return {}
-    return data[trainee]
-
-
-def record_progress(
-    playlist_id: str, trainee: str, scenario_id: str, score: int, passed: bool
-) -> None:
-    path = _progress_path(playlist_id)
-    data = read_json(path)
-    data = data if isinstance(data, dict) else {}
-    mine = data.setdefault(trainee, {})
-    entry = mine.setdefault(scenario_id, {"best_score": score, "passed": False, "attempts": 0})
-    entry["attempts"] = int(entry.get("attempts", 0)) + 1
-    entry["best_score"] = max(int(entry.get("best_score", score)), score)
-    entry["passed"] = bool(entry.get("passed")) or passed
-    write_json_atomically(path, data)

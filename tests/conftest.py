@@ -7,6 +7,10 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# Settings and recorded plays of the whole run (subprocesses included) go to a scratch
+# folder, never to the real user's data folder.
+os.environ["CS_SIMULATOR_HOME"] = __import__("tempfile").mkdtemp(prefix="cs-simulator-tests-")
+os.environ.pop("CS_SIMULATOR_RESULTS", None)
 
 from collections.abc import Callable
 from pathlib import Path

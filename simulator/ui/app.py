@@ -24,7 +24,8 @@ from simulator.ui.portraits import PortraitCache
 from simulator.ui.theme import Theme, theme_for
 from simulator.userdata import Settings
 
-if TYPE_CHECKING:  # the model is imported only once a scenario is opened (fast start)
+if TYPE_CHECKING:  # the model and the store load only once needed (fast start)
+    from simulator.records.store import ResultsStore
     from simulator.scenario.playlist import CheckedPlaylist
 
 IDLE_WAIT_MS = 500
@@ -91,6 +92,8 @@ class App:
         self.exit_code = 0
         self.after_frame: Callable[[App], None] | None = None
         self.playlist: CheckedPlaylist | None = None  # an onboarding session, when running one
+        self._store: ResultsStore | None = None
+        self.store_problem: str | None = None
 
     def _open_window(self) -> pygame.Surface:
         if self.fullscreen:
@@ -131,6 +134,18 @@ class App:
 
     def invalidate(self) -> None:
         self.dirty = True
+
+    def results_store(self) -> ResultsStore | None:
+        """The results store, opened on first use; None (and ``store_problem``) if it cannot
+        be used, in which case the trainee can still play, unrecorded."""
+        if self._store is None and self.store_problem is None:
+            from simulator.records.store import ResultsStore, StoreError
+
+            try:
+                self._store = ResultsStore.open()
+            except StoreError as error:
+                self.store_problem = str(error)
+        return self._store
 
     # ------------------------------------------------------------ settings
 

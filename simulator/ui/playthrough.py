@@ -1,18 +1,29 @@
-"""One trainee playing one scenario: the session plus what must outlive the window.
+"""One trainee playing one scenario: the session, and its record in the results store.
 
-After every step the session is saved, so closing the window (or a crash)
-loses nothing and the next start offers to resume exactly there.
+Every step is written to the store as it happens, so closing the window (or a
+crash) loses nothing, and the next start offers to resume exactly there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 
 from simulator.engine.events import ChoiceMade, TimerExpired
-from simulator.engine.session import Session, SnapshotError, Status
+from simulator.engine.session import Session, SnapshotError
+from simulator.records.recorder import Recorder
+from simulator.records.store import ResultsStore, StoreError
 from simulator.scenario.playable import PlayableScenario
-from simulator.userdata import SavedPlay, discard_play, load_play, store_play
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A play of this scenario by this trainee that stopped before its ending."""
+
+    play_id: str
+    snapshot: dict
+    language: str | None
 
 
 @dataclass
@@ -21,25 +32,23 @@ class Playthrough:
     trainee: str
     language: str | None
     session: Session
+    recorder: Recorder | None  # None in preview, or when no store could be opened
     events_seen: int = 0
-    persist: bool = True  # False in preview: a trainer's test plays leave no saves behind
 
     @classmethod
     def begin(
-        cls, scenario: PlayableScenario, trainee: str, language: str | None, seed: int | None = None
+        cls,
+        scenario: PlayableScenario,
+        trainee: str,
+        language: str | None,
+        store: ResultsStore | None,
+        seed: int | None = None,
     ) -> Playthrough:
         seed = secrets.randbelow(2**31) if seed is None else seed
-        play = cls(scenario, trainee, language, Session.start(scenario, seed=seed))
+        recorder = Recorder(store, trainee, "player") if store is not None else None
+        play = cls(scenario, trainee, language, Session.start(scenario, seed=seed), recorder)
         play.save()
         return play
-
-    @classmethod
-    def resume(cls, scenario: PlayableScenario, saved: SavedPlay) -> Playthrough | None:
-        try:
-            session = Session.restore(scenario, saved.snapshot)
-        except SnapshotError:
-            return None
-        return cls.at_current_step(scenario, saved.trainee, saved.language, session)
 
     @classmethod
     def at_current_step(
@@ -48,7 +57,7 @@ class Playthrough:
         trainee: str,
         language: str | None,
         session: Session,
-        persist: bool = True,
+        recorder: Recorder | None,
     ) -> Playthrough:
         """A playthrough of a session already under way, showing the step it stands at:
         everything from the last decision on is shown again."""
@@ -60,25 +69,46 @@ class Playthrough:
             ),
             default=0,
         )
-        return cls(scenario, trainee, language, session, events_seen=last_decision, persist=persist)
+        return cls(scenario, trainee, language, session, recorder, events_seen=last_decision)
 
     @staticmethod
-    def saved_for(scenario: PlayableScenario) -> SavedPlay | None:
-        saved = load_play(scenario.id)
-        if saved is None or saved.snapshot.get("scenario_hash") != scenario.content_hash:
+    def unfinished(
+        store: ResultsStore | None, scenario: PlayableScenario, trainee: str
+    ) -> Unfinished | None:
+        if store is None:
             return None
-        return saved
+        try:
+            found = store.unfinished(trainee, scenario.id, scenario.content_hash)
+        except StoreError:
+            return None
+        if found is None:
+            return None
+        play_id, snapshot, language = found
+        return Unfinished(
+            play_id, snapshot, None if language == scenario.model.language else language
+        )
+
+    @classmethod
+    def resume(
+        cls, scenario: PlayableScenario, store: ResultsStore, trainee: str, unfinished: Unfinished
+    ) -> Playthrough | None:
+        try:
+            session = Session.restore(scenario, unfinished.snapshot)
+        except SnapshotError:
+            return None
+        recorder = Recorder(
+            store, trainee, "player", unfinished.play_id, written=len(session.decisions)
+        )
+        return cls.at_current_step(scenario, trainee, unfinished.language, session, recorder)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the last step could not be recorded, if it could not."""
+        return self.recorder.problem if self.recorder is not None else None
 
     def save(self) -> None:
-        if not self.persist:
-            return
-        if self.session.status in (Status.ENDED, Status.STUCK):
-            discard_play(self.scenario.id)
-            return
-        store_play(
-            self.scenario.id,
-            SavedPlay(self.scenario.path, self.language, self.trainee, self.session.snapshot()),
-        )
+        if self.recorder is not None:
+            self.recorder.sync(self.session)
 
     def choose(self, choice_id: str) -> None:
         self.session.choose(choice_id)
@@ -95,12 +125,13 @@ class Playthrough:
             self.save()
 
     def restart(self) -> Playthrough:
-        play = Playthrough(
-            self.scenario,
-            self.trainee,
-            self.language,
-            Session.start(self.scenario, seed=secrets.randbelow(2**31)),
-            persist=self.persist,
-        )
-        play.save()
-        return play
+        store = self.recorder.store if self.recorder is not None else None
+        if self.recorder is not None and self.session.result() is None:
+            Playthrough.abandon(self.recorder.store, self.recorder.play_id)
+        return Playthrough.begin(self.scenario, self.trainee, self.language, store)
+
+    @staticmethod
+    def abandon(store: ResultsStore, play_id: str) -> None:
+        """Mark an unfinished play as left, so it is not offered for resuming again."""
+        with contextlib.suppress(StoreError):  # if not, it is simply offered again
+            store.abandon(play_id)

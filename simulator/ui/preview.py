@@ -83,7 +83,7 @@ class Preview:
         session = Session.start(result.scenario, seed=self.seed)
         self.last_replayed = fast_forward(session, picks)
         play = Playthrough.at_current_step(
-            result.scenario, "Preview", self.language, session, persist=False
+            result.scenario, "Preview", self.language, session, recorder=None
         )
         scene = DialogueScene(self.app, play)
         scene.pending_card = scene.pending_card if not picks else None

@@ -75,5 +75,5 @@ def test_the_comparison_notices_a_change(tour: App) -> None:
     tour.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
     tour.draw(tour.screen)
     pygame.draw.rect(tour.screen, (255, 0, 0), (0, 0, 400, 300))
-    mean, changed = difference(tour.screen, pygame.image.load(str(GOLDEN / "dialogue.png")))
+    _, changed = difference(tour.screen, pygame.image.load(str(GOLDEN / "dialogue.png")))
     assert changed > CHANGED_PIXELS_TOLERANCE

@@ -192,18 +192,17 @@ os.kill(os.getpid(), 9)
 
 
 def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
+    from simulator.records.store import ResultsStore
+
     script = RESUME_SCRIPT.format(repo=str(REPO), tour=str(TOUR))
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)},
-        timeout=60,
-    )
-    assert done.returncode == -9
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)}, timeout=60)
+    assert done.returncode == -9, done.stderr
     node, _decisions = done.stdout.splitlines()[-1].split()
-    saved = json.loads(next((user_home / "saves").glob("*.json")).read_text())
-    assert saved["snapshot"]["node"] == node and len(saved["snapshot"]["decisions"]) == 1
+    (recorded,) = ResultsStore.open().plays(trainee="Kill Test")
+    snapshot = json.loads(recorded["snapshot"])
+    assert recorded["status"] == "playing"
+    assert snapshot["node"] == node and len(snapshot["decisions"]) == 1
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Kill Test")
     assert isinstance(app.scene, ResumePrompt)
@@ -213,11 +212,24 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     resumed = scene.session.snapshot()
     moving = ("timer_left", "elapsed")  # real time has passed since the resume, by design
     assert {k: v for k, v in resumed.items() if k not in moving} == {
-        k: v for k, v in saved["snapshot"].items() if k not in moving
-    }
-    assert saved["snapshot"]["timer_left"] - resumed["timer_left"] < 1
+        k: v for k, v in snapshot.items() if k not in moving}
+    assert snapshot["timer_left"] - resumed["timer_left"] < 1
     assert scene.session.state.seed == 11
     assert scene.session.clock is not None and scene.session.clock.time_text == "16:40"
+    scene.play.choose("own-it")  # the resumed play goes on being recorded in the same row
+    (after,) = ResultsStore.open().plays(trainee="Kill Test")
+    assert after["id"] == recorded["id"]
+    assert [d["choice"] for d in ResultsStore.open().decisions([after["id"]])] == [
+        "voucher-now", "own-it"]
+
+
+def test_someone_else_is_not_offered_the_resume(app: App, user_home: Path) -> None:
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "First Trainee", seed=3, resume=False)
+    app.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], []], max_frames=5)
+    app.reset_to(MenuScene(app))
+    open_scenario(app, TOUR, None, "Second Trainee")
+    assert isinstance(app.scene, DialogueScene)
 
 
 def test_demo_mode_saves_every_screen_and_exits_0(tmp_path: Path) -> None:
@@ -305,7 +317,6 @@ def write_playlist(folder: Path, pass_mark: int = 90) -> Path:
 
 def test_onboarding_session_tracks_progress(app: App, tmp_path: Path) -> None:
     from simulator.scenario.playlist import load_playlist
-    from simulator.userdata import playlist_progress
 
     playlist, problems = load_playlist(write_playlist(tmp_path, pass_mark=50))
     assert playlist is not None and not problems
@@ -318,7 +329,7 @@ def test_onboarding_session_tracks_progress(app: App, tmp_path: Path) -> None:
     debrief = app.scene
     assert isinstance(debrief, DebriefScene)
     assert debrief.pass_mark == 50 and debrief.passed
-    progress = playlist_progress("monday", "Test Trainee")
+    progress = menu.progress()
     assert progress["format-tour"]["passed"] and progress["format-tour"]["attempts"] == 1
     text, role = menu.status(menu.cards[0])
     assert text.startswith("Passed") and role == "good"

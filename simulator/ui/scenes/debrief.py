@@ -21,7 +21,6 @@ from simulator.ui.widgets.basic import (
     wrapped_height,
 )
 from simulator.ui.widgets.charts import balance_plane, meters_over_time
-from simulator.userdata import record_progress
 
 KIND_LABELS = {
     "balanced": "Balanced outcome",
@@ -45,17 +44,9 @@ class DebriefScene(Scene):
         )
         self.pass_mark = result.breakdown.pass_mark
         playlist = app.playlist
-        if playlist is not None:
-            for item in playlist.items:
-                if item.scenario_id == play.scenario.id:
-                    self.pass_mark = item.pass_mark
-                    record_progress(
-                        playlist.playlist.id,
-                        play.trainee,
-                        play.scenario.id,
-                        result.score,
-                        result.score >= item.pass_mark,
-                    )
+        for item in playlist.items if playlist is not None else []:
+            if item.scenario_id == play.scenario.id:
+                self.pass_mark = item.pass_mark  # the session's mark counts here
         self.passed = result.score >= self.pass_mark
         self.scroll = 0
         self.buttons = [Button("Play again", "again"), Button("Back to menu", "menu")]

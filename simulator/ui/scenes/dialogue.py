@@ -369,6 +369,16 @@ class DialogueScene(Scene):
             label = app.fonts.render(shown, theme.size(16), theme.muted, "italic")
             surface.blit(label, (rect.centerx - label.get_width() // 2, y))
             y += label.get_height()
+        problem = self.play.problem or (
+            self.app.store_problem if self.play.recorder is None and self.app.playlist else None
+        )
+        if problem:
+            note = f"Not being recorded: {problem}"
+            lines = app.fonts.wrap(note, theme.size(14), theme.bad, rect.w - 40)
+            top = rect.bottom - 14 - len(lines) * app.fonts.line_height(theme.size(14))
+            draw_wrapped(
+                surface, app.fonts, note, theme.size(14), theme.bad, rect.x + 20, top, rect.w - 40
+            )
         if details.description and rect.bottom - y > 60:
             pygame.draw.line(
                 surface, theme.panel_edge, (rect.x + 20, y + 10), (rect.right - 20, y + 10), 1

@@ -18,7 +18,6 @@ from simulator.ui.input import Intent
 from simulator.ui.layout import Box, card_grid
 from simulator.ui.scenes.settings import language_name
 from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, layout_buttons, panel
-from simulator.userdata import playlist_progress
 
 MAX_NAME_LENGTH = 40
 
@@ -51,13 +50,14 @@ def open_scenario(
     if result.scenario is None:
         app.push(ProblemsScene(app, str(path), result.diagnostics))
         return
-    saved = Playthrough.saved_for(result.scenario) if resume else None
-    if saved is not None and saved.language == language:
+    store = app.results_store()
+    unfinished = Playthrough.unfinished(store, result.scenario, trainee) if resume else None
+    if unfinished is not None and store is not None and unfinished.language == language:
         from simulator.ui.scenes.resume import ResumePrompt
 
-        app.push(ResumePrompt(app, result.scenario, saved, trainee, seed))
+        app.push(ResumePrompt(app, result.scenario, store, unfinished, trainee, seed))
         return
-    app.push(DialogueScene(app, Playthrough.begin(result.scenario, trainee, language, seed)))
+    app.push(DialogueScene(app, Playthrough.begin(result.scenario, trainee, language, store, seed)))
 
 
 class MenuScene(Scene):
@@ -277,10 +277,29 @@ class MenuScene(Scene):
         return self.name_rect.bottom + 4
 
     def progress(self) -> dict[str, dict]:
+        """For this trainee, per scenario of the session: best score, attempts, passed."""
         playlist = self.app.playlist
-        if playlist is None or not self.name:
+        store = self.app.results_store() if playlist is not None else None
+        if playlist is None or store is None or not self.name:
             return {}
-        return playlist_progress(playlist.playlist.id, self.name)
+        from simulator.records.store import StoreError
+
+        try:
+            plays = store.plays(trainee=self.name)
+        except StoreError:
+            return {}
+        marks = {item.scenario_id: item.pass_mark for item in playlist.items}
+        progress: dict[str, dict] = {}
+        for play in plays:
+            if play["status"] != "ended" or play["scenario_id"] not in marks:
+                continue
+            mine = progress.setdefault(
+                play["scenario_id"], {"best_score": play["score"], "attempts": 0}
+            )
+            mine["attempts"] += 1
+            mine["best_score"] = max(mine["best_score"], play["score"])
+            mine["passed"] = mine["best_score"] >= marks[play["scenario_id"]]
+        return progress
 
     def status(self, card: Card) -> tuple[str, str] | None:
         """The onboarding status of a card: (text, colour role), or None outside a session."""

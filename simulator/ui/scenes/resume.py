@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import pygame
 
+from simulator.records.store import ResultsStore
 from simulator.scenario.playable import PlayableScenario
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import centred_panel
-from simulator.ui.playthrough import Playthrough
+from simulator.ui.playthrough import Playthrough, Unfinished
 from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, panel
-from simulator.userdata import SavedPlay, discard_play
 
 
 class ResumePrompt(Scene):
     overlay = True
 
     def __init__(
-        self, app: App, scenario: PlayableScenario, saved: SavedPlay, trainee: str, seed: int | None
+        self,
+        app: App,
+        scenario: PlayableScenario,
+        store: ResultsStore,
+        unfinished: Unfinished,
+        trainee: str,
+        seed: int | None,
     ) -> None:
         super().__init__(app)
         self.scenario = scenario
-        self.saved = saved
+        self.store = store
+        self.unfinished = unfinished
         self.trainee = trainee
         self.seed = seed
         self.buttons = [Button("Resume", "resume"), Button("Start over", "restart")]
@@ -44,10 +51,14 @@ class ResumePrompt(Scene):
     def act(self, action: str) -> None:
         from simulator.ui.scenes.dialogue import DialogueScene
 
-        play = Playthrough.resume(self.scenario, self.saved) if action == "resume" else None
+        play = None
+        if action == "resume":
+            play = Playthrough.resume(self.scenario, self.store, self.trainee, self.unfinished)
         if play is None:
-            discard_play(self.scenario.id)
-            play = Playthrough.begin(self.scenario, self.trainee, self.saved.language, self.seed)
+            Playthrough.abandon(self.store, self.unfinished.play_id)
+            play = Playthrough.begin(
+                self.scenario, self.trainee, self.unfinished.language, self.store, self.seed
+            )
         self.app.replace(DialogueScene(self.app, play))
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -67,9 +78,9 @@ class ResumePrompt(Scene):
             box.w - 60,
             "bold",
         )
-        decisions = len(self.saved.snapshot.get("decisions", []))
+        decisions = len(self.unfinished.snapshot.get("decisions", []))
         text = (
-            f"{self.saved.trainee or 'Someone'} was part-way through this scenario "
+            f"{self.trainee or 'Someone'} was part-way through this scenario "
             f"({decisions} decision{'s' * (decisions != 1)} made). Carry on exactly where "
             "it stopped, or start again from the beginning?"
         )
