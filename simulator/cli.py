@@ -421,6 +421,52 @@ def command_preview(arguments: argparse.Namespace) -> int:
     return run_preview(app, path, arguments.lang, arguments.seed)
 
 
+def command_report(arguments: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from simulator.records.store import ResultsStore, StoreError
+    from simulator.reports.cohort import build_cohort, csv_rows
+    from simulator.reports.html import render, write_csv
+
+    since = None
+    if arguments.since:
+        try:
+            since = datetime.fromisoformat(arguments.since)
+        except ValueError:
+            return _usage_error("--since takes a date such as 2026-11-24")
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+    try:
+        store = ResultsStore.open(arguments.results)
+        plays = store.plays(scenario=arguments.scenario, since=since)
+        decisions = store.decisions([play["id"] for play in plays])
+    except StoreError as error:
+        print(f"simulator: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    for play in plays:  # SQLite gives naive times back; every time stored is UTC
+        if play["started_at"] is not None and play["started_at"].tzinfo is None:
+            play["started_at"] = play["started_at"].replace(tzinfo=timezone.utc)
+    filters = ", ".join(
+        part
+        for part in (
+            f"scenario {arguments.scenario}" if arguments.scenario else "",
+            f"since {arguments.since}" if arguments.since else "",
+        )
+        if part
+    )
+    output = Path(arguments.output)
+    try:
+        output.write_text(render(build_cohort(plays, decisions), filters), encoding="utf-8")
+        print(f"wrote {output} ({len(plays)} plays)")
+        if arguments.csv:
+            write_csv(Path(arguments.csv), csv_rows(plays, decisions))
+            print(f"wrote {arguments.csv} ({len(decisions)} decisions)")
+    except OSError as error:
+        print(f"simulator: cannot write the report: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def _window_size(text: str) -> tuple[int, int] | None:
     parts = text.lower().split("x")
     if len(parts) == 2 and all(part.isdigit() for part in parts):
@@ -573,6 +619,14 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--seed", type=int, default=1, help="seed for random branches")
     preview.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
     preview.set_defaults(handler=command_preview)
+
+    report = commands.add_parser("report", help="the trainer's cohort report (HTML, CSV)")
+    report.add_argument("--results", metavar="PATH_OR_URL", help="results store to read")
+    report.add_argument("--scenario", help="only this scenario id")
+    report.add_argument("--since", metavar="DATE", help="only plays from this date on")
+    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    report.add_argument("--csv", metavar="FILE", help="also one row per decision, as CSV")
+    report.set_defaults(handler=command_report)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")

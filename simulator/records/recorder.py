@@ -37,6 +37,7 @@ class Recorder:
         try:
             if not self.started:
                 scenario = session.scenario
+                meter = scenario.model.meters.cost
                 self.store.start_play(
                     self.play_id,
                     self.trainee,
@@ -44,6 +45,7 @@ class Recorder:
                     scenario.title,
                     scenario.content_hash,
                     scenario.model.language,
+                    "h" if meter.unit.value == "hours" else meter.currency,
                     session.state.seed,
                     self.source,
                     session.snapshot(),

@@ -38,6 +38,7 @@ plays = sa.Table(
     sa.Column("scenario_title", sa.Text, nullable=False),
     sa.Column("scenario_hash", sa.String(64), nullable=False),
     sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("cost_unit", sa.String(16), nullable=False),  # "h", or a currency such as EUR
     sa.Column("seed", sa.BigInteger, nullable=False),
     sa.Column("source", sa.String(16), nullable=False),  # "player" or "run"
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
@@ -189,6 +190,7 @@ class ResultsStore:
         title: str,
         content_hash: str,
         language: str,
+        cost_unit: str,
         seed: int,
         source: str,
         snapshot: dict[str, Any],
@@ -202,6 +204,7 @@ class ResultsStore:
                     scenario_title=title,
                     scenario_hash=content_hash,
                     language=language,
+                    cost_unit=cost_unit,
                     seed=seed,
                     source=source,
                     started_at=now(),

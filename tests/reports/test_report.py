@@ -1,0 +1,111 @@
+"""The trainer's cohort report: built from a real store, checked in a real browser."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, REPO
+
+TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def simulator(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "simulator", *arguments], cwd=REPO,
+                          capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Path:
+    path = tmp_path / "results.sqlite3"
+    for trainee, choices in (("Anna", "2"), ("Anna", "1"), ("Bence", "3,2"), ("Csilla", "1")):
+        done = simulator("run", str(TOUR), "--choices", choices, "--seed", "1", "--trainee",
+                         trainee, "--results", str(path))
+        assert done.returncode == 0, done.stderr
+    return path
+
+
+def browser(page: Path, *arguments: str, profile: Path) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM, ".ci/run installs Debian's chromium for this test"
+    return subprocess.run([CHROMIUM, *BROWSER_FLAGS, f"--user-data-dir={profile}", *arguments,
+                           page.as_uri()], capture_output=True, text=True, timeout=120)
+
+
+def test_report_page_in_a_real_browser(results: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    done = simulator("report", "--results", str(results), "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    dom = browser(page, "--dump-dom", profile=tmp_path / "profile").stdout
+    assert dom.count('class="trainee-row"') == 3  # Anna, Bence, Csilla on one scenario
+    assert "The parcel that never came" in dom
+    assert dom.count("<svg") == 2  # the score distribution and the outcome scatter
+    assert "blame-courier" in dom and "own-it" in dom  # choice statistics
+    shot = tmp_path / "report.png"
+    browser(page, f"--screenshot={shot}", "--window-size=1280,1600", profile=tmp_path / "p2")
+    assert shot.stat().st_size > 20_000
+
+
+def test_report_is_self_contained(results: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    assert simulator("report", "--results", str(results), "-o", str(page)).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    # Namespace names inside the SVG are only names; these would make the browser fetch.
+    for outside in ('src="http', "src='http", 'href="http', "url(http", "<script", "<link",
+                    "@import", "<iframe"):
+        assert outside not in html
+
+
+def test_untrusted_text_is_escaped_in_the_browser(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(MINIMAL.replace("title: Tiny",
+                                       "title: \"<script>document.title='owned'</script>\""))
+    store = tmp_path / "results.sqlite3"
+    assert simulator("run", str(hostile), "--trainee", "<img src=x onerror=alert(1)>",
+                     "--results", str(store)).returncode == 0
+    page = tmp_path / "report.html"
+    assert simulator("report", "--results", str(store), "-o", str(page)).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    dom = browser(page, "--dump-dom", profile=tmp_path / "profile").stdout
+    assert "<title>Onboarding results" in dom  # the script did not run
+    assert "<img" not in dom
+
+
+def test_csv_has_one_row_per_decision(results: Path, tmp_path: Path) -> None:
+    page, table = tmp_path / "report.html", tmp_path / "decisions.csv"
+    done = simulator("report", "--results", str(results), "-o", str(page), "--csv", str(table))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) == 5  # 1 + 1 + 2 + 1 decisions
+    assert {row["trainee"] for row in rows} == {"Anna", "Bence", "Csilla"}
+    bence = [row for row in rows if row["trainee"] == "Bence"]
+    assert [row["choice"] for row in bence] == ["voucher-now", "own-it"]
+    assert [row["step"] for row in bence] == ["1", "2"]
+
+
+def test_filters_by_scenario_and_date(results: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    done = simulator("report", "--results", str(results), "--scenario", "nothing-like-it",
+                     "-o", str(page))
+    assert done.returncode == 0 and "(0 plays)" in done.stdout
+    done = simulator("report", "--results", str(results), "--since", "2999-01-01", "-o",
+                     str(page))
+    assert "(0 plays)" in done.stdout
+    assert simulator("report", "--results", str(results), "--since", "yesterday", "-o",
+                     str(page)).returncode == 2
+
+
+def test_damaged_store_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "results.sqlite3"
+    path.write_bytes(b"not a database at all" * 100)
+    done = simulator("report", "--results", str(path), "-o", str(tmp_path / "r.html"))
+    assert done.returncode == 1 and "damaged" in done.stderr and "Traceback" not in done.stderr
