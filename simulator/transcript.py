@@ -193,7 +193,12 @@ def describe_analysis(analysis: Any, scenario: Any) -> list[str]:
         "Endings:",
     ]
     for ending_id, meta in analysis.endings.items():
-        mark = "reached" if meta["reached"] else "NEVER REACHED"
+        exhaustive = analysis.method == "exhaustive"
+        mark = (
+            "reached"
+            if meta["reached"]
+            else ("NEVER REACHED" if exhaustive else "not met by the random plays")
+        )
         lines.append(f"  {ending_id:<24} {meta['kind']:<20} {mark}  {meta['title']}")
     if analysis.unreachable_nodes:
         lines += [

@@ -43,7 +43,7 @@ CLOTHES = [
 MOOD_BACKDROP: dict[str, Colour] = {
     "neutral": (206, 218, 232),
     "pleased": (200, 232, 205),
-    "annoyed": (245, 222, 170),
+    "annoyed": (245, 222, 170, "fed-up", "doubtful", "suspicious", "hurried", "defensive", "stern"),
     "angry": (240, 180, 170),
     "tired": (214, 208, 226),
     "surprised": (214, 230, 240),
