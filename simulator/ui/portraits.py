@@ -43,7 +43,7 @@ CLOTHES = [
 MOOD_BACKDROP: dict[str, Colour] = {
     "neutral": (206, 218, 232),
     "pleased": (200, 232, 205),
-    "annoyed": (245, 222, 170, "fed-up", "doubtful", "suspicious", "hurried", "defensive", "stern"),
+    "annoyed": (245, 222, 170),
     "angry": (240, 180, 170),
     "tired": (214, 208, 226),
     "surprised": (214, 230, 240),
@@ -70,6 +70,12 @@ _KEYWORDS = {
         "cold",
         "tense",
         "displeased",
+        "fed-up",
+        "doubtful",
+        "suspicious",
+        "hurried",
+        "defensive",
+        "stern",
     ),
     "angry": ("angry", "furious", "hostile", "livid", "outraged"),
     "tired": (
