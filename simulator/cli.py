@@ -116,7 +116,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     assert loaded.scenario is not None
     seed = arguments.seed if arguments.seed is not None else secrets.randbelow(2**31)
     session = Session.start(loaded.scenario, seed=seed)
-    recorder = _recorder(arguments.results, arguments.trainee, "run")
+    recorder = _recorder(arguments.results, arguments.trainee, "run", arguments.lrs)
     out: list[str] = [f"{loaded.scenario.title} (seed {seed})"]
     seen = 0
 
@@ -183,6 +183,8 @@ def command_run(arguments: argparse.Namespace) -> int:
         print("\n".join(out))
     if session.status is Status.STUCK:
         return EXIT_INVALID
+    if recorder is not None and recorder.lrs_problem:
+        print(f"simulator: {recorder.lrs_problem}", file=sys.stderr)
     if recorder is None or recorder.problem:
         problem = recorder.problem if recorder is not None else _store_problem
         print(f"simulator: this run was not recorded: {problem}", file=sys.stderr)
@@ -193,18 +195,19 @@ def command_run(arguments: argparse.Namespace) -> int:
 _store_problem = ""
 
 
-def _recorder(location: str | None, trainee: str | None, source: str):
+def _recorder(location: str | None, trainee: str | None, source: str, lrs_url: str | None):
     """A recorder for the results store, or None (with the reason kept) if it cannot open."""
     global _store_problem
     from simulator.records.recorder import Recorder
     from simulator.records.store import ResultsStore, StoreError
+    from simulator.records.xapi import LrsClient
 
     try:
         store = ResultsStore.open(location)
     except StoreError as error:
         _store_problem = str(error)
         return None
-    return Recorder(store, trainee or _default_trainee(), source)
+    return Recorder(store, trainee or _default_trainee(), source, lrs=LrsClient.configured(lrs_url))
 
 
 def _default_trainee() -> str:
@@ -467,6 +470,28 @@ def command_report(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_sync(arguments: argparse.Namespace) -> int:
+    from simulator.records.recorder import send_queued
+    from simulator.records.store import ResultsStore, StoreError
+    from simulator.records.xapi import LrsClient, LrsUnavailable
+
+    lrs = LrsClient.configured(arguments.lrs)
+    if lrs is None:
+        return _usage_error("no LRS given: use --lrs URL or set CS_SIMULATOR_LRS")
+    try:
+        store = ResultsStore.open(arguments.results)
+        sent = send_queued(store, lrs)
+        left = store.queued()
+    except StoreError as error:
+        print(f"simulator: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except LrsUnavailable as error:
+        print(f"simulator: {error}; nothing was lost, try again later", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"sent {sent} statement{'s' * (sent != 1)} to {lrs.url}; {left} still queued")
+    return EXIT_OK if left == 0 else EXIT_INVALID
+
+
 def _window_size(text: str) -> tuple[int, int] | None:
     parts = text.lower().split("x")
     if len(parts) == 2 and all(part.isdigit() for part in parts):
@@ -484,6 +509,8 @@ def command_play(arguments: argparse.Namespace) -> int:
 
     if arguments.results:
         os.environ[RESULTS_ENVIRONMENT] = arguments.results  # the player opens it when needed
+    if arguments.lrs:
+        os.environ["CS_SIMULATOR_LRS"] = arguments.lrs
 
     window = _window_size(arguments.window)
     if window is None:
@@ -554,6 +581,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--trainee", help="who is playing (default: the login name)")
     run.add_argument(
+        "--lrs",
+        metavar="URL",
+        help="also send xAPI statements to this LRS (default: $CS_SIMULATOR_LRS)",
+    )
+    run.add_argument(
         "--results",
         metavar="PATH_OR_URL",
         help="results store: an SQLite file or a postgresql:// URL "
@@ -569,6 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="results store: an SQLite file or a postgresql:// URL",
     )
+    play.add_argument("--lrs", metavar="URL", help="also send xAPI statements to this LRS")
     play.add_argument("--trainee", help="the trainee's name")
     play.add_argument("--seed", type=int, help="seed for random branches")
     play.add_argument("--lang", help="play a translation, e.g. hu")
@@ -627,6 +660,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, help="the HTML file to write")
     report.add_argument("--csv", metavar="FILE", help="also one row per decision, as CSV")
     report.set_defaults(handler=command_report)
+
+    sync = commands.add_parser("sync", help="send queued xAPI statements to the LRS")
+    sync.add_argument("--results", metavar="PATH_OR_URL", help="results store to send from")
+    sync.add_argument("--lrs", metavar="URL", help="the LRS (default: $CS_SIMULATOR_LRS)")
+    sync.set_defaults(handler=command_sync)
 
     listing = commands.add_parser("list", help="list the bundled scenarios")
     listing.add_argument("folder", nargs="?", help="list another folder instead")

@@ -53,8 +53,9 @@ def test_long_enough_with_the_three_kinds_of_ending(scenario_id: str) -> None:
 @pytest.mark.parametrize("scenario_id", IDS)
 def test_the_best_score_needs_the_lesson(scenario_id: str) -> None:
     scenario, analysis = studied(scenario_id)
-    applying = {choice for lesson in scenario.model.lessons.values()
-                for choice in lesson.applied_by}
+    applying = {
+        choice for lesson in scenario.model.lessons.values() for choice in lesson.applied_by
+    }
     assert applying, "name the choices that apply each lesson in 'applied_by'"
     assert analysis.best_paths
     for path in analysis.best_paths:
@@ -74,14 +75,21 @@ def test_naive_play_fails_well_below_the_best(scenario_id: str, policy: str) -> 
 @pytest.mark.parametrize("scenario_id", IDS)
 def test_no_single_tag_followed_blindly_passes(scenario_id: str) -> None:
     scenario, analysis = studied(scenario_id)
-    passing = {tag: mean for tag, mean in analysis.policies.items()
-               if mean >= scenario.model.scoring.pass_mark}
+    passing = {
+        tag: mean
+        for tag, mean in analysis.policies.items()
+        if mean >= scenario.model.scoring.pass_mark
+    }
     assert passing == {}
 
 
 @pytest.mark.parametrize("scenario_id", IDS)
 def test_every_choice_is_tagged(scenario_id: str) -> None:
     scenario, _ = studied(scenario_id)
-    untagged = [choice.id for node in scenario.model.nodes.values()
-                for choice in node.choices or [] if not choice.tags]
+    untagged = [
+        choice.id
+        for node in scenario.model.nodes.values()
+        for choice in node.choices or []
+        if not choice.tags
+    ]
     assert untagged == []

@@ -72,6 +72,17 @@ decisions = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+xapi_queue = sa.Table(
+    "xapi_queue",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # the statement's own id
+    sa.Column("play_id", sa.String(36), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # the statement, as JSON
+    sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+)
+
 store_info = sa.Table(
     "store_info",
     metadata,
@@ -194,7 +205,9 @@ class ResultsStore:
         seed: int,
         source: str,
         snapshot: dict[str, Any],
+        xapi: list[dict[str, Any]],
     ) -> None:
+        """Create the play's row, with its first xAPI statements queued in the same commit."""
         self._write(
             [
                 sa.insert(plays).values(
@@ -210,7 +223,8 @@ class ResultsStore:
                     started_at=now(),
                     status="playing",
                     snapshot=json.dumps(snapshot),
-                )
+                ),
+                *self._queue(play_id, 0, xapi),
             ]
         )
 
@@ -222,12 +236,15 @@ class ResultsStore:
         status: str,
         snapshot: dict[str, Any] | None,
         result: SessionResult | None,
+        xapi: list[dict[str, Any]],
+        first_statement: int,
     ) -> None:
-        """Add decisions (numbered from ``first_step``) and the play's state, in one commit."""
-        statements: list[Any] = []
+        """Add decisions (numbered from ``first_step``), the play's state and the xAPI
+        statements they make, all in one commit."""
+        changes: list[Any] = []
         stamp = now()
         for offset, decision in enumerate(new):
-            statements.append(
+            changes.append(
                 sa.insert(decisions).values(
                     play_id=play_id,
                     step=first_step + offset,
@@ -259,8 +276,42 @@ class ResultsStore:
                 grade=result.grade,
                 passed=result.passed,
             )
-        statements.append(sa.update(plays).where(plays.c.id == play_id).values(**values))
-        self._write(statements)
+        changes.append(sa.update(plays).where(plays.c.id == play_id).values(**values))
+        changes += self._queue(play_id, first_statement, xapi)
+        self._write(changes)
+
+    @staticmethod
+    def _queue(play_id: str, first: int, xapi: list[dict[str, Any]]) -> list[Any]:
+        stamp = now()
+        return [
+            sa.insert(xapi_queue).values(
+                id=statement["id"],
+                play_id=play_id,
+                position=first + offset,
+                body=json.dumps(statement),
+                queued_at=stamp,
+            )
+            for offset, statement in enumerate(xapi)
+        ]
+
+    def unsent(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Queued statements the LRS has not taken yet, oldest first."""
+        rows = self._read(
+            sa.select(xapi_queue.c.body)
+            .where(xapi_queue.c.sent_at.is_(None))
+            .order_by(xapi_queue.c.queued_at, xapi_queue.c.play_id, xapi_queue.c.position)
+            .limit(limit)
+        )
+        return [json.loads(row["body"]) for row in rows]
+
+    def mark_sent(self, ids: list[str]) -> None:
+        if ids:
+            self._write(
+                [sa.update(xapi_queue).where(xapi_queue.c.id.in_(ids)).values(sent_at=now())]
+            )
+
+    def queued(self) -> int:
+        return len(self._read(sa.select(xapi_queue.c.id).where(xapi_queue.c.sent_at.is_(None))))
 
     def abandon(self, play_id: str) -> None:
         self._write(

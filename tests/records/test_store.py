@@ -17,12 +17,32 @@ from tests.conftest import REPO
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 
 
-def run(results: str, trainee: str, *extra: str, env: dict | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    results: str, trainee: str, *extra: str, env: dict | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "simulator", "run", str(TOUR), "--choices", "3,2", "--seed", "1",
-         "--trainee", trainee, "--results", results, *extra],
-        cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            str(TOUR),
+            "--choices",
+            "3,2",
+            "--seed",
+            "1",
+            "--trainee",
+            trainee,
+            "--results",
+            results,
+            *extra,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 def test_a_headless_run_is_recorded_decision_by_decision(tmp_path: Path) -> None:
@@ -31,8 +51,11 @@ def test_a_headless_run_is_recorded_decision_by_decision(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     store = ResultsStore.open(str(path))
     (play,) = store.plays()
-    assert (play["trainee"], play["scenario_id"], play["status"]) == ("Ilona", "format-tour",
-                                                                      "ended")
+    assert (play["trainee"], play["scenario_id"], play["status"]) == (
+        "Ilona",
+        "format-tour",
+        "ended",
+    )
     assert play["seed"] == 1 and play["source"] == "run" and play["score"] is not None
     assert len(play["scenario_hash"]) == 64 and play["language"] == "en"
     steps = store.decisions([play["id"]])
@@ -42,10 +65,29 @@ def test_a_headless_run_is_recorded_decision_by_decision(tmp_path: Path) -> None
 
 def test_twenty_trainees_recording_at_once_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "room.sqlite3"  # created by whichever trainee comes first
-    processes = [subprocess.Popen(
-        [sys.executable, "-m", "simulator", "run", str(TOUR), "--choices", "3,2",
-         "--seed", str(n), "--trainee", f"trainee-{n:02d}", "--results", str(path)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(20)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "run",
+                str(TOUR),
+                "--choices",
+                "3,2",
+                "--seed",
+                str(n),
+                "--trainee",
+                f"trainee-{n:02d}",
+                "--results",
+                str(path),
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(20)
+    ]
     codes = [process.wait(timeout=300) for process in processes]
     assert codes == [0] * 20, [p.stderr.read() for p in processes if p.stderr]
     store = ResultsStore.open(str(path))
@@ -78,17 +120,24 @@ def test_a_locked_store_is_waited_for_and_nothing_is_lost(tmp_path: Path) -> Non
     path = tmp_path / "results.sqlite3"
     assert run(str(path), "first").returncode == 0
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
-         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(2); "
-         "c.rollback()", str(path)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(2); "
+            "c.rollback()",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     started = time.monotonic()
     done = run(str(path), "second")
     holder.wait(timeout=30)
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started >= 1.5  # it waited for the lock
-    assert sorted(p["trainee"] for p in ResultsStore.open(str(path)).plays()) == [
-        "first", "second"]
+    assert sorted(p["trainee"] for p in ResultsStore.open(str(path)).plays()) == ["first", "second"]
 
 
 FULL_DISK = """
@@ -108,9 +157,25 @@ def test_a_full_disk_is_reported_and_earlier_plays_survive(tmp_path: Path) -> No
         assert run(str(path), trainee).returncode == 0
     size = path.stat().st_size + sum(p.stat().st_size for p in tmp_path.glob("*-wal"))
     done = subprocess.run(
-        [sys.executable, "-c", FULL_DISK, str(size), "run", str(TOUR), "--choices", "3,2",
-         "--trainee", "late", "--results", str(path)],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            FULL_DISK,
+            str(size),
+            "run",
+            str(TOUR),
+            "--choices",
+            "3,2",
+            "--trainee",
+            "late",
+            "--results",
+            str(path),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 5, (done.stdout, done.stderr)
     assert "not recorded" in done.stderr and "Traceback" not in done.stderr
     trainees = {p["trainee"] for p in ResultsStore.open(str(path)).plays()}
@@ -134,10 +199,27 @@ def test_a_shared_postgresql_store_records_a_whole_room() -> None:
         if os.environ.get("CI"):
             pytest.fail(".ci/run starts PostgreSQL and sets CS_SIMULATOR_TEST_POSTGRES")
         pytest.skip("set CS_SIMULATOR_TEST_POSTGRES to a postgresql:// URL to run this")
-    processes = [subprocess.Popen(
-        [sys.executable, "-m", "simulator", "run", str(TOUR), "--choices", "3,2",
-         "--trainee", f"pg-{n:02d}-{os.getpid()}", "--results", POSTGRES],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(20)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "run",
+                str(TOUR),
+                "--choices",
+                "3,2",
+                "--trainee",
+                f"pg-{n:02d}-{os.getpid()}",
+                "--results",
+                POSTGRES,
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(20)
+    ]
     assert [p.wait(timeout=300) for p in processes] == [0] * 20
     store = ResultsStore.open(POSTGRES)
     mine = [p for p in store.plays() if p["trainee"].endswith(f"-{os.getpid()}")]

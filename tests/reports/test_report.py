@@ -14,30 +14,56 @@ from tests.conftest import MINIMAL, REPO
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+BROWSER_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def simulator(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator", *arguments], cwd=REPO,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *arguments],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture
 def results(tmp_path: Path) -> Path:
     path = tmp_path / "results.sqlite3"
     for trainee, choices in (("Anna", "2"), ("Anna", "1"), ("Bence", "3,2"), ("Csilla", "1")):
-        done = simulator("run", str(TOUR), "--choices", choices, "--seed", "1", "--trainee",
-                         trainee, "--results", str(path))
+        done = simulator(
+            "run",
+            str(TOUR),
+            "--choices",
+            choices,
+            "--seed",
+            "1",
+            "--trainee",
+            trainee,
+            "--results",
+            str(path),
+        )
         assert done.returncode == 0, done.stderr
     return path
 
 
 def browser(page: Path, *arguments: str, profile: Path) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM, ".ci/run installs Debian's chromium for this test"
-    return subprocess.run([CHROMIUM, *BROWSER_FLAGS, f"--user-data-dir={profile}", *arguments,
-                           page.as_uri()], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [CHROMIUM, *BROWSER_FLAGS, f"--user-data-dir={profile}", *arguments, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_report_page_in_a_real_browser(results: Path, tmp_path: Path) -> None:
@@ -59,18 +85,36 @@ def test_report_is_self_contained(results: Path, tmp_path: Path) -> None:
     assert simulator("report", "--results", str(results), "-o", str(page)).returncode == 0
     html = page.read_text(encoding="utf-8")
     # Namespace names inside the SVG are only names; these would make the browser fetch.
-    for outside in ('src="http', "src='http", 'href="http', "url(http", "<script", "<link",
-                    "@import", "<iframe"):
+    for outside in (
+        'src="http',
+        "src='http",
+        'href="http',
+        "url(http",
+        "<script",
+        "<link",
+        "@import",
+        "<iframe",
+    ):
         assert outside not in html
 
 
 def test_untrusted_text_is_escaped_in_the_browser(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.yaml"
-    hostile.write_text(MINIMAL.replace("title: Tiny",
-                                       "title: \"<script>document.title='owned'</script>\""))
+    hostile.write_text(
+        MINIMAL.replace("title: Tiny", "title: \"<script>document.title='owned'</script>\"")
+    )
     store = tmp_path / "results.sqlite3"
-    assert simulator("run", str(hostile), "--trainee", "<img src=x onerror=alert(1)>",
-                     "--results", str(store)).returncode == 0
+    assert (
+        simulator(
+            "run",
+            str(hostile),
+            "--trainee",
+            "<img src=x onerror=alert(1)>",
+            "--results",
+            str(store),
+        ).returncode
+        == 0
+    )
     page = tmp_path / "report.html"
     assert simulator("report", "--results", str(store), "-o", str(page)).returncode == 0
     html = page.read_text(encoding="utf-8")
@@ -94,14 +138,18 @@ def test_csv_has_one_row_per_decision(results: Path, tmp_path: Path) -> None:
 
 def test_filters_by_scenario_and_date(results: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    done = simulator("report", "--results", str(results), "--scenario", "nothing-like-it",
-                     "-o", str(page))
+    done = simulator(
+        "report", "--results", str(results), "--scenario", "nothing-like-it", "-o", str(page)
+    )
     assert done.returncode == 0 and "(0 plays)" in done.stdout
-    done = simulator("report", "--results", str(results), "--since", "2999-01-01", "-o",
-                     str(page))
+    done = simulator("report", "--results", str(results), "--since", "2999-01-01", "-o", str(page))
     assert "(0 plays)" in done.stdout
-    assert simulator("report", "--results", str(results), "--since", "yesterday", "-o",
-                     str(page)).returncode == 2
+    assert (
+        simulator(
+            "report", "--results", str(results), "--since", "yesterday", "-o", str(page)
+        ).returncode
+        == 2
+    )
 
 
 def test_damaged_store_gives_a_clear_error(tmp_path: Path) -> None:

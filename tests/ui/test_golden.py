@@ -49,8 +49,9 @@ def check(app: App, name: str) -> None:
     if mean > MEAN_TOLERANCE or changed > CHANGED_PIXELS_TOLERANCE:
         failed = path.with_name(f"{name}.actual.png")
         pygame.image.save(app.screen, str(failed))
-        pytest.fail(f"{name} differs from its golden (mean {mean:.2f}, changed "
-                    f"{changed:.1%}); see {failed}")
+        pytest.fail(
+            f"{name} differs from its golden (mean {mean:.2f}, changed {changed:.1%}); see {failed}"
+        )
 
 
 @pytest.fixture
@@ -66,8 +67,20 @@ def test_dialogue_screen(tour: App) -> None:
 
 
 def test_debrief_screen(tour: App) -> None:
-    tour.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [],
-                     [key(pygame.K_2)], [], [], []], max_frames=9)
+    tour.run(
+        events=[
+            [],
+            [key(pygame.K_RETURN)],
+            [],
+            [key(pygame.K_3)],
+            [],
+            [key(pygame.K_2)],
+            [],
+            [],
+            [],
+        ],
+        max_frames=9,
+    )
     check(tour, "debrief")
 
 

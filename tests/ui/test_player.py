@@ -195,8 +195,13 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     from simulator.records.store import ResultsStore
 
     script = RESUME_SCRIPT.format(repo=str(REPO), tour=str(TOUR))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CS_SIMULATOR_HOME": str(user_home)},
+        timeout=60,
+    )
     assert done.returncode == -9, done.stderr
     node, _decisions = done.stdout.splitlines()[-1].split()
     (recorded,) = ResultsStore.open().plays(trainee="Kill Test")
@@ -212,7 +217,8 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     resumed = scene.session.snapshot()
     moving = ("timer_left", "elapsed")  # real time has passed since the resume, by design
     assert {k: v for k, v in resumed.items() if k not in moving} == {
-        k: v for k, v in snapshot.items() if k not in moving}
+        k: v for k, v in snapshot.items() if k not in moving
+    }
     assert snapshot["timer_left"] - resumed["timer_left"] < 1
     assert scene.session.state.seed == 11
     assert scene.session.clock is not None and scene.session.clock.time_text == "16:40"
@@ -220,7 +226,9 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     (after,) = ResultsStore.open().plays(trainee="Kill Test")
     assert after["id"] == recorded["id"]
     assert [d["choice"] for d in ResultsStore.open().decisions([after["id"]])] == [
-        "voucher-now", "own-it"]
+        "voucher-now",
+        "own-it",
+    ]
 
 
 def test_someone_else_is_not_offered_the_resume(app: App, user_home: Path) -> None:

@@ -1,0 +1,253 @@
+"""xAPI against a real Learning Record Store (Ralph on 127.0.0.1, started here)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from simulator.records.store import ResultsStore
+from tests.conftest import REPO
+
+TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
+USER, PASSWORD = "trainer", "not-a-real-secret-42"
+HERE = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ralph_environment(folder: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "RALPH_RUNSERVER_BACKEND": "fs",
+        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "lrs"),
+        "RALPH_AUTH_FILE": str(folder / "auth.json"),
+        "RALPH_APP_DIR": str(folder),
+    }
+
+
+def make_credentials(folder: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ralph.__main__",
+            "auth",
+            "-u",
+            USER,
+            "-p",
+            PASSWORD,
+            "-s",
+            "all",
+            "-M",
+            "mailto:trainer@example.org",
+            "-w",
+        ],
+        env=ralph_environment(folder),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def start_ralph(folder: Path, port: int) -> subprocess.Popen:
+    env = ralph_environment(folder)
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "ralph_server.py"), str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(150):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/whoami", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("Ralph did not start: " + (process.stderr.read() or b"").decode())
+
+
+@pytest.fixture
+def lrs(tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
+    folder = tmp_path / "ralph"
+    folder.mkdir()
+    make_credentials(folder)
+    port = free_port()
+    process = start_ralph(folder, port)
+    yield f"http://127.0.0.1:{port}", folder, port
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def statements(url: str, **params: str) -> list[dict]:
+    found: list[dict] = []
+    query = {"limit": "500", **params}
+    while True:
+        answer = requests.get(
+            f"{url}/xAPI/statements",
+            params=query,
+            auth=(USER, PASSWORD),
+            headers={"X-Experience-API-Version": "1.0.3"},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        found += body["statements"]
+        if not body.get("more"):
+            return found
+        query = {}
+        url = url.split("/xAPI")[0] + body["more"] if body["more"].startswith("/") else body["more"]
+
+
+def run(
+    url: str, results: Path, trainee: str = "Ilona Kovács", choices: str = "3,2"
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CS_SIMULATOR_LRS_USERNAME": USER, "CS_SIMULATOR_LRS_PASSWORD": PASSWORD}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            str(TOUR),
+            "--choices",
+            choices,
+            "--seed",
+            "1",
+            "--trainee",
+            trainee,
+            "--results",
+            str(results),
+            "--lrs",
+            url,
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_full_play_arrives_as_xapi_statements(lrs, tmp_path: Path) -> None:
+    url, _, _ = lrs
+    done = run(url, tmp_path / "results.sqlite3")
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    (play,) = ResultsStore.open(str(tmp_path / "results.sqlite3")).plays()
+    got = statements(url, registration=play["id"])
+    verbs = sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in got)
+    assert verbs == ["answered", "answered", "completed", "failed", "initialized", "terminated"]
+    answered = [s for s in got if s["verb"]["id"].endswith("answered")]
+    first = min(answered, key=lambda s: s["timestamp"])
+    assert first["object"]["definition"]["interactionType"] == "choice"
+    assert first["object"]["definition"]["type"].endswith("cmi.interaction")
+    assert {s["result"]["response"] for s in answered} == {"voucher-now", "own-it"}
+    assert all(s["result"]["duration"].startswith("PT") for s in answered)
+    verdict = next(s for s in got if s["verb"]["id"].endswith("failed"))
+    score = verdict["result"]["score"]
+    assert (score["min"], score["max"]) == (0, 100) and score["raw"] == play["score"]
+    assert score["scaled"] == pytest.approx(play["score"] / 100)
+    assert any(key.endswith("/ending") for key in verdict["result"]["extensions"])
+    actor = verdict["actor"]
+    assert "account" in actor and "Ilona" not in str(actor)  # pseudonymous by default
+    assert all(s["context"]["registration"] == play["id"] for s in got)
+    assert ResultsStore.open(str(tmp_path / "results.sqlite3")).queued() == 0
+
+
+def test_statements_wait_in_the_queue_while_the_lrs_is_down(tmp_path: Path) -> None:
+    results = tmp_path / "results.sqlite3"
+    port = free_port()
+    down = run(f"http://127.0.0.1:{port}", results)
+    assert down.returncode == 0 and "queued" in down.stderr  # the play itself was recorded
+    assert ResultsStore.open(str(results)).queued() == 6
+    folder = tmp_path / "ralph"
+    folder.mkdir()
+    make_credentials(folder)
+    process = start_ralph(folder, port)
+    try:
+        env = {
+            **os.environ,
+            "CS_SIMULATOR_LRS_USERNAME": USER,
+            "CS_SIMULATOR_LRS_PASSWORD": PASSWORD,
+        }
+        sync = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "sync",
+                "--results",
+                str(results),
+                "--lrs",
+                f"http://127.0.0.1:{port}",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert sync.returncode == 0, sync.stderr
+        assert "sent 6 statements" in sync.stdout
+        (play,) = ResultsStore.open(str(results)).plays()
+        assert len(statements(f"http://127.0.0.1:{port}", registration=play["id"])) == 6
+        # Sending the same batch again (a retry after a lost reply) creates nothing new.
+        from simulator.records.xapi import LrsClient
+
+        client = LrsClient(f"http://127.0.0.1:{port}", USER, PASSWORD)
+        queued = ResultsStore.open(str(results))
+        import json
+
+        import sqlalchemy as sa
+
+        from simulator.records.store import xapi_queue
+
+        with queued.engine.connect() as connection:
+            bodies = [
+                json.loads(row[0]) for row in connection.execute(sa.select(xapi_queue.c.body))
+            ]
+        assert len(client.send(bodies)) == 6
+        assert len(statements(f"http://127.0.0.1:{port}", registration=play["id"])) == 6
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_lrs_going_down_mid_session_loses_nothing(lrs, tmp_path: Path) -> None:
+    url, _folder, port = lrs
+    results = tmp_path / "results.sqlite3"
+    assert run(url, results, trainee="before").returncode == 0
+    # The LRS stops; the next trainee plays on regardless.
+    subprocess.run(["pkill", "-f", f"ralph_server.py {port}"], check=False)
+    time.sleep(1)
+    after = run(url, results, trainee="after")
+    assert after.returncode == 0 and "queued" in after.stderr
+    store = ResultsStore.open(str(results))
+    assert store.queued() == 6
+    assert {p["trainee"] for p in store.plays()} == {"before", "after"}
+
+
+def test_sync_without_an_lrs_is_a_usage_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CS_SIMULATOR_LRS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "sync", "--results", str(tmp_path / "r.sqlite3")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
