@@ -79,7 +79,7 @@ def frame_cost(frames: int = 300) -> tuple[float, float, float]:
 
     scenario = load_scenario(REPO / "docs" / "examples" / "format-tour.yaml").scenario
     app = App(Settings(trainee="Bench", text_speed="slow"), (1280, 720), False)
-    play = Playthrough(scenario, "Bench", None, Session.start(scenario, seed=1), persist=False)
+    play = Playthrough(scenario, "Bench", None, Session.start(scenario, seed=1), recorder=None)
     scene = DialogueScene(app, play)
     app.push(scene)
     scene.pending_card = None
@@ -115,7 +115,7 @@ IDLE = textwrap.dedent("""
     app, _ = start_app((1280, 720), False)
     app.settings.text_speed = "instant"
     scenario = load_scenario("scenarios/late-client.yaml").scenario
-    scene = DialogueScene(app, Playthrough.begin(scenario, "Bench", None, seed=1))
+    scene = DialogueScene(app, Playthrough.begin(scenario, "Bench", None, None, seed=1))
     scene.pending_card = None
     app.push(scene)
     deadline = time.monotonic() + {seconds}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml_rs
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -42,26 +41,53 @@ def scenario_entries(folder: Path | None = None) -> list[ScenarioEntry]:
 
 
 def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
-    entries = []
+    """Menu entries for these files. What a file says is remembered by its size and time, so
+    the menu opens without parsing every scenario again (or even loading the parser)."""
+    from simulator.userdata import data_dir, read_json, write_json_atomically
+
+    index_path = data_dir() / "menu-index.json"
+    index = read_json(index_path)
+    index = index if isinstance(index, dict) else {}
+    entries: list[ScenarioEntry] = []
+    changed = False
     for path in paths:
         try:
-            data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
-        except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError):
+            stat = path.stat()
+        except OSError:
             continue
-        if isinstance(data, dict) and data.get("kind", "scenario") == "scenario" and "id" in data:
-            entries.append(
-                ScenarioEntry(
-                    id=str(data["id"]),
-                    title=str(data.get("title", data["id"])),
-                    minutes=int(data.get("minutes", 10))
-                    if str(data.get("minutes", 10)).isdigit()
-                    else 10,
-                    language=str(data.get("language", "en")),
-                    summary=str(data.get("summary", "")),
-                    path=path,
-                )
-            )
+        key = str(path.resolve())
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        known = index.get(key)
+        if not (isinstance(known, dict) and known.get("stamp") == stamp):
+            known = {"stamp": stamp, "entry": _read_entry(path)}
+            index[key] = known
+            changed = True
+        entry = known.get("entry")
+        if isinstance(entry, dict):
+            entries.append(ScenarioEntry(path=path, **entry))
+    if changed:
+        with contextlib.suppress(OSError):  # only a cache: the menu is slower next time
+            write_json_atomically(index_path, index)
     return entries
+
+
+def _read_entry(path: Path) -> dict[str, object] | None:
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
+    except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError):
+        return None
+    if not (isinstance(data, dict) and data.get("kind", "scenario") == "scenario" and "id" in data):
+        return None
+    minutes = data.get("minutes", 10)
+    return {
+        "id": str(data["id"]),
+        "title": str(data.get("title", data["id"])),
+        "minutes": minutes if isinstance(minutes, int) and not isinstance(minutes, bool) else 10,
+        "language": str(data.get("language", "en")),
+        "summary": str(data.get("summary", "")),
+    }
 
 
 def translation_files(scenario_path: Path) -> list[Path]:

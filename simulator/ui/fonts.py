@@ -31,7 +31,7 @@ class WrappedLine:
 
 class Fonts:
     def __init__(self, cache_size: int = 2048) -> None:
-        self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self._fonts: dict[str, pygame.font.Font] = {}
         self._surfaces: OrderedDict[tuple[str, str, int, Colour], pygame.Surface] = OrderedDict()
         self._wrapped: OrderedDict[tuple[str, str, int, Colour, int], list[WrappedLine]] = (
             OrderedDict()
@@ -39,10 +39,14 @@ class Fonts:
         self._cache_size = cache_size
 
     def font(self, size: int, style: str = "regular") -> pygame.font.Font:
-        key = (style, size)
-        if key not in self._fonts:
-            self._fonts[key] = pygame.font.Font(str(FONT_DIR / FONT_FILES[style]), size)
-        return self._fonts[key]
+        """The style's font set to ``size``: one font file read per style, resized as needed
+        (reading the file again for every size slowed the first frame)."""
+        font = self._fonts.get(style)
+        if font is None:
+            font = self._fonts[style] = pygame.font.Font(str(FONT_DIR / FONT_FILES[style]), size)
+        if font.point_size != size:
+            font.point_size = size
+        return font
 
     def render(
         self, text: str, size: int, colour: Colour, style: str = "regular"
