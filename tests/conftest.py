@@ -34,6 +34,24 @@ scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
 """
 
 
+# A scenario whose validation cannot see that it gets stuck: the validator's test points
+# stop at visits() counts of 2, and the third visit leaves no choice available.
+STUCK = """\
+format: 1
+id: stuck
+title: Stuck
+start: a
+nodes:
+  a:
+    choices:
+      - {id: again, text: Again, if: 'visits("a") < 4', next: a}
+      - {id: out, text: Out, if: 'visits("a") < 3', next: end}
+  end:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+"""
+
+
 @pytest.fixture
 def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write text to a file in a fresh folder and return its path."""

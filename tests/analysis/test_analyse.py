@@ -13,7 +13,7 @@ from simulator.analysis.analyse import analyse, pareto_frontier
 from simulator.analysis.explore import Outcome, play_out, random_policy, tag_policy
 from simulator.engine.session import Session
 from simulator.scenario.playable import PlayableScenario
-from tests.conftest import REPO
+from tests.conftest import REPO, STUCK
 
 BRANCHY = """\
 format: 1
@@ -117,20 +117,7 @@ def test_seeded_walks_are_repeatable(branchy) -> None:
 
 
 def test_runs_that_cannot_end_are_reported(playable: Callable[[str], PlayableScenario]) -> None:
-    scenario = playable("""\
-format: 1
-id: stuck
-title: Stuck
-start: a
-nodes:
-  a:
-    choices:
-      - {id: again, text: Again, if: 'visits("a") < 4', next: a}
-      - {id: out, text: Out, if: 'visits("a") < 3', next: end}
-  end:
-    ending: {title: End}
-scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
-""")
+    scenario = playable(STUCK)
     result = analyse(scenario, walks=10)
     assert "a" in result.stuck
 

@@ -11,6 +11,7 @@ import pytest
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
 from simulator.engine.session import Session, SessionError, SnapshotError, Status
 from simulator.scenario.playable import PlayableScenario
+from tests.conftest import STUCK
 
 SCENARIO = """\
 format: 1
@@ -262,20 +263,7 @@ def test_session_stuck_when_runtime_finds_no_choice(
 ) -> None:
     # The validator's test points cannot see visits() counts above 2; at runtime the engine
     # must still stop cleanly rather than wait for ever.
-    scenario = playable("""\
-format: 1
-id: stuck
-title: Stuck
-start: a
-nodes:
-  a:
-    choices:
-      - {id: again, text: Again, if: 'visits("a") < 4', next: a}
-      - {id: out, text: Out, if: 'visits("a") < 3', next: end}
-  end:
-    ending: {title: End}
-scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
-""")
+    scenario = playable(STUCK)
     session = Session.start(scenario)
     for _ in range(3):
         session.choose("again")
