@@ -515,7 +515,7 @@ class DialogueScene(Scene):
         heights = self._choice_layout(column.w)
         timer_room = 22 if self.session.timer is not None else 0
         wanted = sum(heights) + 10 * len(heights) + timer_room + 14
-        return min(wanted, round(column.h * 0.58))
+        return min(wanted, round(column.h * 0.68))  # the speech above scrolls; choices must show
 
     def _draw_choices(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         self.choice_boxes = []
