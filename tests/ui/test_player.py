@@ -365,3 +365,20 @@ def test_session_option_with_bad_playlist_exits_1(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 1 and "E217" in done.stderr
+
+
+def test_a_damaged_results_file_is_shown_and_play_goes_on(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    junk = tmp_path / "results.sqlite3"
+    junk.write_bytes(b"not a database " * 100)
+    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(junk))
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    assert scene.recording_problem and "damaged" in scene.recording_problem
+    app.run(events=[[key(pygame.K_2)], [], []], max_frames=3)
+    assert app.scene is not None and app.scene.play.session.decisions  # the play went on
+    assert junk.read_bytes() == b"not a database " * 100

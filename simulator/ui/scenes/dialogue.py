@@ -369,9 +369,7 @@ class DialogueScene(Scene):
             label = app.fonts.render(shown, theme.size(16), theme.muted, "italic")
             surface.blit(label, (rect.centerx - label.get_width() // 2, y))
             y += label.get_height()
-        problem = self.play.problem or (
-            self.app.store_problem if self.play.recorder is None and self.app.playlist else None
-        )
+        problem = self.recording_problem
         if problem:
             note = f"Not being recorded: {problem}"
             lines = app.fonts.wrap(note, theme.size(14), theme.bad, rect.w - 40)
@@ -481,6 +479,13 @@ class DialogueScene(Scene):
         if self.fade > 0 or self.pending_card is not None or self.typing_done:
             return None
         return self._typing_area
+
+    @property
+    def recording_problem(self) -> str | None:
+        """Why this play is not being recorded, if it is not (the trainee should know)."""
+        if self.play.recorder is None:
+            return self.app.store_problem  # None in preview, which records on purpose nothing
+        return self.play.problem
 
     def _block_height(self, kind: str, data: object, width: int) -> int:
         theme = self.app.theme
