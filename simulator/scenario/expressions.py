@@ -364,16 +364,6 @@ class _Typed:
 
 _NUMERIC = (ValueType.INT, ValueType.NUMBER)
 
-CONDITION_FUNCTIONS = {
-    "visits": 'visits("node"): how many times the node has been entered',
-    "chose": 'chose("choice"): whether that choice has been picked',
-    "min": "min(a, b)",
-    "max": "max(a, b)",
-    "abs": "abs(a)",
-    "round": "round(a): nearest whole number",
-}
-EFFECT_FUNCTIONS = {"advance": "advance(minutes): move the clock on"}
-
 
 class _Checker:
     def __init__(self, declarations: Declarations) -> None:

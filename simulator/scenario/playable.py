@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.scenario.expressions import Declarations, Effect, Evaluator, ValueType
-from simulator.scenario.model import Character, Choice, Line, Node, Scenario
+from simulator.scenario.model import Character, Choice, Line, Scenario
 
 BUILTIN_NAMES = ("satisfaction", "cost", "day", "time")
 
@@ -48,9 +48,6 @@ class PlayableScenario:
     @property
     def title(self) -> str:
         return self.model.title
-
-    def node(self, node_id: str) -> Node:
-        return self.model.nodes[node_id]
 
 
 def initial_values(model: Scenario, declarations: Declarations) -> dict[str, Any]:

@@ -20,17 +20,6 @@ class Box:
     def bottom(self) -> int:
         return self.y + self.h
 
-    def inset(self, by: int) -> Box:
-        return Box(self.x + by, self.y + by, max(0, self.w - 2 * by), max(0, self.h - 2 * by))
-
-    def contains(self, other: Box) -> bool:
-        return (
-            self.x <= other.x
-            and self.y <= other.y
-            and other.right <= self.right
-            and other.bottom <= self.bottom
-        )
-
     def as_tuple(self) -> tuple[int, int, int, int]:
         return (self.x, self.y, self.w, self.h)
 
