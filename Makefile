@@ -2,37 +2,45 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed
+DEV := $(VENV)/.installed-dev
 
 .PHONY: play test lint format validate bench clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(PY) -m pip install --quiet -e .
+	touch $(RUNTIME)
 
-play: $(STAMP)
+# The tests also need pytest, hypothesis, ruff and a real LRS (Ralph).
+$(DEV): $(RUNTIME)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(DEV)
+
+play: $(RUNTIME)
 	$(PY) -m simulator
 
-test: $(STAMP)
+test: $(DEV)
 	$(PY) -m ruff check simulator tests benchmarks
 	$(PY) -m simulator validate scenarios docs/examples
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(PY) -m ruff check simulator tests benchmarks
 	$(PY) -m ruff format --check simulator tests benchmarks
 
-format: $(STAMP)
+format: $(DEV)
 	$(PY) -m ruff format simulator tests benchmarks
 	$(PY) -m ruff check --fix simulator tests benchmarks
 
-validate: $(STAMP)
+validate: $(RUNTIME)
 	$(PY) -m simulator validate scenarios
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_player.py
+	$(PY) benchmarks/bench_analysis.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
