@@ -17,6 +17,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.engine.session import Session, Status
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
@@ -30,6 +31,9 @@ from simulator.transcript import (
     describe_result,
     result_json,
 )
+
+if TYPE_CHECKING:  # the store (and SQLAlchemy) load only when a command records
+    from simulator.records.recorder import Recorder
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -116,7 +120,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     assert loaded.scenario is not None
     seed = arguments.seed if arguments.seed is not None else secrets.randbelow(2**31)
     session = Session.start(loaded.scenario, seed=seed)
-    recorder = _recorder(arguments.results, arguments.trainee, "run", arguments.lrs)
+    recorder, not_recorded = _recorder(arguments.results, arguments.trainee, "run", arguments.lrs)
     out: list[str] = [f"{loaded.scenario.title} (seed {seed})"]
     seen = 0
 
@@ -186,18 +190,16 @@ def command_run(arguments: argparse.Namespace) -> int:
     if recorder is not None and recorder.lrs_problem:
         print(f"simulator: {recorder.lrs_problem}", file=sys.stderr)
     if recorder is None or recorder.problem:
-        problem = recorder.problem if recorder is not None else _store_problem
+        problem = recorder.problem if recorder is not None else not_recorded
         print(f"simulator: this run was not recorded: {problem}", file=sys.stderr)
         return EXIT_NOT_RECORDED
     return EXIT_OK if result is not None else EXIT_INCOMPLETE
 
 
-_store_problem = ""
-
-
-def _recorder(location: str | None, trainee: str | None, source: str, lrs_url: str | None):
-    """A recorder for the results store, or None (with the reason kept) if it cannot open."""
-    global _store_problem
+def _recorder(
+    location: str | None, trainee: str | None, source: str, lrs_url: str | None
+) -> tuple[Recorder | None, str]:
+    """A recorder for the results store, or None and why the store cannot be opened."""
     from simulator.records.recorder import Recorder
     from simulator.records.store import ResultsStore, StoreError
     from simulator.records.xapi import LrsClient
@@ -205,9 +207,11 @@ def _recorder(location: str | None, trainee: str | None, source: str, lrs_url: s
     try:
         store = ResultsStore.open(location)
     except StoreError as error:
-        _store_problem = str(error)
-        return None
-    return Recorder(store, trainee or _default_trainee(), source, lrs=LrsClient.configured(lrs_url))
+        return None, str(error)
+    recorder = Recorder(
+        store, trainee or _default_trainee(), source, lrs=LrsClient.configured(lrs_url)
+    )
+    return recorder, ""
 
 
 def _default_trainee() -> str:

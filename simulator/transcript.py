@@ -18,10 +18,7 @@ from simulator.engine.session import ChoiceView, Session, SessionResult
 
 
 def format_cost(session: Session, value: float) -> str:
-    meter = session.scenario.model.meters.cost
-    if meter.unit.value == "hours":
-        return f"{value:g} h"
-    return f"{value:g} {meter.currency}"
+    return f"{value:g} {session.scenario.model.meters.cost.short_unit}"
 
 
 def clock_text(day: int | None, time: int | None, session: Session) -> str:
@@ -85,11 +82,7 @@ def describe_choices(choices: list[ChoiceView]) -> list[str]:
 
 def describe_result(result: SessionResult, session: Session) -> list[str]:
     breakdown = result.breakdown
-    unit = (
-        "h"
-        if session.scenario.model.meters.cost.unit.value == "hours"
-        else session.scenario.model.meters.cost.currency
-    )
+    unit = session.scenario.model.meters.cost.short_unit
     verdict = "passed" if result.passed else "not passed"
     lines = [
         "",

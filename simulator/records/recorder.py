@@ -45,7 +45,6 @@ class Recorder:
         try:
             if not self.started:
                 scenario = session.scenario
-                meter = scenario.model.meters.cost
                 self.store.start_play(
                     self.play_id,
                     self.trainee,
@@ -53,7 +52,7 @@ class Recorder:
                     scenario.title,
                     scenario.content_hash,
                     scenario.model.language,
-                    "h" if meter.unit.value == "hours" else meter.currency,
+                    scenario.model.meters.cost.short_unit,
                     session.state.seed,
                     self.source,
                     session.snapshot(),

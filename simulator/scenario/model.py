@@ -80,6 +80,11 @@ class CostMeter(Strict):
     visible: bool = True
     label: Text = "Cost to the business"
 
+    @property
+    def short_unit(self) -> str:
+        """How an amount of this cost is written: "h" for hours, else the currency."""
+        return "h" if self.unit is CostUnit.hours else self.currency
+
 
 class Meters(Strict):
     satisfaction: SatisfactionMeter = SatisfactionMeter()

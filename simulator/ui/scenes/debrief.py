@@ -141,7 +141,7 @@ class DebriefScene(Scene):
         badge_height = fonts.line_height(theme.size(14), "bold") + 6
         blocks.append((badge_height + 6 + title_height + 4 + text_height, heading))
 
-        unit = "h" if model.meters.cost.unit.value == "hours" else model.meters.cost.currency
+        unit = model.meters.cost.short_unit
         explanation = breakdown.explain(unit)
         score_height = (
             fonts.line_height(theme.size(44), "bold")

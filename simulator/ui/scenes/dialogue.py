@@ -275,10 +275,14 @@ class DialogueScene(Scene):
         self._draw_top_bar(surface, pygame.Rect(layout.top_bar.as_tuple()))
         self._draw_portrait(surface, pygame.Rect(layout.portrait.as_tuple()))
         column = pygame.Rect(layout.column.as_tuple())
-        choices_height = self._choices_height(column)
+        showing = self.session.status is Status.WAITING_FOR_CHOICE and self.typing_done
+        heights = self._choice_layout(column.w) if showing else []  # once per frame
+        choices_height = self._choices_height(column, heights) if showing else 0
         speech = pygame.Rect(column.x, column.y, column.w, column.h - choices_height)
         self._draw_speech(surface, speech)
-        self._draw_choices(surface, pygame.Rect(column.x, speech.bottom, column.w, choices_height))
+        self._draw_choices(
+            surface, pygame.Rect(column.x, speech.bottom, column.w, choices_height), heights
+        )
 
     def _draw_top_bar(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         app, theme = self.app, self.app.theme
@@ -514,15 +518,12 @@ class DialogueScene(Scene):
             heights.append(text_height + 20)
         return heights
 
-    def _choices_height(self, column: pygame.Rect) -> int:
-        if self.session.status is not Status.WAITING_FOR_CHOICE or not self.typing_done:
-            return 0
-        heights = self._choice_layout(column.w)
+    def _choices_height(self, column: pygame.Rect, heights: list[int]) -> int:
         timer_room = 22 if self.session.timer is not None else 0
         wanted = sum(heights) + 10 * len(heights) + timer_room + 14
         return min(wanted, round(column.h * 0.68))  # the speech above scrolls; choices must show
 
-    def _draw_choices(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    def _draw_choices(self, surface: pygame.Surface, rect: pygame.Rect, heights: list[int]) -> None:
         self.choice_boxes = []
         if rect.h <= 0:
             return
@@ -543,7 +544,6 @@ class DialogueScene(Scene):
             top += 22
         area = pygame.Rect(rect.x, top, rect.w, rect.bottom - top)
         self._last_choice_area = area
-        heights = self._choice_layout(rect.w)
         content = sum(heights) + 10 * len(heights)
         self.choice_scroll = max(0, min(self.choice_scroll, content - area.h))
         clip = surface.get_clip()

@@ -193,8 +193,8 @@ class MenuScene(Scene):
             draw_button(surface, button, fonts, theme)
         y = 46 + title.get_height() + subtitle.get_height()
         y = self._draw_name(surface, margin, y, width - 2 * margin)
+        progress = self.progress()  # one look at the store per drawing, shared by every card
         if app.playlist is not None:
-            progress = self.progress()
             passed = sum(1 for card in self.cards if progress.get(card.entry.id, {}).get("passed"))
             line = (
                 f"Onboarding session: {app.playlist.playlist.title}  ·  {passed} of "
@@ -233,7 +233,9 @@ class MenuScene(Scene):
         surface.set_clip(pygame.Rect(area.as_tuple()))
         for index, (card, box) in enumerate(zip(self.cards, boxes, strict=True)):
             rect = pygame.Rect(box.x, box.y - self.scroll, box.w, box.h)
-            self._draw_card(surface, card, rect, index == self.selected and not self.typing)
+            self._draw_card(
+                surface, card, rect, index == self.selected and not self.typing, progress
+            )
         surface.set_clip(clip)
         if not self.cards:
             draw_wrapped(
@@ -301,11 +303,12 @@ class MenuScene(Scene):
             mine["passed"] = mine["best_score"] >= marks[play["scenario_id"]]
         return progress
 
-    def status(self, card: Card) -> tuple[str, str] | None:
+    def status(self, card: Card, progress: dict[str, dict] | None = None) -> tuple[str, str] | None:
         """The onboarding status of a card: (text, colour role), or None outside a session."""
         if card.pass_mark is None:
             return None
-        progress = self.progress()
+        if progress is None:
+            progress = self.progress()
         mine = progress.get(card.entry.id)
         if mine and mine.get("passed"):
             return f"Passed · best {mine['best_score']}", "good"
@@ -320,7 +323,12 @@ class MenuScene(Scene):
         return f"To do · pass mark {card.pass_mark:g}", "muted"
 
     def _draw_card(
-        self, surface: pygame.Surface, card: Card, rect: pygame.Rect, focused: bool
+        self,
+        surface: pygame.Surface,
+        card: Card,
+        rect: pygame.Rect,
+        focused: bool,
+        progress: dict[str, dict],
     ) -> None:
         app, theme = self.app, self.app.theme
         fonts = app.fonts
@@ -330,7 +338,7 @@ class MenuScene(Scene):
             pygame.draw.rect(surface, theme.accent, rect, 4, border_radius=10)
         x, width = rect.x + 18, rect.w - 36
         y = rect.y + 14
-        status = self.status(card)
+        status = self.status(card, progress)
         if status is not None:
             text, role = status
             colour = getattr(theme, role)
