@@ -20,7 +20,7 @@ from simulator.ui.widgets.basic import (
     panel,
     wrapped_height,
 )
-from simulator.ui.widgets.charts import balance_plane, meters_over_time
+from simulator.ui.widgets.charts import MeterHistory, balance_plane, meters_over_time
 
 KIND_LABELS = {
     "balanced": "Balanced outcome",
@@ -181,38 +181,25 @@ class DebriefScene(Scene):
         side_by_side = width >= 880
         chart_height = 300
 
+        history = MeterHistory(
+            satisfaction,
+            cost,
+            cost_scale,
+            breakdown.target_satisfaction,
+            breakdown.target_cost,
+            cost_label,
+        )
+
         def charts(surface: pygame.Surface, x: int, y: int, w: int) -> None:
-            arguments = (
-                satisfaction,
-                cost,
-                cost_scale,
-                breakdown.target_satisfaction,
-                breakdown.target_cost,
-                cost_label,
-            )
-            if side_by_side:
+            if side_by_side:  # the two charts next to each other, else one under the other
                 half = (w - 24) // 2
-                meters_over_time(
-                    surface, pygame.Rect(x, y, half, chart_height), fonts, theme, *arguments
-                )
-                balance_plane(
-                    surface,
-                    pygame.Rect(x + half + 24, y, half, chart_height),
-                    fonts,
-                    theme,
-                    *arguments,
-                )
+                first = pygame.Rect(x, y, half, chart_height)
+                second = pygame.Rect(x + half + 24, y, half, chart_height)
             else:
-                meters_over_time(
-                    surface, pygame.Rect(x, y, w, chart_height), fonts, theme, *arguments
-                )
-                balance_plane(
-                    surface,
-                    pygame.Rect(x, y + chart_height + 20, w, chart_height),
-                    fonts,
-                    theme,
-                    *arguments,
-                )
+                first = pygame.Rect(x, y, w, chart_height)
+                second = pygame.Rect(x, y + chart_height + 20, w, chart_height)
+            meters_over_time(surface, first, fonts, theme, history)
+            balance_plane(surface, second, fonts, theme, history)
 
         blocks.append((chart_height if side_by_side else 2 * chart_height + 20, charts))
 

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple, dataclass
+
 import pygame
 
 from simulator.ui.fonts import Fonts
 from simulator.ui.theme import Colour, Theme
+
+
+@dataclass(frozen=True)
+class MeterHistory:
+    """What both charts show: the meters after each decision, and the balance target."""
+
+    satisfaction: list[float]
+    cost: list[float]
+    cost_scale: float  # the top of the cost axis
+    target_satisfaction: float
+    target_cost: float
+    cost_label: str
 
 
 def _dashed_line(
@@ -34,14 +48,10 @@ def meters_over_time(
     rect: pygame.Rect,
     fonts: Fonts,
     theme: Theme,
-    satisfaction: list[float],
-    cost: list[float],
-    cost_scale: float,
-    target_satisfaction: float,
-    target_cost: float,
-    cost_label: str,
+    history: MeterHistory,
 ) -> None:
     """Satisfaction (left axis, 0-100) and cost (right axis) after each decision."""
+    satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
     small = theme.size(13)
     title = fonts.render(
         "Satisfaction and cost, decision by decision", theme.size(16), theme.text, "bold"
@@ -102,14 +112,10 @@ def balance_plane(
     rect: pygame.Rect,
     fonts: Fonts,
     theme: Theme,
-    satisfaction: list[float],
-    cost: list[float],
-    cost_scale: float,
-    target_satisfaction: float,
-    target_cost: float,
-    cost_label: str,
+    history: MeterHistory,
 ) -> None:
     """Where the outcome landed: satisfaction up, cost to the right, the target shaded."""
+    satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
     small = theme.size(13)
     title = fonts.render("Where you landed: the balance target", theme.size(16), theme.text, "bold")
     surface.blit(title, (rect.x, rect.y))
