@@ -12,6 +12,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 os.environ["CS_SIMULATOR_HOME"] = __import__("tempfile").mkdtemp(prefix="cs-simulator-tests-")
 os.environ.pop("CS_SIMULATOR_RESULTS", None)
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +52,20 @@ nodes:
     ending: {title: End}
 scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
 """
+
+
+def run_cli(
+    *arguments: str, env: dict[str, str] | None = None, cwd: Path = REPO, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """The command line as a trainer runs it: a fresh process, its output and exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *arguments],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

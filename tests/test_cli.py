@@ -9,19 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 
 
 def cli(*arguments: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *arguments],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*arguments, cwd=cwd, timeout=120)
 
 
 def test_validate_valid_file_exits_0() -> None:

@@ -10,20 +10,13 @@ from xml.etree import ElementTree
 
 from simulator.analysis.graph import to_dot
 from simulator.scenario.loader import load_scenario
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 
 
 def graph(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", "graph", *arguments],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    return run_cli("graph", *arguments, env=env, timeout=120)
 
 
 def test_dot_distinguishes_kinds_and_groups_episodes() -> None:

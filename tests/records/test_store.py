@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from simulator.records.store import ResultsStore, StoreError
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 
@@ -20,28 +20,20 @@ TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 def run(
     results: str, trainee: str, *extra: str, env: dict | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "run",
-            str(TOUR),
-            "--choices",
-            "3,2",
-            "--seed",
-            "1",
-            "--trainee",
-            trainee,
-            "--results",
-            results,
-            *extra,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return run_cli(
+        "run",
+        str(TOUR),
+        "--choices",
+        "3,2",
+        "--seed",
+        "1",
+        "--trainee",
+        trainee,
+        "--results",
+        results,
+        *extra,
         env=env,
+        timeout=120,
     )
 
 
@@ -63,9 +55,9 @@ def test_a_headless_run_is_recorded_decision_by_decision(tmp_path: Path) -> None
     assert steps[0]["cost_delta"] == 50 and steps[0]["decided_at"] is not None
 
 
-def test_twenty_trainees_recording_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "room.sqlite3"  # created by whichever trainee comes first
-    processes = [
+def start_room(results: str, trainees: list[str]) -> list[subprocess.Popen]:
+    """A training room: every trainee's headless play starts at the same moment."""
+    return [
         subprocess.Popen(
             [
                 sys.executable,
@@ -78,16 +70,21 @@ def test_twenty_trainees_recording_at_once_lose_nothing(tmp_path: Path) -> None:
                 "--seed",
                 str(n),
                 "--trainee",
-                f"trainee-{n:02d}",
+                trainee,
                 "--results",
-                str(path),
+                results,
             ],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for n in range(20)
+        for n, trainee in enumerate(trainees)
     ]
+
+
+def test_twenty_trainees_recording_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "room.sqlite3"  # created by whichever trainee comes first
+    processes = start_room(str(path), [f"trainee-{n:02d}" for n in range(20)])
     codes = [process.wait(timeout=300) for process in processes]
     assert codes == [0] * 20, [p.stderr.read() for p in processes if p.stderr]
     store = ResultsStore.open(str(path))
@@ -199,27 +196,7 @@ def test_a_shared_postgresql_store_records_a_whole_room() -> None:
         if os.environ.get("CI"):
             pytest.fail(".ci/run starts PostgreSQL and sets CS_SIMULATOR_TEST_POSTGRES")
         pytest.skip("set CS_SIMULATOR_TEST_POSTGRES to a postgresql:// URL to run this")
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "simulator",
-                "run",
-                str(TOUR),
-                "--choices",
-                "3,2",
-                "--trainee",
-                f"pg-{n:02d}-{os.getpid()}",
-                "--results",
-                POSTGRES,
-            ],
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for n in range(20)
-    ]
+    processes = start_room(POSTGRES, [f"pg-{n:02d}-{os.getpid()}" for n in range(20)])
     assert [p.wait(timeout=300) for p in processes] == [0] * 20
     store = ResultsStore.open(POSTGRES)
     mine = [p for p in store.plays() if p["trainee"].endswith(f"-{os.getpid()}")]

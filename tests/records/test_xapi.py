@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from simulator.records.store import ResultsStore
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 USER, PASSWORD = "trainer", "not-a-real-secret-42"
@@ -115,28 +115,20 @@ def run(
     url: str, results: Path, trainee: str = "Ilona Kovács", choices: str = "3,2"
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CS_SIMULATOR_LRS_USERNAME": USER, "CS_SIMULATOR_LRS_PASSWORD": PASSWORD}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "run",
-            str(TOUR),
-            "--choices",
-            choices,
-            "--seed",
-            "1",
-            "--trainee",
-            trainee,
-            "--results",
-            str(results),
-            "--lrs",
-            url,
-        ],
-        cwd=REPO,
+    return run_cli(
+        "run",
+        str(TOUR),
+        "--choices",
+        choices,
+        "--seed",
+        "1",
+        "--trainee",
+        trainee,
+        "--results",
+        str(results),
+        "--lrs",
+        url,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=120,
     )
 

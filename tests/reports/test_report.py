@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,13 +26,7 @@ BROWSER_FLAGS = [
 
 
 def simulator(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *arguments],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    return run_cli(*arguments)
 
 
 @pytest.fixture
