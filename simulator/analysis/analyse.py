@@ -17,6 +17,8 @@ from simulator.analysis.explore import (
     play_out,
     policy_mean,
     random_policy,
+    replay,
+    settle,
     tag_policy,
 )
 from simulator.engine.events import NodeEntered
@@ -252,13 +254,7 @@ def _analyse_by_walks(
 
 
 def _replay(session: Session, path: list[str]) -> list[int | str]:
-    from simulator.analysis.explore import apply_option, option_number, settle
-
-    numbers: list[int | str] = []
-    for option in path:
-        settle(session)
-        numbers.append(option_number(session, option))
-        apply_option(session, option)
+    numbers = replay(session, path)
     settle(session)
     return numbers
 

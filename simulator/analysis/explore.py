@@ -103,6 +103,24 @@ def settle(session: Session) -> None:
         session.continue_()
 
 
+def replay(session: Session, picks: list[str]) -> list[int | str]:
+    """Play choice ids (or timeouts) for as long as each is still offered; the option
+    numbers, as shown, of those played. The session is left at the step after the last."""
+    numbers: list[int | str] = []
+    for pick in picks:
+        settle(session)
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            break
+        if pick == TIMEOUT:
+            if session.timer is None:
+                break
+        elif not any(view.id == pick and view.available for view in session.choices):
+            break
+        numbers.append(option_number(session, pick))
+        apply_option(session, pick)
+    return numbers
+
+
 def option_number(session: Session, option: str) -> int | str:
     """The option as the trainee would type it: its number as shown, or 't'."""
     if option == TIMEOUT:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from simulator.analysis.explore import TIMEOUT, apply_option, settle
-from simulator.engine.session import Session, Status
+from simulator.analysis.explore import TIMEOUT, replay
+from simulator.engine.session import Session
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
 from simulator.ui.playthrough import Playthrough
@@ -20,23 +20,6 @@ from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.problems import ProblemsScene
 
 POLL_SECONDS = 0.4
-
-
-def fast_forward(session: Session, picks: list[str]) -> int:
-    """Play ``picks`` (choice ids or timeouts) as far as they still fit; returns how many did."""
-    played = 0
-    for pick in picks:
-        settle(session)
-        if session.status is not Status.WAITING_FOR_CHOICE:
-            break
-        if pick == TIMEOUT:
-            if session.timer is None:
-                break
-        elif not any(view.id == pick and view.available for view in session.choices):
-            break
-        apply_option(session, pick)
-        played += 1
-    return played
 
 
 class Preview:
@@ -81,7 +64,7 @@ class Preview:
             )
             return
         session = Session.start(result.scenario, seed=self.seed)
-        self.last_replayed = fast_forward(session, picks)
+        self.last_replayed = len(replay(session, picks))
         play = Playthrough.at_current_step(
             result.scenario, "Preview", self.language, session, recorder=None
         )
