@@ -36,7 +36,7 @@ def search(scenario) -> tuple[float, int]:
     started = time.perf_counter()
     explorer = Explorer()
     explorer.summary(Session.start(scenario, exploring=True))
-    return time.perf_counter() - started, len(explorer.memo)
+    return time.perf_counter() - started, explorer.states
 
 
 def peak_memory(scenario) -> float:

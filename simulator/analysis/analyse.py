@@ -97,19 +97,16 @@ class Analysis:
 
 
 def pareto_frontier(outcomes: set[Outcome] | frozenset[Outcome]) -> list[Outcome]:
-    """Outcomes no other beats on both satisfaction (higher) and cost (lower)."""
-    frontier = [
-        o
-        for o in outcomes
-        if not any(
-            other.satisfaction >= o.satisfaction
-            and other.cost <= o.cost
-            and (other.satisfaction > o.satisfaction or other.cost < o.cost)
-            for other in outcomes
-        )
-    ]
-    unique = {(o.satisfaction, o.cost): o for o in sorted(frontier, key=lambda o: -o.score)}
-    return sorted(unique.values(), key=lambda o: (o.cost, -o.satisfaction))
+    """Outcomes no other beats on both satisfaction (higher) and cost (lower): one sweep
+    from the happiest customer down, keeping each outcome cheaper than all before it."""
+    frontier: dict[tuple[float, float], Outcome] = {}
+    cheapest = float("inf")
+    ordered = sorted(outcomes, key=lambda o: (-o.satisfaction, o.cost, -o.score, o.ending))
+    for outcome in ordered:
+        if outcome.cost < cheapest:
+            cheapest = outcome.cost
+            frontier[(outcome.satisfaction, outcome.cost)] = outcome
+    return sorted(frontier.values(), key=lambda o: (o.cost, -o.satisfaction))
 
 
 def statistics(scenario: PlayableScenario) -> dict[str, int]:
@@ -185,7 +182,7 @@ def analyse(
     return Analysis(
         scenario=scenario.id,
         method="exhaustive",
-        states=len(explorer.memo),
+        states=explorer.states,
         walks=walks,
         reachable_nodes=reachable,
         unreachable_nodes=sorted(set(model.nodes) - set(reachable)),

@@ -13,76 +13,20 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
 
+from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
 from simulator.engine.scoring import score_outcome
 from simulator.engine.session import Session, Status
-from simulator.scenario.expressions import (
-    Call,
-    ExpressionError,
-    Literal,
-    parse_condition,
-    parse_effect,
-)
 from simulator.scenario.playable import PlayableScenario
 
 TIMEOUT = "timeout"
 MAX_DEPTH = 400
 
 
-def remembered(scenario: PlayableScenario) -> tuple[frozenset[str], frozenset[str]]:
-    """The visit counts and past choices that can change what happens next: nodes named by
-    visits(), choices named by chose() or marked once. The rest is history only."""
-    visits: set[str] = set()
-    chosen: set[str] = set()
-    sources = list(scenario.conditions) + list(scenario.effects)
-    for source in sources:
-        try:
-            tree: Any = (
-                parse_condition(source) if source in scenario.conditions else parse_effect(source)
-            )
-        except ExpressionError:
-            continue
-        stack = [tree]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, Call):
-                if item.function in ("visits", "chose") and isinstance(item.arguments[0], Literal):
-                    (visits if item.function == "visits" else chosen).add(
-                        str(item.arguments[0].value)
-                    )
-                stack.extend(item.arguments)
-            for attribute in ("operand", "left", "right", "value", "call"):
-                child = getattr(item, attribute, None)
-                if child is not None and not isinstance(child, (int, float, str, bool)):
-                    stack.append(child)
-    for node_id, node in scenario.model.nodes.items():
-        for index, choice in enumerate(node.choices or []):
-            if choice.once:
-                chosen.add(scenario.choice_ids[node_id][index])
-    return frozenset(visits), frozenset(chosen)
-
-
-def state_key(session: Session, memory: tuple[frozenset[str], frozenset[str]]) -> Hashable:
-    """Everything that can change what happens next (and the score), nothing more, so that
-    plays which reach the same situation by different routes are searched once."""
-    state = session.state
-    visits, chosen = memory
-    return (
-        state.node,
-        state.status.value,
-        tuple(state.values.values()),  # every session of a scenario keeps the same key order
-        tuple(state.visits.get(node, 0) for node in visits) if visits else (),
-        frozenset(state.chosen & chosen) if chosen else frozenset(),
-        state.episode,
-        state.timer_left is not None,
-    )
-
-
 def options(session: Session, with_timeout: bool = True) -> list[str]:
     """What the trainee can do now: available choice ids, plus a timeout when timed."""
-    picks = [view.id for view in session.choices if view.available]
+    picks = list(session.available_choices)
     if with_timeout and session.timer is not None:
         picks.append(TIMEOUT)
     return picks
@@ -114,7 +58,7 @@ def replay(session: Session, picks: list[str]) -> list[int | str]:
         if pick == TIMEOUT:
             if session.timer is None:
                 break
-        elif not any(view.id == pick and view.available for view in session.choices):
+        elif pick not in session.available_choices:
             break
         numbers.append(option_number(session, pick))
         apply_option(session, pick)
@@ -139,32 +83,54 @@ class Outcome:
     score: int
 
 
-@dataclass
-class _Summary:
+@dataclass(frozen=True)
+class Summary:
     best: float
     worst: float
     best_step: int | str | None  # an option id, or a chance index
     worst_step: int | str | None
-    longest: int = 0  # the most decisions any play from here can still make
+    longest: int  # the most decisions any play from here can still make
+    expected: float  # the best expected score, random branches averaged
 
 
 class StateSpaceTooLarge(Exception):
     """The search met more states than it may; random playthroughs take over."""
 
 
+_CHOICE, _CHANCE, _END, _STUCK = range(4)
+_PENDING = (float("-inf"), float("inf"), float("-inf"))  # a state whose futures are being searched
+
+
 class Explorer:
-    """Memoised search over merged states."""
+    """Every state a scenario can reach, searched once into a graph of merged states.
+
+    One depth-first pass plays each transition in a real session and, on the way
+    back, works out for every state its best and worst outcome, its best expected
+    score and the longest run of decisions still ahead. Paths, option values and
+    the best paths are then read from the graph, not searched again.
+    """
 
     def __init__(self, max_states: int = 200_000) -> None:
         self.max_states = max_states
-        self.memo: dict[Hashable, _Summary] = {}
-        self.values: dict[Hashable, float] = {}
+        self.index: dict[Hashable, int] = {}
+        self.kinds: list[int] = []
+        self.best: list[float] = []
+        self.worst: list[float] = []
+        self.expected: list[float] = []
+        self.longest: list[int] = []
+        self.best_step: list[int | str | None] = []
+        self.worst_step: list[int | str | None] = []
+        self.edges: list[tuple[tuple[int | str, int, float], ...]] = []  # (step, state, chance)
         self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
         self.visited_nodes: set[str] = set()
         self.offered_choices: set[str] = set()
         self.outcomes: set[Outcome] = set()  # every ending outcome any play can reach
-        self.memory: tuple[frozenset[str], frozenset[str]] | None = None
+        self.live: dict[str, LiveInputs] | None = None
         self.scores: dict[tuple[float, float], int] = {}
+
+    @property
+    def states(self) -> int:
+        return len(self.kinds)
 
     def score(self, session: Session) -> int:
         """The score of an ended session; many plays end on the same meters."""
@@ -176,39 +142,131 @@ class Explorer:
         return score
 
     def key(self, session: Session) -> Hashable:
-        if self.memory is None:
-            self.memory = remembered(session.scenario)
-        return state_key(session, self.memory)
+        """Everything at this step that can change what happens next (and the score),
+        nothing more, so that plays which reach the same situation by different routes
+        are searched once."""
+        if self.live is None:
+            self.live = live_inputs(session.scenario)
+        state = session.state
+        live = self.live[state.node]
+        return (
+            state.node,
+            state.status,
+            live.values(state.values),
+            tuple([state.visits.get(node, 0) for node in live.visits]) if live.visits else (),
+            live.choices & state.chosen if live.choices else frozenset(),
+            state.episode,
+        )
 
-    # ------------------------------------------------------------ best expected score
+    def _add(self, key: Hashable, kind: int, scores: tuple[float, float, float]) -> int:
+        number = len(self.kinds)
+        self.index[key] = number
+        self.kinds.append(kind)
+        self.best.append(scores[0])
+        self.worst.append(scores[1])
+        self.expected.append(scores[2])
+        self.longest.append(0)
+        self.best_step.append(None)
+        self.worst_step.append(None)
+        self.edges.append(())
+        return number
 
-    def value(self, session: Session, depth: int = 0) -> float:
-        """The best expected score still reachable (random branches averaged)."""
-        settle(session)
-        status = session.status
+    # ------------------------------------------------------------ the search
+
+    def search(self, session: Session, depth: int = 0) -> int:
+        """The number of the session's state, with every state reachable from it searched."""
+        state = session.state
+        status = state.status
+        if status is Status.WAITING_FOR_CONTINUE:
+            settle(session)
+            status = state.status
         if status is Status.ENDED:
-            return float(self.score(session))
+            # Only the ending and the meters matter now. Every node the play passed is in
+            # its visit counts, so this is where the reachable nodes are collected.
+            self.visited_nodes.update(state.visits)
+            key = (state.node, status, state.values["satisfaction"], state.values["cost"])
+            known = self.index.get(key)
+            if known is not None:
+                return known
+            score = self.score(session)
+            self.outcomes.add(Outcome(state.node, session.satisfaction, session.cost, score))
+            return self._add(key, _END, (score, score, score))
         if status is Status.STUCK or depth > MAX_DEPTH:
-            return float("-inf")
+            self.visited_nodes.update(state.visits)
+            reason = state.stuck_reason or f"more than {MAX_DEPTH} steps"
+            self.stuck.setdefault(state.node, reason)
+            key = (state.node, Status.STUCK, reason)
+            known = self.index.get(key)
+            return known if known is not None else self._add(key, _STUCK, _PENDING)
         key = self.key(session)
-        known = self.values.get(key)
+        known = self.index.get(key)
         if known is not None:
+            self.visited_nodes.update(state.visits)
             return known
-        self.values[key] = float("-inf")  # a state that leads back to itself gains nothing
-        if status is Status.WAITING_FOR_CHANCE:
-            best = 0.0
+        if len(self.kinds) >= self.max_states:
+            raise StateSpaceTooLarge
+        chance = status is Status.WAITING_FOR_CHANCE
+        number = self._add(key, _CHANCE if chance else _CHOICE, _PENDING)
+        edges: list[tuple[int | str, int, float]] = []
+        if chance:
             for index, (_, probability) in enumerate(session.chances):
                 branch = session.fork()
                 branch.resolve_chance(index)
-                best += probability * self.value(branch, depth + 1)
+                edges.append((index, self.search(branch, depth + 1), probability))
         else:
-            best = float("-inf")
             for option in options(session):
+                self.offered_choices.add(option)
                 branch = session.fork()
-                apply_option(branch, option)
-                best = max(best, self.value(branch, depth + 1))
-        self.values[key] = best
-        return best
+                if option == TIMEOUT:
+                    apply_option(branch, option)
+                else:
+                    branch.choose(option)
+                edges.append((option, self.search(branch, depth + 1), 1.0))
+        self._settle_scores(number, edges, chance)
+        return number
+
+    def _settle_scores(
+        self, number: int, edges: list[tuple[int | str, int, float]], chance: bool
+    ) -> None:
+        """A state's scores from its successors', once they are all searched."""
+        best_of, worst_of, expected_of = self.best, self.worst, self.expected
+        best, worst = float("-inf"), float("inf")
+        best_step = worst_step = None
+        expected = 0.0 if chance else float("-inf")
+        longest = 0
+        for step, child, probability in edges:
+            if best_of[child] > best:
+                best, best_step = best_of[child], step
+            if worst_of[child] < worst:
+                worst, worst_step = worst_of[child], step
+            if chance:
+                expected += probability * expected_of[child]
+            elif expected_of[child] > expected:
+                expected = expected_of[child]
+            longest = max(longest, self.longest[child])
+        self.best[number], self.worst[number], self.expected[number] = best, worst, expected
+        self.best_step[number], self.worst_step[number] = best_step, worst_step
+        self.longest[number] = longest if chance else longest + 1
+        self.edges[number] = tuple(edges)
+
+    # ------------------------------------------------------------ reading the graph
+
+    def summary(self, session: Session) -> Summary:
+        """Best and worst single outcome from here (random branches taken either way), the
+        best expected score, and the longest run of decisions left."""
+        number = self.search(session)
+        return Summary(
+            self.best[number],
+            self.worst[number],
+            self.best_step[number],
+            self.worst_step[number],
+            self.longest[number],
+            self.expected[number],
+        )
+
+    def value(self, session: Session) -> float:
+        """The best expected score still reachable (random branches averaged)."""
+        return self.expected[self.search(session)]
 
     def option_values(self, session: Session) -> dict[str, float]:
         """For a session waiting for a choice: the best expected score after each option."""
@@ -220,105 +278,38 @@ class Explorer:
             values[option] = self.value(branch)
         return values
 
-    # ------------------------------------------------------------ every outcome
-
-    def summary(self, session: Session, depth: int = 0) -> _Summary:
-        """Best and worst single outcome (random branches taken either way); every outcome
-        met on the way is collected in ``outcomes``."""
-        settle(session)
-        key = self.key(session)
-        known = self.memo.get(key)
-        if known is not None:
-            self.visited_nodes.update(session.state.visits)
-            return known
-        status = session.status
-        if status is Status.ENDED:
-            # A play's path ends here: every node it passed is in its visit counts.
-            self.visited_nodes.update(session.state.visits)
-            score = self.score(session)
-            self.outcomes.add(
-                Outcome(session.state.node, session.satisfaction, session.cost, score)
-            )
-            self.memo[key] = _Summary(score, score, None, None)
-            return self.memo[key]
-        if status is Status.STUCK or depth > MAX_DEPTH:
-            self.visited_nodes.update(session.state.visits)
-            reason = session.state.stuck_reason or f"more than {MAX_DEPTH} steps"
-            self.stuck.setdefault(session.state.node, reason)
-            return _Summary(float("-inf"), float("inf"), None, None)
-        if len(self.memo) >= self.max_states:
-            raise StateSpaceTooLarge
-        self.memo[key] = _Summary(float("-inf"), float("inf"), None, None)
-        steps: list[tuple[int | str, Session]] = []
-        if status is Status.WAITING_FOR_CHANCE:
-            for index in range(len(session.chances)):
-                branch = session.fork()
-                branch.resolve_chance(index)
-                steps.append((index, branch))
-        else:
-            for option in options(session):
-                self.offered_choices.add(option)
-                branch = session.fork()
-                apply_option(branch, option)
-                steps.append((option, branch))
-        best = (float("-inf"), None)
-        worst = (float("inf"), None)
-        longest = 0
-        for step, branch in steps:
-            child = self.summary(branch, depth + 1)
-            longest = max(longest, child.longest)
-            if child.best > best[0]:
-                best = (child.best, step)
-            if child.worst < worst[0]:
-                worst = (child.worst, step)
-        decision = 1 if status is not Status.WAITING_FOR_CHANCE else 0
-        summary = _Summary(best[0], worst[0], best[1], worst[1], longest + decision)
-        self.memo[key] = summary
-        return summary
-
     def best_paths(self, session: Session, limit: int = 10_000) -> list[list[str]]:
-        """Every path (choice ids) that can reach the best score found by ``summary``,
+        """Every path (choice ids) that can reach the best score found by the search,
         random branches taken whichever way reaches it."""
-        target = self.summary(session).best
+        root = self.search(session)
+        target = self.best[root]
         found: list[list[str]] = []
 
-        def walk(current: Session, path: list[str], depth: int) -> None:
-            settle(current)
+        def walk(number: int, path: list[str], depth: int) -> None:
             if len(found) >= limit or depth > MAX_DEPTH:
                 return
-            if current.status is Status.ENDED:
+            kind = self.kinds[number]
+            if kind == _END:
                 found.append(path)
                 return
-            if (
-                current.status is not Status.WAITING_FOR_CHOICE
-                and current.status is not Status.WAITING_FOR_CHANCE
-            ):
-                return
-            chance = current.status is Status.WAITING_FOR_CHANCE
-            steps = range(len(current.chances)) if chance else options(current)
-            for step in steps:
-                branch = current.fork()
-                if chance:
-                    branch.resolve_chance(step)  # type: ignore[arg-type]
-                else:
-                    apply_option(branch, step)  # type: ignore[arg-type]
-                if self.summary(branch).best == target:
-                    walk(branch, path if chance else [*path, str(step)], depth + 1)
+            for step, child, _ in self.edges[number]:
+                if self.best[child] == target:
+                    walk(child, path if kind == _CHANCE else [*path, str(step)], depth + 1)
 
-        walk(session, [], 0)
+        walk(root, [], 0)
         return found
 
     def follow(self, session: Session, pick: str) -> list[tuple[int | str, str]]:
-        """The path that ``summary`` found, as (number shown, choice id) pairs."""
+        """The best or worst path the search found, as (number shown, choice id) pairs."""
+        self.search(session.fork())
+        steps = self.best_step if pick == "best" else self.worst_step
         path: list[tuple[int | str, str]] = []
         for _ in range(MAX_DEPTH):
             settle(session)
             if session.status in (Status.ENDED, Status.STUCK):
                 break
-            summary = self.memo.get(self.key(session))
-            if summary is None:
-                break
-            step = summary.best_step if pick == "best" else summary.worst_step
+            number = self.index.get(self.key(session))
+            step = None if number is None else steps[number]
             if step is None:
                 break
             if session.status is Status.WAITING_FOR_CHANCE:

@@ -27,8 +27,10 @@ from simulator.engine.events import (
     event_from_dict,
     event_to_dict,
 )
+from simulator.engine.plan import ChoiceOffer, ChoiceView, NodePlan, plans_for
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
+from simulator.scenario.expressions import Effect as CompiledEffect
 from simulator.scenario.model import Choice, Node
 from simulator.scenario.playable import PlayableScenario
 
@@ -53,14 +55,7 @@ class SnapshotError(Exception):
     """A saved snapshot that does not fit this scenario or this simulator."""
 
 
-@dataclass(frozen=True)
-class ChoiceView:
-    number: int  # 1-based, as shown to the trainee; the one numbering convention
-    id: str
-    text: str
-    available: bool
-    reason: str | None
-    tags: tuple[str, ...]
+_NO_OFFER = ChoiceOffer((), ())
 
 
 @dataclass(frozen=True)
@@ -140,7 +135,7 @@ class SessionResult:
         return [decision.choice or "timeout" for decision in self.decisions]
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionState:
     """Everything that changes while playing. Plain data only."""
 
@@ -166,11 +161,13 @@ class SessionState:
 
 
 class Session:
+    __slots__ = ("_offer", "_plans", "scenario", "state")
+
     def __init__(self, scenario: PlayableScenario, state: SessionState) -> None:
         self.scenario = scenario
         self.state = state
-        self._random = SplitMix64(state.rng)
-        self._views: list[ChoiceView] | None = None  # the current step's choices, worked out once
+        self._plans = plans_for(scenario)
+        self._offer: ChoiceOffer | None = None  # the current step's choices, worked out once
 
     # ------------------------------------------------------------ starting
 
@@ -240,32 +237,21 @@ class Session:
         return views
 
     @property
-    def choices(self) -> list[ChoiceView]:
+    def choices(self) -> tuple[ChoiceView, ...]:
         """The choices shown to the trainee, numbered as shown (hidden ones left out)."""
-        if self.state.status is not Status.WAITING_FOR_CHOICE:
-            return []
-        if self._views is None:
-            self._views = self._work_out_views()
-        return self._views
+        return self._current_offer().views
 
-    def _work_out_views(self) -> list[ChoiceView]:
-        node_id = self.state.node
-        ids = self.scenario.choice_ids[node_id]
-        views: list[ChoiceView] = []
-        for index, choice in enumerate(self.node.choices or []):
-            available = self._available(choice, ids[index])
-            if available or choice.reason:
-                views.append(
-                    ChoiceView(
-                        len(views) + 1,
-                        ids[index],
-                        choice.text,
-                        available,
-                        None if available else choice.reason,
-                        tuple(choice.tags),
-                    )
-                )
-        return views
+    @property
+    def available_choices(self) -> tuple[str, ...]:
+        """The ids of the shown choices that can be picked now."""
+        return self._current_offer().available
+
+    def _current_offer(self) -> ChoiceOffer:
+        if self.state.status is not Status.WAITING_FOR_CHOICE:
+            return _NO_OFFER
+        if self._offer is None:
+            self._offer = self._plans[self.state.node].offer(self.state)
+        return self._offer
 
     def choice_by_number(self, number: int) -> ChoiceView | None:
         views = self.choices
@@ -297,15 +283,13 @@ class Session:
         """Pick an available choice of the current step by its id."""
         if self.state.status is not Status.WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {self.state.status.value})")
-        node_id = self.state.node
-        ids = self.scenario.choice_ids[node_id]
-        if choice in ids:
-            candidate = (self.node.choices or [])[ids.index(choice)]
-            if not any(view.id == choice and view.available for view in self.choices):
-                raise SessionError(f"choice '{choice}' is not available now")
-            self._decide(candidate, choice)
+        if choice in self._current_offer().available:
+            plan = self._plans[self.state.node].by_id[choice]
+            self._decide(plan.choice, choice, plan.effects)
             return
-        raise SessionError(f"node '{node_id}' has no choice '{choice}'")
+        if choice in self.scenario.choice_ids[self.state.node]:
+            raise SessionError(f"choice '{choice}' is not available now")
+        raise SessionError(f"node '{self.state.node}' has no choice '{choice}'")
 
     def continue_(self) -> None:
         """Move past a step that only shows lines."""
@@ -328,36 +312,39 @@ class Session:
         if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
             raise SessionError("no random branch is waiting")
         target = self.node.random[index].next
-        self._emit(BranchTaken(self.state.node, target, True))
+        if not self.state.exploring:
+            self.state.events.append(BranchTaken(self.state.node, target, True))
         self._enter(target)
 
     def fork(self, exploring: bool | None = None, keep_events: bool = False) -> Session:
         """An independent copy, cheap enough for searching many futures; an exploring
         copy starts with no decisions, as it keeps none."""
         state = self.state
-        copy = SessionState(
-            seed=state.seed,
-            rng=state.rng,
-            node=state.node,
-            status=state.status,
-            values=dict(state.values),
-            visits=dict(state.visits),
-            chosen=set(state.chosen),
-            moods=dict(state.moods),
-            lines=list(state.lines),
-            timer_left=state.timer_left,
-            elapsed=state.elapsed,
-            decision_started=state.decision_started,
-            decisions=[]
-            if (exploring if exploring is not None else state.exploring)
-            else list(state.decisions),
-            events=list(state.events) if keep_events else [],
-            stuck_reason=state.stuck_reason,
-            episode=state.episode,
-            exploring=state.exploring if exploring is None else exploring,
+        explores = state.exploring if exploring is None else exploring
+        copy = SessionState(  # positional: a search makes hundreds of thousands of these
+            state.seed,
+            state.rng,
+            state.node,
+            state.status,
+            state.values.copy(),
+            state.visits.copy(),
+            state.chosen.copy(),
+            state.moods.copy(),
+            state.lines.copy(),
+            state.timer_left,
+            state.elapsed,
+            state.decision_started,
+            [] if explores else state.decisions.copy(),
+            state.events.copy() if keep_events else [],
+            state.stuck_reason,
+            state.episode,
+            explores,
         )
-        forked = Session(self.scenario, copy)
-        forked._views = self._views  # the same step, so the same choices (they are immutable)
+        forked = Session.__new__(Session)
+        forked.scenario = self.scenario
+        forked.state = copy
+        forked._plans = self._plans
+        forked._offer = self._offer  # the same step, so the same choices (they are immutable)
         return forked
 
     def tick(self, seconds: float) -> None:
@@ -391,57 +378,59 @@ class Session:
 
     # ------------------------------------------------------------ inside
 
-    def _available(self, choice: Choice, key: str) -> bool:
-        if choice.once and key in self.state.chosen:
-            return False
-        return choice.if_ is None or bool(self.scenario.conditions[choice.if_](self.state))
-
-    def _apply(self, effects: list[str]) -> None:
-        compiled = self.scenario.effects
-        for source in effects:
-            compiled[source](self.state)
-
-    def _decide(self, choice: Choice, key: str) -> None:
+    def _apply(self, effects: tuple[CompiledEffect, ...]) -> None:
         state = self.state
-        before = (state.values["satisfaction"], state.values["cost"])
-        self._apply(choice.effects)
-        state.chosen.add(key)
-        if not state.exploring:
+        for effect in effects:
+            effect(state)
+
+    def _decide(self, choice: Choice, key: str, effects: tuple[CompiledEffect, ...]) -> None:
+        state = self.state
+        if state.exploring:
+            for effect in effects:
+                effect(state)
+            state.chosen.add(key)
+        else:
+            before = (state.values["satisfaction"], state.values["cost"])
+            self._apply(effects)
+            state.chosen.add(key)
             self._record(
                 key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before
             )
-        self._emit(
-            ChoiceMade(
-                state.node,
-                key,
-                choice.text,
-                state.values["satisfaction"] - before[0],
-                state.values["cost"] - before[1],
-                state.values["satisfaction"],
-                state.values["cost"],
+            state.events.append(
+                ChoiceMade(
+                    state.node,
+                    key,
+                    choice.text,
+                    state.values["satisfaction"] - before[0],
+                    state.values["cost"] - before[1],
+                    state.values["satisfaction"],
+                    state.values["cost"],
+                )
             )
-        )
         self._enter(choice.next)
 
     def _time_out(self) -> None:
         state = self.state
         timer = self.node.timer
         assert timer is not None
-        before = (state.values["satisfaction"], state.values["cost"])
-        self._apply(timer.effects)
-        if not state.exploring:
+        effects = self._plans[state.node].timer_effects
+        if state.exploring:
+            self._apply(effects)
+        else:
+            before = (state.values["satisfaction"], state.values["cost"])
+            self._apply(effects)
             self._record(
                 None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
             )
-        self._emit(
-            TimerExpired(
-                state.node,
-                state.values["satisfaction"] - before[0],
-                state.values["cost"] - before[1],
-                state.values["satisfaction"],
-                state.values["cost"],
+            state.events.append(
+                TimerExpired(
+                    state.node,
+                    state.values["satisfaction"] - before[0],
+                    state.values["cost"] - before[1],
+                    state.values["satisfaction"],
+                    state.values["cost"],
+                )
             )
-        )
         self._enter(timer.next)
 
     def _record(
@@ -475,41 +464,45 @@ class Session:
 
     def _enter(self, node_id: str) -> None:
         state = self.state
-        scenario = self.scenario
-        nodes = scenario.model.nodes
+        plans = self._plans
+        visits = state.visits
         state.timer_left = None
-        self._views = None
+        self._offer = None
         for _ in range(MAX_AUTOMATIC_STEPS):
             state.node = node_id
-            node = nodes[node_id]
-            state.visits[node_id] = state.visits.get(node_id, 0) + 1
+            plan = plans[node_id]
+            visits[node_id] = visits.get(node_id, 0) + 1
             if not state.exploring:
                 state.events.append(NodeEntered(node_id))
-            episode_id = scenario.episode_starts.get(node_id)
-            if episode_id is not None and episode_id != state.episode:
-                self._start_episode(episode_id)
-            if node.effects:
-                self._apply(node.effects)
-            self._show_lines(node_id, node)
-            target = self._automatic_target(node_id, node)
+            if plan.episode is not None and plan.episode != state.episode:
+                self._start_episode(plan.episode)
+            for effect in plan.effects:
+                effect(state)
+            if plan.node.lines and not state.exploring:
+                self._show_lines(node_id, plan.node)
+            else:
+                state.lines = []
+            target = self._automatic_target(plan)
             if target is None:
                 return
             node_id = target
         self._stick(f"more than {MAX_AUTOMATIC_STEPS} automatic steps without a decision")
 
-    def _automatic_target(self, node_id: str, node: Node) -> str | None:
+    def _automatic_target(self, plan: NodePlan) -> str | None:
         """Where an automatic step leads, or None when the session waits or ends here."""
         state = self.state
+        node = plan.node
         if node.ending is not None:
             state.status = Status.ENDED
-            self._emit(SessionEnded(node_id, node.ending.kind.value))
+            if not state.exploring:
+                state.events.append(SessionEnded(plan.id, node.ending.kind.value))
             return None
-        if node.branch is not None:
-            conditions = self.scenario.conditions
-            for branch in node.branch:
-                if branch.if_ is None or conditions[branch.if_](state):
-                    self._emit(BranchTaken(node_id, branch.next, False))
-                    return branch.next
+        if plan.branches is not None:
+            for condition, target in plan.branches:
+                if condition is None or condition(state):
+                    if not state.exploring:
+                        state.events.append(BranchTaken(plan.id, target, False))
+                    return target
             self._stick("no branch condition held")
             return None
         if node.random is not None:
@@ -517,29 +510,32 @@ class Session:
                 state.status = Status.WAITING_FOR_CHANCE
                 return None
             total = sum(option.weight for option in node.random)
-            roll = self._random.next_float() * total
-            state.rng = self._random.state
+            dice = SplitMix64(state.rng)
+            roll = dice.next_float() * total
+            state.rng = dice.state
             target = node.random[-1].next
             for option in node.random:
                 roll -= option.weight
                 if roll < 0:
                     target = option.next
                     break
-            self._emit(BranchTaken(node_id, target, True))
+            state.events.append(BranchTaken(plan.id, target, True))
             return target
         if node.next is not None:
             if state.lines:
                 state.status = Status.WAITING_FOR_CONTINUE
                 return None
             return node.next
-        return self._wait_for_choice(node_id, node)
+        return self._wait_for_choice(plan)
 
-    def _wait_for_choice(self, node_id: str, node: Node) -> str | None:
+    def _wait_for_choice(self, plan: NodePlan) -> str | None:
         state = self.state
-        self._views = self._work_out_views()
-        if not any(view.available for view in self._views):
+        node = plan.node
+        self._offer = plan.offer(state)
+        if not self._offer.available:
             if node.fallback is not None:
-                self._emit(FallbackTaken(node_id, node.fallback))
+                if not state.exploring:
+                    state.events.append(FallbackTaken(plan.id, node.fallback))
                 return node.fallback
             if node.timer is None:
                 self._stick("no choice is available and there is no fallback")
@@ -550,14 +546,11 @@ class Session:
             state.timer_left = node.timer.seconds
         return None
 
-    def _emit(self, event: Event) -> None:
-        if not self.state.exploring:  # an explored session keeps no history
-            self.state.events.append(event)
-
     def _stick(self, reason: str) -> None:
         self.state.status = Status.STUCK
         self.state.stuck_reason = reason
-        self._emit(SessionStuck(self.state.node, reason))
+        if not self.state.exploring:
+            self.state.events.append(SessionStuck(self.state.node, reason))
 
     def _start_episode(self, episode_id: str) -> None:
         episode = self.scenario.model.episodes[episode_id]
@@ -568,17 +561,16 @@ class Session:
         if episode.time is not None:
             hours, minutes = episode.time.split(":")
             values["time"] = int(hours) * 60 + int(minutes)
-        self._emit(
-            EpisodeStarted(
-                episode_id, episode.title, episode.intro, values.get("day"), values.get("time")
+        if not self.state.exploring:
+            self.state.events.append(
+                EpisodeStarted(
+                    episode_id, episode.title, episode.intro, values.get("day"), values.get("time")
+                )
             )
-        )
 
     def _show_lines(self, node_id: str, node: Node) -> None:
         state = self.state
         state.lines = []
-        if not node.lines or state.exploring:
-            return
         conditions = self.scenario.conditions
         characters = self.scenario.characters
         line_keys = self.scenario.line_ids[node_id]

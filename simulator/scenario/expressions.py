@@ -29,7 +29,7 @@ import enum
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from simulator.scenario.diagnostics import suggest
@@ -558,27 +558,47 @@ def check_effect(statement: Statement, declarations: Declarations) -> None:
     _Checker(declarations).check_statement(statement)
 
 
-def names_read(node: ExpressionNode | Statement) -> set[str]:
-    """The variable names an expression reads (for the unused-variable warning)."""
-    found: set[str] = set()
+@dataclass
+class Reads:
+    """What an expression's value depends on, beyond its literals."""
+
+    names: set[str] = field(default_factory=set)  # variables (the clock for advance())
+    visits: set[str] = field(default_factory=set)  # nodes named by visits()
+    choices: set[str] = field(default_factory=set)  # choices named by chose()
+
+
+def reads_of(node: ExpressionNode | Statement) -> Reads:
+    """Everything an expression or effect reads: for the unused-variable warning, and for
+    the analysis, which forgets what no later step can read."""
+    found = Reads()
     stack: list[Any] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, Name):
-            found.add(item.name)
+            found.names.add(item.name)
         elif isinstance(item, Unary):
             stack.append(item.operand)
         elif isinstance(item, Binary):
             stack.extend((item.left, item.right))
         elif isinstance(item, Call):
+            if item.function in ("visits", "chose"):
+                argument = item.arguments[0]
+                key = str(argument.value) if isinstance(argument, Literal) else ""
+                (found.visits if item.function == "visits" else found.choices).add(key)
             stack.extend(item.arguments)
         elif isinstance(item, Assignment):
             stack.append(item.value)
             if item.operator != "=":
-                found.add(item.target)
+                found.names.add(item.target)
         elif isinstance(item, CallStatement):
+            found.names.update(("day", "time"))  # advance() moves the clock on from its value
             stack.append(item.call)
     return found
+
+
+def names_read(node: ExpressionNode | Statement) -> set[str]:
+    """The variable names an expression reads (for the unused-variable warning)."""
+    return reads_of(node).names
 
 
 # ---------------------------------------------------------------- evaluation
@@ -701,9 +721,23 @@ def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
 
         return advance
     target = statement.target
-    clamp = _clamp(declarations.variables[target])
-    value = compile_value(statement.value)
+    info = declarations.variables[target]
+    clamp = _clamp(info)
     operator = statement.operator
+    if isinstance(statement.value, Literal):
+        # Most effects add a fixed amount or set a fixed value; the analysis runs them
+        # hundreds of thousands of times, so these skip the general closures.
+        constant = statement.value.value
+        if operator == "=":
+            clamped = clamp(constant)
+
+            def set_constant(context: EvaluationContext) -> None:
+                context.values[target] = clamped
+
+            return set_constant
+        if operator in ("+=", "-=") and _plain_step(info, constant):
+            return _shift(target, info, constant if operator == "+=" else -constant)
+    value = compile_value(statement.value)
     if operator == "=":
 
         def assign(context: EvaluationContext) -> None:
@@ -717,3 +751,25 @@ def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
         values[target] = clamp(operation(values[target], value(context)))
 
     return update
+
+
+def _plain_step(info: VariableInfo, step: Any) -> bool:
+    """A step that keeps the variable's type, so clamping is a comparison and nothing else."""
+    if isinstance(step, bool) or not isinstance(step, (int, float)):
+        return False
+    return info.type is ValueType.NUMBER or (info.type is ValueType.INT and isinstance(step, int))
+
+
+def _shift(target: str, info: VariableInfo, step: float) -> Effect:
+    integer = info.type is ValueType.INT
+    low = info.minimum if info.minimum is None or not integer else int(info.minimum)
+    high = info.maximum if info.maximum is None or not integer else int(info.maximum)
+    floor = float("-inf") if low is None else low
+    ceiling = float("inf") if high is None else high
+
+    def shift(context: EvaluationContext) -> None:
+        values = context.values
+        result = values[target] + step
+        values[target] = floor if result < floor else ceiling if result > ceiling else result
+
+    return shift

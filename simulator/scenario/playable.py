@@ -26,7 +26,7 @@ def choice_id(node_id: str, index: int, choice: Choice) -> str:
     return choice.id or f"{node_id}.choice{index + 1}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per load: compared and hashed by identity
 class PlayableScenario:
     model: Scenario
     path: str

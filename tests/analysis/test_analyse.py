@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.analysis.analyse import analyse, pareto_frontier
 from simulator.analysis.explore import Outcome, play_out, random_policy, tag_policy
@@ -130,6 +132,37 @@ def test_pareto_frontier_keeps_only_undominated_outcomes() -> None:
         Outcome("d", 40, 0, 60),
     }
     assert [o.ending for o in pareto_frontier(outcomes)] == ["d", "a", "c"]
+
+
+@given(
+    st.sets(
+        st.builds(
+            Outcome,
+            st.sampled_from("abc"),
+            st.integers(0, 20).map(float),
+            st.integers(0, 20).map(float),
+            st.integers(0, 100),
+        ),
+        max_size=40,
+    )
+)
+def test_pareto_sweep_agrees_with_the_definition(outcomes: set[Outcome]) -> None:
+    """The one-pass sweep keeps exactly the (satisfaction, cost) pairs nothing dominates."""
+
+    def dominated(o: Outcome) -> bool:
+        return any(
+            other.satisfaction >= o.satisfaction
+            and other.cost <= o.cost
+            and (other.satisfaction > o.satisfaction or other.cost < o.cost)
+            for other in outcomes
+        )
+
+    expected = {(o.satisfaction, o.cost) for o in outcomes if not dominated(o)}
+    frontier = pareto_frontier(outcomes)
+    assert [(o.satisfaction, o.cost) for o in frontier] == sorted(
+        expected, key=lambda pair: (pair[1], -pair[0])
+    )
+    assert set(frontier) <= outcomes
 
 
 def test_analyze_command_prints_json_with_the_agreed_fields() -> None:

@@ -1,0 +1,148 @@
+"""A scenario compiled for stepping: per node, the code the engine runs, found once.
+
+The analysis steps sessions through hundreds of thousands of nodes. Looking up
+compiled expressions by their source text and rebuilding the shown choices at
+every step cost more than running the expressions themselves, so a plan
+resolves each node once per scenario, and each pattern of available choices is
+turned into views once, then shared by every session that meets it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+from simulator.scenario.expressions import Effect as CompiledEffect
+from simulator.scenario.expressions import EvaluationContext, Evaluator
+from simulator.scenario.model import Choice, Node
+from simulator.scenario.playable import PlayableScenario
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    number: int  # 1-based, as shown to the trainee; the one numbering convention
+    id: str
+    text: str
+    available: bool
+    reason: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChoiceOffer:
+    """What one step shows (hidden choices left out) and which of those can be picked."""
+
+    views: tuple[ChoiceView, ...]
+    available: tuple[str, ...]  # ids, in the order shown
+
+
+@dataclass(frozen=True)
+class ChoicePlan:
+    id: str
+    choice: Choice
+    once: bool
+    condition: Evaluator | None
+    effects: tuple[CompiledEffect, ...]
+
+
+@dataclass(frozen=True)
+class NodePlan:
+    id: str
+    node: Node
+    episode: str | None  # the episode this node starts, if any
+    effects: tuple[CompiledEffect, ...]
+    choices: tuple[ChoicePlan, ...]
+    branches: tuple[tuple[Evaluator | None, str], ...] | None
+    timer_effects: tuple[CompiledEffect, ...]
+    by_id: dict[str, ChoicePlan]
+    conditional: bool  # whether what is offered can differ between visits
+    offers: dict[tuple[bool, ...], ChoiceOffer] = field(default_factory=dict, compare=False)
+
+    def offer(self, context: EvaluationContext) -> ChoiceOffer:
+        """The choices as they stand for this state; each pattern is built once."""
+        if not self.conditional:
+            pattern: tuple[bool, ...] = ()
+        else:
+            chosen = context.chosen
+            pattern = tuple(
+                [
+                    not (plan.once and plan.id in chosen)
+                    and (plan.condition is None or bool(plan.condition(context)))
+                    for plan in self.choices
+                ]
+            )
+        offer = self.offers.get(pattern)
+        if offer is None:
+            offer = self.offers[pattern] = self._build_offer(pattern)
+        return offer
+
+    def _build_offer(self, pattern: tuple[bool, ...]) -> ChoiceOffer:
+        views: list[ChoiceView] = []
+        flags = pattern or (True,) * len(self.choices)
+        for plan, available in zip(self.choices, flags, strict=True):
+            choice = plan.choice
+            if available or choice.reason:
+                views.append(
+                    ChoiceView(
+                        len(views) + 1,
+                        plan.id,
+                        choice.text,
+                        available,
+                        None if available else choice.reason,
+                        tuple(choice.tags),
+                    )
+                )
+        return ChoiceOffer(tuple(views), tuple(view.id for view in views if view.available))
+
+
+_PLANS: weakref.WeakKeyDictionary[PlayableScenario, dict[str, NodePlan]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def plans_for(scenario: PlayableScenario) -> dict[str, NodePlan]:
+    """Every node's plan, made the first time any session of this scenario starts."""
+    found = _PLANS.get(scenario)
+    if found is None:
+        found = _PLANS[scenario] = _make_plans(scenario)
+    return found
+
+
+def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
+    conditions = scenario.conditions
+    effects = scenario.effects
+    episode_starts = scenario.episode_starts
+
+    def compiled(sources: list[str]) -> tuple[CompiledEffect, ...]:
+        return tuple(effects[source] for source in sources)
+
+    plans: dict[str, NodePlan] = {}
+    for node_id, node in scenario.model.nodes.items():
+        ids = scenario.choice_ids[node_id]
+        choices = tuple(
+            ChoicePlan(
+                ids[index],
+                choice,
+                choice.once,
+                None if choice.if_ is None else conditions[choice.if_],
+                compiled(choice.effects),
+            )
+            for index, choice in enumerate(node.choices or [])
+        )
+        plans[node_id] = NodePlan(
+            id=node_id,
+            node=node,
+            episode=episode_starts.get(node_id),
+            effects=compiled(node.effects),
+            choices=choices,
+            branches=None
+            if node.branch is None
+            else tuple(
+                (None if branch.if_ is None else conditions[branch.if_], branch.next)
+                for branch in node.branch
+            ),
+            timer_effects=compiled(node.timer.effects) if node.timer else (),
+            by_id={plan.id: plan for plan in choices},
+            conditional=any(plan.once or plan.condition is not None for plan in choices),
+        )
+    return plans
