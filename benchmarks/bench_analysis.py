@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from simulator.analysis.analyse import analyse  # noqa: E402
-from simulator.analysis.explore import Explorer, play_out, random_policy  # noqa: E402
+from simulator.analysis.explore import Explorer  # noqa: E402
+from simulator.analysis.policies import play_out, random_policy  # noqa: E402
 from simulator.engine.session import Session  # noqa: E402
 from simulator.library import scenario_entries  # noqa: E402
 from simulator.scenario.loader import load_scenario  # noqa: E402

@@ -17,7 +17,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.engine.session import Session, Status
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
@@ -273,20 +273,45 @@ def command_ids(arguments: argparse.Namespace) -> int:
 
 
 def command_analyze(arguments: argparse.Namespace) -> int:
-    from simulator.analysis.analyse import analyse
+    from simulator.analysis.batch import analyse_files
+    from simulator.library import scenario_files
 
     if arguments.walks < 1:
         return _usage_error("--walks must be at least 1")
-    loaded, code = _load_for_play(arguments.scenario, None)
-    if loaded is None:
-        return code
-    assert loaded.scenario is not None
-    analysis = analyse(loaded.scenario, walks=arguments.walks, seed=arguments.seed)
-    if arguments.json:
-        print(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print("\n".join(describe_analysis(analysis, loaded.scenario)))
-    return EXIT_INVALID if analysis.stuck else EXIT_OK
+    if arguments.workers is not None and arguments.workers < 1:
+        return _usage_error("--workers must be at least 1")
+    paths: list[Path] = []
+    for name in arguments.scenarios:
+        path = Path(name) if Path(name).is_dir() else resolve_scenario(name)
+        if path is None:
+            return _usage_error(
+                f"no scenario file, folder or bundled scenario called '{name}' "
+                "(see 'python -m simulator list')"
+            )
+        paths.append(path)
+    files = scenario_files(paths)
+    if not files:
+        return _usage_error("no scenarios found in " + ", ".join(arguments.scenarios))
+    code = EXIT_OK
+    reports: list[dict[str, Any]] = []
+    for number, found in enumerate(
+        analyse_files(files, arguments.walks, arguments.seed, arguments.workers)
+    ):
+        analysis = found.analysis
+        if analysis is None:
+            _print_diagnostics(found.diagnostics, sys.stderr)
+            code = EXIT_INVALID
+            continue
+        if analysis.stuck:
+            code = EXIT_INVALID
+        if arguments.json:
+            reports.append(analysis.to_json())
+        else:
+            print(("\n" if number else "") + "\n".join(describe_analysis(analysis)))
+    if arguments.json and reports:
+        single = len(arguments.scenarios) == 1 and len(files) == 1
+        print(json.dumps(reports[0] if single else reports, ensure_ascii=False, indent=2))
+    return code
 
 
 def command_test(arguments: argparse.Namespace) -> int:
@@ -616,8 +641,22 @@ def build_parser() -> argparse.ArgumentParser:
     play.set_defaults(handler=command_play)
 
     analyze = commands.add_parser("analyze", help="search every outcome a scenario can produce")
-    analyze.add_argument("scenario", metavar="PATH_OR_ID")
-    analyze.add_argument("--json", action="store_true", help="print one JSON object")
+    analyze.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="PATH_OR_ID",
+        help="scenario files, bundled scenario ids, or folders of scenarios",
+    )
+    analyze.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (a list of them for several scenarios)",
+    )
+    analyze.add_argument(
+        "--workers",
+        type=int,
+        help="scenarios analysed side by side (default: one per core)",
+    )
     analyze.add_argument(
         "--walks",
         type=int,

@@ -25,6 +25,18 @@ def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def scenario_files(paths: Iterable[Path]) -> list[Path]:
+    """The files named, and the scenarios (not translations, tests or playlists) found
+    below the folders named."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in yaml_files([path]) if _read_entry(p) is not None)
+        else:
+            found.append(path)
+    return found
+
+
 @dataclass(frozen=True)
 class ScenarioEntry:
     id: str

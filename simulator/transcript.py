@@ -168,11 +168,11 @@ def _path_line(label: str, path: Any) -> str:
     return f"  {label} {path.score:g}: --choices {numbers}   ({' > '.join(path.choices)})"
 
 
-def describe_analysis(analysis: Any, scenario: Any) -> list[str]:
+def describe_analysis(analysis: Any) -> list[str]:
     """The analysis as a trainer reads it."""
     stats = analysis.statistics
     lines = [
-        f"{scenario.title} ({analysis.scenario})",
+        f"{analysis.title} ({analysis.scenario})",
         f"  {stats['nodes']} nodes, {stats['decisions']} decision points, {stats['choices']} "
         f"choices, {stats['endings']} endings, {stats['words']} words",
         "",

@@ -14,11 +14,16 @@ from simulator.analysis.explore import (
     Explorer,
     Outcome,
     StateSpaceTooLarge,
-    play_out,
-    policy_mean,
-    random_policy,
     replay,
     settle,
+)
+from simulator.analysis.policies import (
+    choice_tags,
+    exact_mean,
+    play_out,
+    random_policy,
+    sampled_mean,
+    scenario_tags,
     tag_policy,
 )
 from simulator.engine.events import NodeEntered
@@ -39,6 +44,7 @@ class PathSummary:
 @dataclass
 class Analysis:
     scenario: str
+    title: str
     method: str  # "exhaustive" or "random playthroughs"
     states: int
     walks: int
@@ -60,6 +66,7 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
+            "title": self.title,
             "method": self.method,
             "states": self.states,
             "walks": self.walks,
@@ -121,17 +128,6 @@ def statistics(scenario: PlayableScenario) -> dict[str, int]:
     }
 
 
-def tags_of(scenario: PlayableScenario) -> list[str]:
-    return sorted(
-        {
-            tag
-            for node in scenario.model.nodes.values()
-            for choice in node.choices or []
-            for tag in choice.tags
-        }
-    )
-
-
 def has_chance(scenario: PlayableScenario) -> bool:
     return any(node.random for node in scenario.model.nodes.values())
 
@@ -147,11 +143,21 @@ def _progress(done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-def _policies(scenario: PlayableScenario, walks: int, seed: int) -> dict[str, float]:
-    runs = walks if has_chance(scenario) else 1
-    table = {"random": policy_mean(scenario, random_policy, walks, seed)}
-    for tag in tags_of(scenario):
-        table[tag] = policy_mean(scenario, tag_policy(tag), runs, seed)
+def _policies(
+    scenario: PlayableScenario, walks: int, seed: int, graph: tuple[Explorer, int] | None
+) -> dict[str, float]:
+    """Each policy's mean score: weighed exactly on the searched graph where there is one
+    and plays cannot loop, otherwise from seeded plays (one suffices for a tag policy
+    when nothing is left to chance)."""
+    tags = choice_tags(scenario)
+    named = {"random": random_policy} | {tag: tag_policy(tag) for tag in scenario_tags(scenario)}
+    table: dict[str, float] = {}
+    for name, policy in named.items():
+        mean = None if graph is None else exact_mean(*graph, policy, tags)
+        if mean is None:
+            runs = walks if name == "random" or has_chance(scenario) else 1
+            mean = sampled_mean(scenario, policy, runs, seed)
+        table[name] = mean
     return table
 
 
@@ -160,7 +166,10 @@ def analyse(
     walks: int = 1000,
     seed: int = 0,
     max_states: int = DEFAULT_MAX_STATES,
+    progress: bool = True,
 ) -> Analysis:
+    """Search the scenario (random playthroughs past ``max_states``; ``progress`` draws
+    their bar on a terminal)."""
     model = scenario.model
     endings_meta = {
         node_id: {"kind": node.ending.kind.value, "title": node.ending.title, "reached": False}
@@ -169,9 +178,9 @@ def analyse(
     }
     explorer = Explorer(max_states)
     try:
-        summary = explorer.summary(Session.start(scenario, exploring=True))
+        root = explorer.search(Session.start(scenario, exploring=True))
     except StateSpaceTooLarge:
-        return _analyse_by_walks(scenario, walks, seed, endings_meta)
+        return _analyse_by_walks(scenario, walks, seed, endings_meta, progress)
     outcomes = explorer.outcomes
     for outcome in outcomes:
         endings_meta[outcome.ending]["reached"] = True
@@ -181,6 +190,7 @@ def analyse(
     reachable = sorted(explorer.visited_nodes)
     return Analysis(
         scenario=scenario.id,
+        title=scenario.title,
         method="exhaustive",
         states=explorer.states,
         walks=walks,
@@ -190,19 +200,23 @@ def analyse(
         endings=endings_meta,
         stuck=explorer.stuck,
         score_range=(min(scores), max(scores)),
-        best=PathSummary(summary.best, [n for n, _ in best], [c for _, c in best]),
-        worst=PathSummary(summary.worst, [n for n, _ in worst], [c for _, c in worst]),
-        best_expected=explorer.value(Session.start(scenario, exploring=True)),
+        best=PathSummary(explorer.best[root], [n for n, _ in best], [c for _, c in best]),
+        worst=PathSummary(explorer.worst[root], [n for n, _ in worst], [c for _, c in worst]),
+        best_expected=explorer.expected[root],
         pareto=pareto_frontier(outcomes),
-        policies=_policies(scenario, walks, seed),
-        longest_path_decisions=summary.longest,
+        policies=_policies(scenario, walks, seed, (explorer, root)),
+        longest_path_decisions=explorer.longest[root],
         best_paths=explorer.best_paths(Session.start(scenario, exploring=True), limit=200),
         statistics=statistics(scenario),
     )
 
 
 def _analyse_by_walks(
-    scenario: PlayableScenario, walks: int, seed: int, endings_meta: dict[str, dict[str, Any]]
+    scenario: PlayableScenario,
+    walks: int,
+    seed: int,
+    endings_meta: dict[str, dict[str, Any]],
+    progress: bool,
 ) -> Analysis:
     model = scenario.model
     reachable: set[str] = set()
@@ -228,10 +242,12 @@ def _analyse_by_walks(
                 best = (result.score, play.path, run_seed)
             if result.score < worst[0]:
                 worst = (result.score, play.path, run_seed)
-        _progress(index + 1, walks)
+        if progress:
+            _progress(index + 1, walks)
     scores = [o.score for o in outcomes] or [0]
     return Analysis(
         scenario=scenario.id,
+        title=scenario.title,
         method="random playthroughs",
         states=0,
         walks=walks,
@@ -245,7 +261,7 @@ def _analyse_by_walks(
         worst=_path_summary(scenario, worst),
         best_expected=None,
         pareto=pareto_frontier(outcomes),
-        policies=_policies(scenario, walks, seed),
+        policies=_policies(scenario, walks, seed, None),
         statistics=statistics(scenario),
     )
 

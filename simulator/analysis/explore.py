@@ -10,9 +10,8 @@ playthroughs and says so.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
@@ -97,7 +96,7 @@ class StateSpaceTooLarge(Exception):
     """The search met more states than it may; random playthroughs take over."""
 
 
-_CHOICE, _CHANCE, _END, _STUCK = range(4)
+CHOICE, CHANCE, END, STUCK = range(4)  # the kinds of state in the graph
 _PENDING = (float("-inf"), float("inf"), float("-inf"))  # a state whose futures are being searched
 
 
@@ -190,14 +189,14 @@ class Explorer:
                 return known
             score = self.score(session)
             self.outcomes.add(Outcome(state.node, session.satisfaction, session.cost, score))
-            return self._add(key, _END, (score, score, score))
+            return self._add(key, END, (score, score, score))
         if status is Status.STUCK or depth > MAX_DEPTH:
             self.visited_nodes.update(state.visits)
             reason = state.stuck_reason or f"more than {MAX_DEPTH} steps"
             self.stuck.setdefault(state.node, reason)
             key = (state.node, Status.STUCK, reason)
             known = self.index.get(key)
-            return known if known is not None else self._add(key, _STUCK, _PENDING)
+            return known if known is not None else self._add(key, STUCK, _PENDING)
         key = self.key(session)
         known = self.index.get(key)
         if known is not None:
@@ -206,17 +205,21 @@ class Explorer:
         if len(self.kinds) >= self.max_states:
             raise StateSpaceTooLarge
         chance = status is Status.WAITING_FOR_CHANCE
-        number = self._add(key, _CHANCE if chance else _CHOICE, _PENDING)
+        number = self._add(key, CHANCE if chance else CHOICE, _PENDING)
         edges: list[tuple[int | str, int, float]] = []
         if chance:
-            for index, (_, probability) in enumerate(session.chances):
-                branch = session.fork()
+            chances = session.chances
+            for index, (_, probability) in enumerate(chances):
+                branch = session if index == len(chances) - 1 else session.fork()
                 branch.resolve_chance(index)
                 edges.append((index, self.search(branch, depth + 1), probability))
         else:
-            for option in options(session):
+            picks = options(session)
+            last = len(picks) - 1
+            for index, option in enumerate(picks):
                 self.offered_choices.add(option)
-                branch = session.fork()
+                # The last option plays on in this session: nothing reads it afterwards.
+                branch = session if index == last else session.fork()
                 if option == TIMEOUT:
                     apply_option(branch, option)
                 else:
@@ -289,12 +292,12 @@ class Explorer:
             if len(found) >= limit or depth > MAX_DEPTH:
                 return
             kind = self.kinds[number]
-            if kind == _END:
+            if kind == END:
                 found.append(path)
                 return
             for step, child, _ in self.edges[number]:
                 if self.best[child] == target:
-                    walk(child, path if kind == _CHANCE else [*path, str(step)], depth + 1)
+                    walk(child, path if kind == CHANCE else [*path, str(step)], depth + 1)
 
         walk(root, [], 0)
         return found
@@ -320,64 +323,6 @@ class Explorer:
                 path.append((option_number(session, step), step))
                 apply_option(session, step)
         return path
-
-
-# ---------------------------------------------------------------- policies
-
-Policy = Callable[[Session, random.Random], str]
-
-
-def random_policy(session: Session, rng: random.Random) -> str:
-    return rng.choice(options(session, with_timeout=False))
-
-
-def tag_policy(tag: str) -> Policy:
-    """Pick a choice with this tag whenever one is offered, otherwise the first available."""
-
-    def pick(session: Session, rng: random.Random) -> str:
-        available = [view for view in session.choices if view.available]
-        for view in available:
-            if tag in view.tags:
-                return view.id
-        return available[0].id
-
-    return pick
-
-
-@dataclass
-class PolicyPlay:
-    score: int | None
-    ending: str | None
-    path: list[str] = field(default_factory=list)
-
-
-def play_out(scenario: PlayableScenario, policy: Policy, seed: int) -> PolicyPlay:
-    """One whole play by a policy; random branches come from the seed, as in real play."""
-    rng = random.Random(seed)
-    session = Session.start(scenario, seed=seed)
-    path: list[str] = []
-    for _ in range(MAX_DEPTH):
-        settle(session)
-        if session.status is not Status.WAITING_FOR_CHOICE:
-            break
-        if not options(session, with_timeout=False):
-            session.tick(session.timer[0] if session.timer else 0)
-            path.append(TIMEOUT)
-            continue
-        option = policy(session, rng)
-        path.append(option)
-        apply_option(session, option)
-    result = session.result()
-    return PolicyPlay(result.score if result else None, result.ending if result else None, path)
-
-
-def policy_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: int = 0) -> float:
-    """Mean score of ``runs`` seeded plays (a play that cannot end scores 0)."""
-    total = 0.0
-    for index in range(runs):
-        outcome = play_out(scenario, policy, seed * 1_000_003 + index)
-        total += outcome.score or 0
-    return total / runs
 
 
 def replay_numbers(

@@ -50,6 +50,7 @@ class NodePlan:
     id: str
     node: Node
     episode: str | None  # the episode this node starts, if any
+    episode_clock: tuple[int | None, int | None]  # the day and minute it sets the clock to
     effects: tuple[CompiledEffect, ...]
     choices: tuple[ChoicePlan, ...]
     branches: tuple[tuple[Evaluator | None, str], ...] | None
@@ -133,6 +134,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
             id=node_id,
             node=node,
             episode=episode_starts.get(node_id),
+            episode_clock=_episode_clock(scenario, episode_starts.get(node_id)),
             effects=compiled(node.effects),
             choices=choices,
             branches=None
@@ -146,3 +148,15 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
             conditional=any(plan.once or plan.condition is not None for plan in choices),
         )
     return plans
+
+
+def _episode_clock(
+    scenario: PlayableScenario, episode_id: str | None
+) -> tuple[int | None, int | None]:
+    if episode_id is None:
+        return None, None
+    episode = scenario.model.episodes[episode_id]
+    if episode.time is None:
+        return episode.day, None
+    hours, minutes = episode.time.split(":")
+    return episode.day, int(hours) * 60 + int(minutes)

@@ -284,8 +284,15 @@ class Session:
         if self.state.status is not Status.WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {self.state.status.value})")
         if choice in self._current_offer().available:
-            plan = self._plans[self.state.node].by_id[choice]
-            self._decide(plan.choice, choice, plan.effects)
+            state = self.state
+            plan = self._plans[state.node].by_id[choice]
+            if state.exploring:  # the search's path: no history to keep
+                for effect in plan.effects:
+                    effect(state)
+                state.chosen.add(choice)
+                self._enter(plan.choice.next)
+            else:
+                self._decide(plan.choice, choice, plan.effects)
             return
         if choice in self.scenario.choice_ids[self.state.node]:
             raise SessionError(f"choice '{choice}' is not available now")
@@ -330,7 +337,7 @@ class Session:
             state.visits.copy(),
             state.chosen.copy(),
             state.moods.copy(),
-            state.lines.copy(),
+            [] if explores else state.lines.copy(),  # an explored play shows no lines
             state.timer_left,
             state.elapsed,
             state.decision_started,
@@ -385,28 +392,21 @@ class Session:
 
     def _decide(self, choice: Choice, key: str, effects: tuple[CompiledEffect, ...]) -> None:
         state = self.state
-        if state.exploring:
-            for effect in effects:
-                effect(state)
-            state.chosen.add(key)
-        else:
-            before = (state.values["satisfaction"], state.values["cost"])
-            self._apply(effects)
-            state.chosen.add(key)
-            self._record(
-                key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before
+        before = (state.values["satisfaction"], state.values["cost"])
+        self._apply(effects)
+        state.chosen.add(key)
+        self._record(key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before)
+        state.events.append(
+            ChoiceMade(
+                state.node,
+                key,
+                choice.text,
+                state.values["satisfaction"] - before[0],
+                state.values["cost"] - before[1],
+                state.values["satisfaction"],
+                state.values["cost"],
             )
-            state.events.append(
-                ChoiceMade(
-                    state.node,
-                    key,
-                    choice.text,
-                    state.values["satisfaction"] - before[0],
-                    state.values["cost"] - before[1],
-                    state.values["satisfaction"],
-                    state.values["cost"],
-                )
-            )
+        )
         self._enter(choice.next)
 
     def _time_out(self) -> None:
@@ -475,13 +475,11 @@ class Session:
             if not state.exploring:
                 state.events.append(NodeEntered(node_id))
             if plan.episode is not None and plan.episode != state.episode:
-                self._start_episode(plan.episode)
+                self._start_episode(plan.episode, plan.episode_clock)
             for effect in plan.effects:
                 effect(state)
-            if plan.node.lines and not state.exploring:
+            if not state.exploring:  # an explored play's lines stay empty
                 self._show_lines(node_id, plan.node)
-            else:
-                state.lines = []
             target = self._automatic_target(plan)
             if target is None:
                 return
@@ -552,17 +550,18 @@ class Session:
         if not self.state.exploring:
             self.state.events.append(SessionStuck(self.state.node, reason))
 
-    def _start_episode(self, episode_id: str) -> None:
-        episode = self.scenario.model.episodes[episode_id]
-        self.state.episode = episode_id
-        values = self.state.values
-        if episode.day is not None:
-            values["day"] = episode.day
-        if episode.time is not None:
-            hours, minutes = episode.time.split(":")
-            values["time"] = int(hours) * 60 + int(minutes)
-        if not self.state.exploring:
-            self.state.events.append(
+    def _start_episode(self, episode_id: str, clock: tuple[int | None, int | None]) -> None:
+        state = self.state
+        state.episode = episode_id
+        values = state.values
+        day, time = clock
+        if day is not None:
+            values["day"] = day
+        if time is not None:
+            values["time"] = time
+        if not state.exploring:
+            episode = self.scenario.model.episodes[episode_id]
+            state.events.append(
                 EpisodeStarted(
                     episode_id, episode.title, episode.intro, values.get("day"), values.get("time")
                 )

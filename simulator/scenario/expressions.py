@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator as ops
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -624,16 +625,16 @@ def _divide(left: float, right: float) -> float:
 
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
+    "+": ops.add,
+    "-": ops.sub,
+    "*": ops.mul,
     "/": _divide,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
+    "==": ops.eq,
+    "!=": ops.ne,
+    "<": ops.lt,
+    "<=": ops.le,
+    ">": ops.gt,
+    ">=": ops.ge,
 }
 
 
@@ -658,6 +659,10 @@ def compile_value(node: ExpressionNode) -> Evaluator:
         if node.operator == "or":
             return lambda context: left(context) or right(context)
         operation = _BINARY[node.operator]
+        if isinstance(node.left, Name) and isinstance(node.right, Literal):
+            # The commonest shape by far (patience >= 2, plan == "express"): one call.
+            name, constant = node.left.name, node.right.value
+            return lambda context: operation(context.values[name], constant)
         return lambda context: operation(left(context), right(context))
     return _compile_call(node)
 

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.analysis.analyse import analyse, pareto_frontier
-from simulator.analysis.explore import Outcome, play_out, random_policy, tag_policy
+from simulator.analysis.explore import Outcome
+from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
 from simulator.engine.session import Session
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, STUCK
@@ -102,7 +103,18 @@ def test_tag_policies_follow_their_tag(branchy) -> None:
 
 def test_tag_policy_falls_back_to_the_first_available(branchy) -> None:
     session = Session.start(branchy, seed=1)
-    assert tag_policy("escalate")(session, None) == "give"  # type: ignore[arg-type]
+    available = session.available_choices
+    assert tag_policy("escalate")(available, choice_tags(branchy)) == [(1.0, "give")]
+    assert tag_policy("refuse")(available, choice_tags(branchy)) == [(1.0, "no")]
+
+
+def test_policy_means_are_exact_on_the_graph_and_agree_with_seeded_plays(branchy) -> None:
+    """Random play in 'branchy': give (57), talk (100) or no (54), a third each. The
+    exact mean and 4,000 seeded plays must agree."""
+    exact = analyse(branchy, walks=10).policies["random"]
+    assert exact == pytest.approx((57 + 100 + 54) / 3)
+    played = analyse(branchy, walks=4000, max_states=1).policies["random"]
+    assert played == pytest.approx(exact, abs=2.0)
 
 
 def test_random_playthroughs_take_over_when_the_space_is_too_big(branchy) -> None:

@@ -1,0 +1,162 @@
+"""Simple ways of playing, and how well each would do: the policy table.
+
+A policy says, at a step, how likely it is to pick each available choice. The
+same policy is either played out (seeded plays, as a trainee would meet random
+branches) or, when the whole graph of states is known, weighed exactly: every
+choice and random branch taken with its probability, with no sampling error.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from simulator.analysis.explore import (
+    CHANCE,
+    CHOICE,
+    END,
+    MAX_DEPTH,
+    TIMEOUT,
+    Explorer,
+    apply_option,
+    options,
+    settle,
+)
+from simulator.engine.session import Session, Status
+from simulator.scenario.playable import PlayableScenario
+
+Tags = Mapping[str, Sequence[str]]  # choice id -> its tags
+# Given the ids of the available choices (in the order shown) and every choice's tags:
+# each choice the policy may pick, with its probability.
+Policy = Callable[[Sequence[str], Tags], list[tuple[float, str]]]
+
+
+def random_policy(available: Sequence[str], tags: Tags) -> list[tuple[float, str]]:
+    share = 1 / len(available)
+    return [(share, choice) for choice in available]
+
+
+def tag_policy(tag: str) -> Policy:
+    """Pick a choice with this tag whenever one is offered, otherwise the first available."""
+
+    def pick(available: Sequence[str], tags: Tags) -> list[tuple[float, str]]:
+        for choice in available:
+            if tag in tags[choice]:
+                return [(1.0, choice)]
+        return [(1.0, available[0])]
+
+    return pick
+
+
+def choice_tags(scenario: PlayableScenario) -> dict[str, tuple[str, ...]]:
+    return {
+        scenario.choice_ids[node_id][index]: tuple(choice.tags)
+        for node_id, node in scenario.model.nodes.items()
+        for index, choice in enumerate(node.choices or [])
+    }
+
+
+def scenario_tags(scenario: PlayableScenario) -> list[str]:
+    return sorted({tag for tags in choice_tags(scenario).values() for tag in tags})
+
+
+# ---------------------------------------------------------------- played out
+
+
+@dataclass
+class PolicyPlay:
+    score: int | None
+    ending: str | None
+    path: list[str] = field(default_factory=list)
+
+
+def play_out(
+    scenario: PlayableScenario, policy: Policy, seed: int, tags: Tags | None = None
+) -> PolicyPlay:
+    """One whole play by a policy; random branches come from the seed, as in real play."""
+    known_tags = tags if tags is not None else choice_tags(scenario)
+    rng = random.Random(seed)
+    session = Session.start(scenario, seed=seed)
+    path: list[str] = []
+    for _ in range(MAX_DEPTH):
+        settle(session)
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            break
+        available = options(session, with_timeout=False)
+        if not available:
+            session.tick(session.timer[0] if session.timer else 0)
+            path.append(TIMEOUT)
+            continue
+        weighed = policy(available, known_tags)
+        if len(weighed) == 1:
+            option = weighed[0][1]
+        else:
+            picks = [choice for _, choice in weighed]
+            option = rng.choices(picks, weights=[weight for weight, _ in weighed])[0]
+        path.append(option)
+        apply_option(session, option)
+    result = session.result()
+    return PolicyPlay(result.score if result else None, result.ending if result else None, path)
+
+
+def sampled_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: int = 0) -> float:
+    """Mean score of ``runs`` seeded plays (a play that cannot end scores 0)."""
+    tags = choice_tags(scenario)
+    total = 0.0
+    for index in range(runs):
+        outcome = play_out(scenario, policy, seed * 1_000_003 + index, tags)
+        total += outcome.score or 0
+    return total / runs
+
+
+# ---------------------------------------------------------------- weighed on the graph
+
+
+class _Loops(Exception):
+    """A play can come back to where it was: the mean is no finite sum."""
+
+
+def exact_mean(explorer: Explorer, root: int, policy: Policy, tags: Tags) -> float | None:
+    """The policy's mean score over every play from state ``root``, or None when plays
+    can loop. Only the states the policy can reach are visited."""
+    means: dict[int, float] = {}
+    open_states: set[int] = set()
+    decided: dict[tuple[str, ...], list[tuple[float, int]]] = {}  # available -> (chance, edge)
+
+    def mean(number: int) -> float:
+        known = means.get(number)
+        if known is not None:
+            return known
+        if number in open_states:
+            raise _Loops
+        kind = explorer.kinds[number]
+        edges = explorer.edges[number]
+        if kind == END:
+            value = explorer.best[number]
+        elif kind == CHANCE:
+            open_states.add(number)
+            value = sum(probability * mean(child) for _, child, probability in edges)
+        elif kind == CHOICE:
+            open_states.add(number)
+            available = tuple(str(step) for step, _, _ in edges if step != TIMEOUT)
+            if not available:  # only the timer is left: it runs out
+                value = mean(edges[0][1])
+            else:
+                weighed = decided.get(available)
+                if weighed is None:
+                    weighed = decided[available] = [
+                        (chance, available.index(choice))
+                        for chance, choice in policy(available, tags)
+                    ]
+                value = sum(chance * mean(edges[index][1]) for chance, index in weighed)
+        else:
+            value = 0.0  # a play that cannot end scores nothing
+        open_states.discard(number)
+        means[number] = value
+        return value
+
+    try:
+        return mean(root)
+    except _Loops:
+        return None
