@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
-from simulator.engine.scoring import score_outcome
+from simulator.engine.scoring import score_of
 from simulator.engine.session import Session, Status
 from simulator.scenario.playable import PlayableScenario
 
@@ -137,7 +137,7 @@ class Explorer:
         score = self.scores.get(meters)
         if score is None:
             scoring = session.scenario.model.scoring
-            score = self.scores[meters] = score_outcome(scoring, *meters).score
+            score = self.scores[meters] = score_of(scoring, *meters)
         return score
 
     def key(self, session: Session) -> Hashable:

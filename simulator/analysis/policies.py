@@ -9,8 +9,10 @@ choice and random branch taken with its probability, with no sampling error.
 from __future__ import annotations
 
 import random
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from simulator.analysis.explore import (
     CHANCE,
@@ -49,12 +51,23 @@ def tag_policy(tag: str) -> Policy:
     return pick
 
 
-def choice_tags(scenario: PlayableScenario) -> dict[str, tuple[str, ...]]:
-    return {
-        scenario.choice_ids[node_id][index]: tuple(choice.tags)
-        for node_id, node in scenario.model.nodes.items()
-        for index, choice in enumerate(node.choices or [])
-    }
+_TAGS: weakref.WeakKeyDictionary[PlayableScenario, Mapping[str, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def choice_tags(scenario: PlayableScenario) -> Mapping[str, tuple[str, ...]]:
+    """Every choice's tags, gathered once per scenario (plays are many, and short)."""
+    found = _TAGS.get(scenario)
+    if found is None:
+        found = _TAGS[scenario] = MappingProxyType(
+            {
+                scenario.choice_ids[node_id][index]: tuple(choice.tags)
+                for node_id, node in scenario.model.nodes.items()
+                for index, choice in enumerate(node.choices or [])
+            }
+        )
+    return found
 
 
 def scenario_tags(scenario: PlayableScenario) -> list[str]:
@@ -71,11 +84,9 @@ class PolicyPlay:
     path: list[str] = field(default_factory=list)
 
 
-def play_out(
-    scenario: PlayableScenario, policy: Policy, seed: int, tags: Tags | None = None
-) -> PolicyPlay:
+def play_out(scenario: PlayableScenario, policy: Policy, seed: int) -> PolicyPlay:
     """One whole play by a policy; random branches come from the seed, as in real play."""
-    known_tags = tags if tags is not None else choice_tags(scenario)
+    tags = choice_tags(scenario)
     rng = random.Random(seed)
     session = Session.start(scenario, seed=seed)
     path: list[str] = []
@@ -88,7 +99,7 @@ def play_out(
             session.tick(session.timer[0] if session.timer else 0)
             path.append(TIMEOUT)
             continue
-        weighed = policy(available, known_tags)
+        weighed = policy(available, tags)
         if len(weighed) == 1:
             option = weighed[0][1]
         else:
@@ -102,10 +113,9 @@ def play_out(
 
 def sampled_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: int = 0) -> float:
     """Mean score of ``runs`` seeded plays (a play that cannot end scores 0)."""
-    tags = choice_tags(scenario)
     total = 0.0
     for index in range(runs):
-        outcome = play_out(scenario, policy, seed * 1_000_003 + index, tags)
+        outcome = play_out(scenario, policy, seed * 1_000_003 + index)
         total += outcome.score or 0
     return total / runs
 

@@ -83,7 +83,8 @@ def grade_for(scoring: Scoring, score: float) -> tuple[str, str]:
     return grade_id, label
 
 
-def score_outcome(scoring: Scoring, satisfaction: float, cost: float) -> ScoreBreakdown:
+def _points(scoring: Scoring, satisfaction: float, cost: float) -> tuple[float, float, int]:
+    """Satisfaction points, cost points and the score."""
     weight = scoring.satisfaction_weight
     target = scoring.target
     if target.satisfaction <= 0:
@@ -96,7 +97,18 @@ def score_outcome(scoring: Scoring, satisfaction: float, cost: float) -> ScoreBr
         cost_share = max(0.0, 1.0 - (cost - target.cost) / (scoring.cost_limit - target.cost))
     satisfaction_points = 100 * weight * satisfaction_share
     cost_points = 100 * (1 - weight) * cost_share
-    score = round(satisfaction_points + cost_points)
+    return satisfaction_points, cost_points, round(satisfaction_points + cost_points)
+
+
+def score_of(scoring: Scoring, satisfaction: float, cost: float) -> int:
+    """The score alone, for the analysis, which scores tens of thousands of outcomes."""
+    return _points(scoring, satisfaction, cost)[2]
+
+
+def score_outcome(scoring: Scoring, satisfaction: float, cost: float) -> ScoreBreakdown:
+    weight = scoring.satisfaction_weight
+    target = scoring.target
+    satisfaction_points, cost_points, score = _points(scoring, satisfaction, cost)
     grade, label = grade_for(scoring, score)
     return ScoreBreakdown(
         score=score,
