@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -16,7 +18,7 @@ from simulator.analysis.explore import Outcome
 from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
 from simulator.engine.session import Session
 from simulator.scenario.playable import PlayableScenario
-from tests.conftest import REPO, STUCK
+from tests.conftest import REPO, STUCK, run_cli
 
 BRANCHY = """\
 format: 1
@@ -219,6 +221,26 @@ def test_analyze_command_text_is_readable() -> None:
     )
     assert done.returncode == 0
     assert "Method: exhaustive" in done.stdout and "always 'negotiate'" in done.stdout
+
+
+def test_analyze_a_folder_side_by_side(tmp_path: Path) -> None:
+    """Scenarios in a folder (not its characters, tests or translations) are analysed by
+    two workers, with the same results as one, and a broken file does not stop the rest."""
+    folder = tmp_path / "mine"
+    shutil.copytree(REPO / "docs" / "examples", folder)
+    valid = BRANCHY.replace("{weight: 1, next: end-lost}", "{weight: 1, next: gate}")
+    (folder / "branchy.yaml").write_text(valid, encoding="utf-8")
+    (folder / "broken.yaml").write_text(
+        valid.replace("id: branchy", "id: broken").replace("next: roll", "next: rol"),
+        encoding="utf-8",
+    )
+    together = run_cli("analyze", str(folder), "--json", "--walks", "20", "--workers", "2")
+    alone = run_cli("analyze", str(folder), "--json", "--walks", "20", "--workers", "1")
+    assert together.returncode == alone.returncode == 1  # the broken file
+    assert "broken.yaml:" in together.stderr and "E2" in together.stderr
+    reports = json.loads(together.stdout)
+    assert [report["scenario"] for report in reports] == ["branchy", "format-tour"]
+    assert reports == json.loads(alone.stdout)
 
 
 def test_choices_no_play_can_pick_are_listed(playable: Callable[[str], PlayableScenario]) -> None:
