@@ -28,6 +28,7 @@ from simulator.analysis.policies import (
 )
 from simulator.engine.events import NodeEntered
 from simulator.engine.session import Session
+from simulator.gcpause import without_cyclic_gc
 from simulator.scenario.i18n import translatable_texts
 from simulator.scenario.playable import PlayableScenario
 
@@ -170,6 +171,13 @@ def analyse(
 ) -> Analysis:
     """Search the scenario (random playthroughs past ``max_states``; ``progress`` draws
     their bar on a terminal)."""
+    with without_cyclic_gc():
+        return _analyse(scenario, walks, seed, max_states, progress)
+
+
+def _analyse(
+    scenario: PlayableScenario, walks: int, seed: int, max_states: int, progress: bool
+) -> Analysis:
     model = scenario.model
     endings_meta = {
         node_id: {"kind": node.ending.kind.value, "title": node.ending.title, "reached": False}

@@ -17,6 +17,7 @@ from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
 from simulator.engine.scoring import score_of
 from simulator.engine.session import Session, Status
+from simulator.gcpause import without_cyclic_gc
 from simulator.scenario.playable import PlayableScenario
 
 TIMEOUT = "timeout"
@@ -172,8 +173,13 @@ class Explorer:
 
     # ------------------------------------------------------------ the search
 
-    def search(self, session: Session, depth: int = 0) -> int:
-        """The number of the session's state, with every state reachable from it searched."""
+    def search(self, session: Session) -> int:
+        """The number of the session's state, with every state reachable from it searched.
+        The session is played on, so pass a fork of one you still need."""
+        with without_cyclic_gc():
+            return self._search(session, 0)
+
+    def _search(self, session: Session, depth: int) -> int:
         state = session.state
         status = state.status
         if status is Status.WAITING_FOR_CONTINUE:
@@ -212,7 +218,7 @@ class Explorer:
             for index, (_, probability) in enumerate(chances):
                 branch = session if index == len(chances) - 1 else session.fork()
                 branch.resolve_chance(index)
-                edges.append((index, self.search(branch, depth + 1), probability))
+                edges.append((index, self._search(branch, depth + 1), probability))
         else:
             picks = options(session)
             last = len(picks) - 1
@@ -224,7 +230,7 @@ class Explorer:
                     apply_option(branch, option)
                 else:
                     branch.choose(option)
-                edges.append((option, self.search(branch, depth + 1), 1.0))
+                edges.append((option, self._search(branch, depth + 1), 1.0))
         self._settle_scores(number, edges, chance)
         return number
 

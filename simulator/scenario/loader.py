@@ -7,12 +7,10 @@ when there is no error.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import types
 import typing
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel, ValidationError
 
+from simulator.gcpause import without_cyclic_gc
 from simulator.scenario.diagnostics import Diagnostic, has_errors, sort_key, suggest
 from simulator.scenario.model import (
     FILE_MODELS,
@@ -416,24 +415,11 @@ def build_playable(
     return playable, problems
 
 
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Loading builds many objects and no reference cycles; the cycle collector would only
-    rescan them again and again (it made large files load several times slower)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_scenario(
     path: str | Path, language: str | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> LoadResult:
     """Load, check and compile one scenario file, optionally in a translation."""
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         return _load_scenario(Path(path), language, max_bytes)
 
 
@@ -475,7 +461,7 @@ def _finish_scenario(
 
 def load_any(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
     """Validate a file of any kind (scenario, characters, translation or playlist)."""
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         return _load_any(Path(path), max_bytes)
 
 
