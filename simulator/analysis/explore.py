@@ -1,11 +1,13 @@
 """Searching a scenario's futures: every outcome it can produce, and how.
 
-The search plays real sessions (so it can never disagree with the engine),
-merges states that are equal (the key holds everything that can change what
-happens next), treats random branches as chance with their probabilities, and
-counts "let the timer run out" as one more option of a timed choice. When the
-state space is larger than a bound, ``analyse`` falls back to seeded random
-playthroughs and says so.
+The search plays real sessions (so it can never disagree with the engine) and
+merges plays that meet in the same situation: the same step, and the same
+values, visit counts and past choices as far as any later step can read them
+(``liveness``). It treats random branches as chance with their probabilities
+and counts "let the timer run out" as one more option of a timed choice. What
+it finds is kept as a graph of states, from which paths, expected scores and
+policy means are read without playing again. When the state space is larger
+than a bound, ``analyse`` falls back to seeded random playthroughs and says so.
 """
 
 from __future__ import annotations
