@@ -15,6 +15,7 @@ from simulator.engine.events import (
     TimerExpired,
 )
 from simulator.engine.session import ChoiceView, Session, SessionResult
+from simulator.wording import wording
 
 
 def format_cost(session: Session, value: float) -> str:
@@ -90,7 +91,7 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
         *([f"  {result.ending_text}"] if result.ending_text else []),
         "",
         f"Score {result.score}/100, {result.grade}, {verdict} (pass mark {breakdown.pass_mark:g})",
-        *(f"  {line}" for line in breakdown.explain(unit)),
+        *(f"  {line}" for line in breakdown.explain(wording(None), unit)),
         "",
         "Your decisions:",
     ]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.scenario.model import Scoring
+from simulator.wording import Wording
 
 
 @dataclass(frozen=True)
@@ -50,24 +51,32 @@ class ScoreBreakdown:
         """How far cost sits from its target (positive: over it)."""
         return self.cost - self.target_cost
 
-    def explain(self, cost_unit: str = "") -> list[str]:
+    def explain(self, words: Wording, cost_unit: str = "") -> list[str]:
+        """The score in sentences, in the words of the trainee's language."""
         unit = f" {cost_unit}" if cost_unit else ""
         lines = [
-            f"Satisfaction {self.satisfaction:g} against a target of {self.target_satisfaction:g}: "
-            f"{self.satisfaction_points:.1f} of {self.satisfaction_max_points:.0f} points.",
-            f"Cost {self.cost:g}{unit} against a target of {self.target_cost:g}{unit} "
-            f"(limit {self.cost_limit:g}{unit}): "
-            f"{self.cost_points:.1f} of {self.cost_max_points:.0f} points.",
+            words(
+                "score.satisfaction",
+                value=f"{self.satisfaction:g}",
+                target=f"{self.target_satisfaction:g}",
+                points=f"{self.satisfaction_points:.1f}",
+                most=f"{self.satisfaction_max_points:.0f}",
+            ),
+            words(
+                "score.cost",
+                value=f"{self.cost:g}{unit}",
+                target=f"{self.target_cost:g}{unit}",
+                limit=f"{self.cost_limit:g}{unit}",
+                points=f"{self.cost_points:.1f}",
+                most=f"{self.cost_max_points:.0f}",
+            ),
         ]
         if self.satisfaction_gap < 0:
-            lines.append(
-                f"The customer ended {-self.satisfaction_gap:g} points short of the "
-                "satisfaction target."
-            )
+            lines.append(words("score.short", gap=f"{-self.satisfaction_gap:g}"))
         if self.cost_gap > 0:
-            lines.append(f"The business paid {self.cost_gap:g}{unit} more than the balance target.")
+            lines.append(words("score.over", gap=f"{self.cost_gap:g}{unit}"))
         if self.satisfaction_gap >= 0 and self.cost_gap <= 0:
-            lines.append("The outcome sits inside the balance target.")
+            lines.append(words("score.inside"))
         return lines
 
 

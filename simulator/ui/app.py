@@ -23,6 +23,7 @@ from simulator.ui.input import Intent, intents_for
 from simulator.ui.portraits import PortraitCache
 from simulator.ui.theme import Theme, theme_for
 from simulator.userdata import Settings
+from simulator.wording import Wording, wording
 
 if TYPE_CHECKING:  # the model and the store load only once needed (fast start)
     from simulator.records.store import ResultsStore
@@ -43,6 +44,12 @@ class Scene:
 
     def __init__(self, app: App) -> None:
         self.app = app
+
+    @property
+    def words(self) -> Wording:
+        """The interface's words: the trainee's chosen language (scenes of a play use the
+        play's language instead)."""
+        return self.app.words
 
     def handle(self, intent: Intent) -> None:
         """React to what the trainee did."""
@@ -77,7 +84,7 @@ class App:
         self.settings = settings
         pygame.display.init()
         pygame.font.init()
-        pygame.display.set_caption("Customer Service Simulator")
+        pygame.display.set_caption(self.words("app.title"))
         self.windowed_size = size
         self.fullscreen = settings.fullscreen if fullscreen is None else fullscreen
         self.screen = self._open_window()
@@ -148,6 +155,10 @@ class App:
         return self._store
 
     # ------------------------------------------------------------ settings
+
+    @property
+    def words(self) -> Wording:
+        return wording(self.settings.language)
 
     def apply_settings(self) -> None:
         """Take changed settings into effect and keep them for next time."""

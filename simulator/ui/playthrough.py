@@ -15,6 +15,7 @@ from simulator.engine.session import Session, SnapshotError
 from simulator.records.recorder import Recorder
 from simulator.records.store import ResultsStore, StoreError
 from simulator.scenario.playable import PlayableScenario
+from simulator.wording import Wording, wording
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Playthrough:
     session: Session
     recorder: Recorder | None  # None in preview, or when no store could be opened
     events_seen: int = 0
+
+    @property
+    def words(self) -> Wording:
+        """The interface's words in the language this play is in."""
+        return wording(self.language or self.scenario.model.language)
 
     @classmethod
     def begin(

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from simulator.engine.scoring import score_outcome
 from simulator.scenario.model import Grade, Scoring, Target
+from simulator.wording import wording
 
 SCORING = Scoring(
     target=Target(satisfaction=70, cost=3), cost_limit=12, pass_mark=70, satisfaction_weight=0.5
@@ -47,8 +48,13 @@ def test_cost_points_fall_linearly_to_the_limit() -> None:
 
 
 def test_explanation_names_gaps_to_the_target() -> None:
-    text = " ".join(score_outcome(SCORING, 50, 5).explain("h"))
+    text = " ".join(score_outcome(SCORING, 50, 5).explain(wording("en"), "h"))
     assert "20 points short" in text and "2 h more" in text
+
+
+def test_explanation_speaks_the_trainees_language() -> None:
+    text = " ".join(score_outcome(SCORING, 50, 5).explain(wording("hu"), "h"))
+    assert "20 ponttal elmaradt" in text and "2 h" in text
 
 
 def test_grade_is_the_highest_band_reached() -> None:

@@ -15,7 +15,11 @@ from simulator.ui.fonts import FONT_DIR, FONT_FILES
 from tests.conftest import REPO
 
 TEXT_FILES = sorted(
-    [*(REPO / "scenarios").rglob("*.yaml"), *(REPO / "docs" / "examples").rglob("*.yaml")]
+    [
+        *(REPO / "scenarios").rglob("*.yaml"),
+        *(REPO / "docs" / "examples").rglob("*.yaml"),
+        *(REPO / "simulator" / "wording").glob("*.yaml"),  # the interface's own words
+    ]
 )
 UI_SOURCES = [
     *sorted((REPO / "simulator" / "ui").rglob("*.py")),

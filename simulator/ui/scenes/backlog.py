@@ -10,6 +10,7 @@ from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
 from simulator.ui.widgets.basic import draw_wrapped, panel, wrapped_height
+from simulator.wording import Wording
 
 
 class BacklogScene(Scene):
@@ -21,6 +22,7 @@ class BacklogScene(Scene):
 
     def _entries(self) -> list[tuple[str, str]]:
         characters = self.play.scenario.characters
+        words = self.words
         entries: list[tuple[str, str]] = []
         for event in self.play.session.events:
             if isinstance(event, EpisodeStarted):
@@ -30,10 +32,15 @@ class BacklogScene(Scene):
                 speaker = characters.get(event.speaker or "")
                 entries.append(("line", f"{speaker.name}: {event.text}" if speaker else event.text))
             elif isinstance(event, ChoiceMade):
-                entries.append(("choice", f"You: {event.text}"))
+                entries.append(("choice", words("play.you", text=event.text)))
             elif isinstance(event, TimerExpired):
-                entries.append(("choice", "You: (no answer in time)"))
+                no_answer = words("play.no_answer")
+                entries.append(("choice", words("play.you", text=no_answer)))
         return entries
+
+    @property
+    def words(self) -> Wording:
+        return self.play.words
 
     def handle(self, intent: Intent) -> None:
         if intent.kind in ("back", "backlog", "confirm", "skip"):
@@ -48,11 +55,9 @@ class BacklogScene(Scene):
         surface.fill(theme.background)
         rect = pygame.Rect(40, 30, width - 80, height - 60)
         panel(surface, rect, theme)
-        title = app.fonts.render("History", theme.size(26), theme.text, "bold")
+        title = app.fonts.render(self.words("history.title"), theme.size(26), theme.text, "bold")
         surface.blit(title, (rect.x + 24, rect.y + 16))
-        hint = app.fonts.render(
-            "Esc or B to return · wheel or arrows to scroll", theme.size(14), theme.muted
-        )
+        hint = app.fonts.render(self.words("history.hint"), theme.size(14), theme.muted)
         surface.blit(hint, (rect.right - hint.get_width() - 24, rect.y + 24))
         area = pygame.Rect(
             rect.x + 24,

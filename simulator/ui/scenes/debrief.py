@@ -21,13 +21,7 @@ from simulator.ui.widgets.basic import (
     wrapped_height,
 )
 from simulator.ui.widgets.charts import MeterHistory, balance_plane, meters_over_time
-
-KIND_LABELS = {
-    "balanced": "Balanced outcome",
-    "over-accommodating": "Over-accommodating",
-    "lost": "Customer lost",
-    "other": "Ending",
-}
+from simulator.wording import Wording
 
 Block = tuple[int, Callable[[pygame.Surface, int, int, int], None]]
 
@@ -49,10 +43,17 @@ class DebriefScene(Scene):
                 self.pass_mark = item.pass_mark  # the session's mark counts here
         self.passed = result.score >= self.pass_mark
         self.scroll = 0
-        self.buttons = [Button("Play again", "again"), Button("Back to menu", "menu")]
+        self.buttons = [
+            Button(self.words("debrief.again"), "again"),
+            Button(self.words("debrief.menu"), "menu"),
+        ]
         self.selected = 0
         self.content_height = 0
         self.view_height = 0
+
+    @property
+    def words(self) -> Wording:
+        return self.play.words
 
     def handle(self, intent: Intent) -> None:
         if intent.kind == "scroll":
@@ -109,7 +110,8 @@ class DebriefScene(Scene):
         model = self.play.scenario.model
         blocks: list[Block] = []
 
-        kind = KIND_LABELS.get(result.ending_kind, "Ending")
+        words = self.words
+        kind = words(f"debrief.kind.{result.ending_kind}")
         title_height = fonts.line_height(theme.size(32), "bold")
         text_height = (
             wrapped_height(fonts, result.ending_text, theme.size(19), width)
@@ -142,7 +144,7 @@ class DebriefScene(Scene):
         blocks.append((badge_height + 6 + title_height + 4 + text_height, heading))
 
         unit = model.meters.cost.short_unit
-        explanation = breakdown.explain(unit)
+        explanation = breakdown.explain(words, unit)
         score_height = (
             fonts.line_height(theme.size(44), "bold")
             + 8
@@ -156,10 +158,14 @@ class DebriefScene(Scene):
             surface.blit(
                 rest, (x + big.get_width() + 10, y + big.get_height() - rest.get_height() - 6)
             )
-            verdict = "PASSED" if result.passed else "NOT PASSED"
-            colour = theme.good if result.passed else theme.bad
+            # In an onboarding session the session's pass mark counts, not the scenario's.
+            verdict = words("debrief.passed" if self.passed else "debrief.not_passed")
+            colour = theme.good if self.passed else theme.bad
             badge = fonts.render(
-                f"{verdict}  (pass mark {breakdown.pass_mark:g})", theme.size(17), colour, "bold"
+                words("debrief.pass_mark", verdict=verdict, mark=f"{self.pass_mark:g}"),
+                theme.size(17),
+                colour,
+                "bold",
             )
             surface.blit(
                 badge,
@@ -198,15 +204,18 @@ class DebriefScene(Scene):
             else:
                 first = pygame.Rect(x, y, w, chart_height)
                 second = pygame.Rect(x, y + chart_height + 20, w, chart_height)
-            meters_over_time(surface, first, fonts, theme, history)
-            balance_plane(surface, second, fonts, theme, history)
+            meters_over_time(surface, first, fonts, theme, history, words)
+            balance_plane(surface, second, fonts, theme, history, words)
 
         blocks.append((chart_height if side_by_side else 2 * chart_height + 20, charts))
 
         header_height = fonts.line_height(theme.size(22), "bold")
 
         def decisions_heading(surface: pygame.Surface, x: int, y: int, w: int) -> None:
-            surface.blit(fonts.render("Your decisions", theme.size(22), theme.text, "bold"), (x, y))
+            heading = fonts.render(
+                words("debrief.your_decisions"), theme.size(22), theme.text, "bold"
+            )
+            surface.blit(heading, (x, y))
 
         blocks.append((header_height, decisions_heading))
         lessons = model.lessons
@@ -217,14 +226,16 @@ class DebriefScene(Scene):
     def _decision_block(
         self, number: int, review: DecisionReview, width: int, lessons: dict, session: object
     ) -> Block:
-        fonts, theme = self.app.fonts, self.app.theme
+        fonts, theme, words = self.app.fonts, self.app.theme, self.words
         decision = review.decision
         inner = width - 40
-        said = f"{number}. {decision.text}"
+        text = words("play.no_answer") if decision.timed_out else decision.text
+        said = f"{number}. {text}"
         cost_text = format_cost(self.play.session, decision.cost_delta)
-        deltas = (
-            f"satisfaction {decision.satisfaction_delta:+g}   ·   cost "
-            f"{'+' if decision.cost_delta >= 0 else ''}{cost_text}"
+        deltas = words(
+            "debrief.deltas",
+            satisfaction=f"{decision.satisfaction_delta:+g}",
+            cost=f"{'+' if decision.cost_delta >= 0 else ''}{cost_text}",
         )
         parts: list[tuple[str, int, object, str]] = [
             (said, theme.size(18), theme.text, "bold"),
@@ -234,12 +245,17 @@ class DebriefScene(Scene):
             parts.append((decision.feedback, theme.size(17), theme.text, "regular"))
         if decision.lesson and decision.lesson in lessons:
             parts.append(
-                (f"Lesson: {lessons[decision.lesson].title}", theme.size(16), theme.accent, "bold")
+                (
+                    words("debrief.lesson", title=lessons[decision.lesson].title),
+                    theme.size(16),
+                    theme.accent,
+                    "bold",
+                )
             )
         if review.better_text:
             parts.append(
                 (
-                    f"A better choice here: “{review.better_text}”",
+                    words("debrief.better", text=review.better_text),
                     theme.size(16),
                     theme.good,
                     "italic",
@@ -296,7 +312,7 @@ class DebriefScene(Scene):
             )
             pygame.draw.rect(surface, theme.accent, (track.x, top, 4, thumb), border_radius=2)
             hint = app.fonts.render(
-                "Scroll down for your decisions", theme.size(14), (200, 205, 215)
+                self.words("debrief.scroll_hint"), theme.size(14), (200, 205, 215)
             )
             surface.blit(hint, (margin, height - footer + 14))
         layout_buttons(self.buttons, app.fonts, theme, width - margin, height - footer + 8)

@@ -14,6 +14,7 @@ from simulator.ui.input import Intent
 from simulator.ui.layout import dialogue_layout
 from simulator.ui.playthrough import Playthrough
 from simulator.ui.widgets.basic import draw_meter, draw_wrapped, panel, wrapped_height
+from simulator.wording import Wording
 
 CHARACTERS_PER_SECOND = {"slow": 22.0, "normal": 45.0, "fast": 110.0, "instant": float("inf")}
 MOOD_FADE_SECONDS = 0.35
@@ -60,6 +61,10 @@ class DialogueScene(Scene):
     @property
     def session(self):
         return self.play.session
+
+    @property
+    def words(self) -> Wording:
+        return self.play.words
 
     def _default_character(self) -> str | None:
         for key, character in self.play.scenario.characters.items():
@@ -300,7 +305,7 @@ class DialogueScene(Scene):
             surface.blit(when, (x, rect.centery - when.get_height() // 2))
             x += when.get_width() + 24
         meters = self.play.scenario.model.meters
-        hint = app.fonts.render("Esc: pause   B: history", theme.size(13), (170, 176, 190))
+        hint = app.fonts.render(self.words("play.keys"), theme.size(13), (170, 176, 190))
         right = rect.right - margin
         meter_width = max(120, min(220, (rect.w - x - hint.get_width() - 60) // 2))
         slots = []
@@ -375,7 +380,7 @@ class DialogueScene(Scene):
             y += label.get_height()
         problem = self.recording_problem
         if problem:
-            note = f"Not being recorded: {problem}"
+            note = self.words("play.not_recorded", problem=problem)
             lines = app.fonts.wrap(note, theme.size(14), theme.bad, rect.w - 40)
             top = rect.bottom - 14 - len(lines) * app.fonts.line_height(theme.size(14))
             draw_wrapped(
@@ -427,7 +432,7 @@ class DialogueScene(Scene):
                 y = draw_wrapped(
                     surface,
                     app.fonts,
-                    f"You: {data}",
+                    self.words("play.you", text=data),
                     theme.size(17),
                     theme.muted,
                     inner.x,
@@ -460,7 +465,9 @@ class DialogueScene(Scene):
         surface.set_clip(clip)
         self._typing_area = self._typing_change(typing_line, layout, rect)
         if self.typing_done and self.session.status is Status.WAITING_FOR_CONTINUE:
-            label = app.fonts.render("Continue  ›", theme.size(18), theme.accent_text, "bold")
+            label = app.fonts.render(
+                self.words("play.continue"), theme.size(18), theme.accent_text, "bold"
+            )
             self.continue_rect = label.get_rect(bottomright=(rect.right - 20, rect.bottom - 14))
             self.continue_rect.inflate_ip(24, 12)
             pygame.draw.rect(surface, theme.accent, self.continue_rect, border_radius=8)
@@ -494,7 +501,9 @@ class DialogueScene(Scene):
     def _block_height(self, kind: str, data: object, width: int) -> int:
         theme = self.app.theme
         if kind == "said":
-            return wrapped_height(self.app.fonts, f"You: {data}", theme.size(17), width, "italic")
+            return wrapped_height(
+                self.app.fonts, self.words("play.you", text=data), theme.size(17), width, "italic"
+            )
         line, _ = data  # type: ignore[misc]
         name = self.app.fonts.line_height(theme.size(18), "bold") if line.speaker_name else 0
         style = "regular" if line.speaker_name else "italic"
@@ -539,7 +548,11 @@ class DialogueScene(Scene):
             pygame.draw.rect(
                 surface, theme.bad if left < total * 0.3 else theme.cost, filled, border_radius=4
             )
-            seconds = app.fonts.render(f"{max(0, left):.0f} s", theme.size(13), (230, 230, 235))
+            seconds = app.fonts.render(
+                self.words("play.seconds", seconds=f"{max(0, left):.0f}"),
+                theme.size(13),
+                (230, 230, 235),
+            )
             surface.blit(seconds, (bar.right - seconds.get_width(), bar.bottom + 1))
             top += 22
         area = pygame.Rect(rect.x, top, rect.w, rect.bottom - top)

@@ -9,7 +9,7 @@ from simulator.transcript import episode_title
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
-from simulator.ui.widgets.basic import draw_wrapped
+from simulator.wording import Wording
 
 FADE_SECONDS = 0.6
 
@@ -20,6 +20,10 @@ class EpisodeCard(Scene):
         self.play = play
         self.event = event
         self.shown_for = 0.0 if not app.settings.reduced_motion else FADE_SECONDS
+
+    @property
+    def words(self) -> Wording:
+        return self.play.words
 
     @property
     def animating(self) -> bool:
@@ -63,13 +67,5 @@ class EpisodeCard(Scene):
                 )
             y += line_height * len(lines)
         hint_colour = tuple(round(c * level) for c in (150, 156, 170))
-        draw_wrapped(
-            surface,
-            app.fonts,
-            "Press any key to continue",
-            theme.size(16),
-            hint_colour,
-            width // 2 - 120,
-            height - 70,
-            300,
-        )
+        hint = app.fonts.render(self.words("episode.any_key"), theme.size(16), hint_colour)
+        surface.blit(hint, hint.get_rect(midtop=(width // 2, height - 70)))

@@ -87,13 +87,20 @@ class MenuScene(Scene):
         self.typing = not self.name
         self.name_rect = pygame.Rect(0, 0, 0, 0)
         self.scroll = 0
-        self.buttons = [Button("Settings", "settings"), Button("Quit", "quit")]
+        self.buttons = self._buttons()
+
+    def _buttons(self) -> list[Button]:
+        return [
+            Button(self.words("menu.settings"), "settings"),
+            Button(self.words("menu.quit"), "quit"),
+        ]
 
     @property
     def languages(self) -> list[str]:
         return sorted({code for card in self.cards for code in card.languages})
 
     def entered(self) -> None:
+        self.buttons = self._buttons()  # the language may have changed in the settings
         for card in self.cards:
             preferred = self.app.settings.language
             if preferred in card.languages:
@@ -180,10 +187,11 @@ class MenuScene(Scene):
         width, height = surface.get_size()
         surface.fill(theme.background)
         margin = 40 if width >= 1100 else 20
-        title = fonts.render("Customer Service Simulator", theme.size(34), (245, 245, 250), "bold")
+        words = self.words
+        title = fonts.render(words("app.title"), theme.size(34), (245, 245, 250), "bold")
         surface.blit(title, (margin, 26))
         subtitle = fonts.render(
-            "Practise the hard conversations: keep the customer, and keep the business.",
+            words("menu.tagline"),
             theme.size(17),
             (190, 196, 210),
         )
@@ -196,19 +204,17 @@ class MenuScene(Scene):
         progress = self.progress()  # one look at the store per drawing, shared by every card
         if app.playlist is not None:
             passed = sum(1 for card in self.cards if progress.get(card.entry.id, {}).get("passed"))
-            line = (
-                f"Onboarding session: {app.playlist.playlist.title}  ·  {passed} of "
-                f"{len(self.cards)} passed"
+            line = words(
+                "menu.session",
+                title=app.playlist.playlist.title,
+                passed=passed,
+                total=len(self.cards),
             )
             surface.blit(
                 fonts.render(line, theme.size(18), (255, 225, 150), "bold"), (margin, y + 8)
             )
             y += 8 + fonts.line_height(theme.size(18), "bold")
-        hint = (
-            "Type your name, then press Enter."
-            if self.typing
-            else "Pick a scenario: click it, or use the arrows and Enter (1–9 for quick pick)."
-        )
+        hint = words("menu.hint_typing" if self.typing else "menu.hint_pick")
         surface.blit(fonts.render(hint, theme.size(16), (200, 205, 215)), (margin, y + 8))
         y += 16 + fonts.line_height(theme.size(16))
         area = Box(margin, y, width - 2 * margin, height - y - 20)
@@ -241,7 +247,7 @@ class MenuScene(Scene):
             draw_wrapped(
                 surface,
                 fonts,
-                "No scenarios found.",
+                words("menu.none_found"),
                 theme.size(20),
                 (240, 240, 245),
                 margin,
@@ -251,7 +257,9 @@ class MenuScene(Scene):
 
     def _draw_name(self, surface: pygame.Surface, x: int, y: int, width: int) -> int:
         app, theme = self.app, self.app.theme
-        label = app.fonts.render("Your name", theme.size(16), (200, 205, 215), "bold")
+        label = app.fonts.render(
+            self.words("menu.your_name"), theme.size(16), (200, 205, 215), "bold"
+        )
         surface.blit(label, (x, y + 10))
         field_height = app.fonts.line_height(theme.size(20)) + 14
         self.name_rect = pygame.Rect(
@@ -267,7 +275,9 @@ class MenuScene(Scene):
         )
         text = self.name + ("|" if self.typing else "")
         shown = app.fonts.render(
-            text or "(click to type)", theme.size(20), theme.text if text else theme.muted
+            text or self.words("menu.click_to_type"),
+            theme.size(20),
+            theme.text if text else theme.muted,
         )
         area = self.name_rect.inflate(-20, 0)
         offset = max(0, shown.get_width() - area.w)
@@ -311,16 +321,18 @@ class MenuScene(Scene):
             progress = self.progress()
         mine = progress.get(card.entry.id)
         if mine and mine.get("passed"):
-            return f"Passed · best {mine['best_score']}", "good"
+            return self.words("menu.passed", best=mine["best_score"]), "good"
         first_open = next(
             (c for c in self.cards if not progress.get(c.entry.id, {}).get("passed")), None
         )
         if mine:
-            label = f"Not passed yet · best {mine['best_score']} of {card.pass_mark:g}"
+            label = self.words(
+                "menu.not_passed", best=mine["best_score"], mark=f"{card.pass_mark:g}"
+            )
             return label, "accent" if card is first_open else "cost"
         if card is first_open:
-            return "Next", "accent"
-        return f"To do · pass mark {card.pass_mark:g}", "muted"
+            return self.words("menu.next"), "accent"
+        return self.words("menu.to_do", mark=f"{card.pass_mark:g}"), "muted"
 
     def _draw_card(
         self,
@@ -369,7 +381,9 @@ class MenuScene(Scene):
             max_lines=3,
         )
         y = rect.bottom - 16 - fonts.line_height(theme.size(15), "bold") - 8
-        meta = fonts.render(f"about {card.entry.minutes} min", theme.size(15), theme.muted)
+        meta = fonts.render(
+            self.words("menu.minutes", minutes=card.entry.minutes), theme.size(15), theme.muted
+        )
         surface.blit(meta, (x, y + 4))
         chip_x = x + meta.get_width() + 16
         card.chips = []

@@ -8,6 +8,7 @@ from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import centred_panel
 from simulator.ui.widgets.basic import Button, draw_button, panel
+from simulator.wording import Wording
 
 
 class PauseScene(Scene):
@@ -16,13 +17,18 @@ class PauseScene(Scene):
     def __init__(self, app: App, dialogue: Scene) -> None:
         super().__init__(app)
         self.dialogue = dialogue
+        words = self.words
         self.buttons = [
-            Button("Resume", "resume"),
-            Button("Restart scenario", "restart"),
-            Button("Settings", "settings"),
-            Button("Quit to menu", "menu"),
+            Button(words("pause.resume"), "resume"),
+            Button(words("pause.restart"), "restart"),
+            Button(words("pause.settings"), "settings"),
+            Button(words("pause.menu"), "menu"),
         ]
         self.selected = 0
+
+    @property
+    def words(self) -> Wording:
+        return self.dialogue.words  # the paused play's language
 
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
@@ -71,7 +77,7 @@ class PauseScene(Scene):
         box = centred_panel(width, height, 420, 110 + len(self.buttons) * (button_height + 14))
         rect = pygame.Rect(box.as_tuple())
         panel(surface, rect, theme)
-        title = app.fonts.render("Paused", theme.size(28), theme.text, "bold")
+        title = app.fonts.render(self.words("pause.title"), theme.size(28), theme.text, "bold")
         surface.blit(title, title.get_rect(midtop=(rect.centerx, rect.y + 20)))
         y = rect.y + 40 + title.get_height()
         for index, button in enumerate(self.buttons):

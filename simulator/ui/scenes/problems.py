@@ -37,7 +37,7 @@ class ProblemsScene(Scene):
         y = draw_wrapped(
             surface,
             app.fonts,
-            f"This scenario cannot be played yet: {errors} error{'s' * (errors != 1)}",
+            self.words("problems.title", errors=errors),
             theme.size(24),
             theme.bad,
             rect.x + 24,
@@ -62,10 +62,8 @@ class ProblemsScene(Scene):
             if y > rect.bottom - 60:
                 break
             colour = theme.bad if diagnostic.is_error else theme.cost
-            text = (
-                f"line {diagnostic.line}, column {diagnostic.column}  "
-                f"{diagnostic.severity.value} {diagnostic.code}: {diagnostic.message}"
-            )
+            where = self.words("problems.line", line=diagnostic.line, column=diagnostic.column)
+            text = f"{where}  {diagnostic.severity.value} {diagnostic.code}: {diagnostic.message}"
             y = (
                 draw_wrapped(
                     surface, app.fonts, text, theme.size(17), colour, rect.x + 24, y, rect.w - 48
@@ -75,7 +73,7 @@ class ProblemsScene(Scene):
         draw_wrapped(
             surface,
             app.fonts,
-            "Fix the file and open it again. Esc to go back.",
+            self.words("problems.hint"),
             theme.size(15),
             theme.muted,
             rect.x + 24,

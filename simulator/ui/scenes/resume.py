@@ -11,6 +11,7 @@ from simulator.ui.input import Intent
 from simulator.ui.layout import centred_panel
 from simulator.ui.playthrough import Playthrough, Unfinished
 from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, panel
+from simulator.wording import Wording, wording
 
 
 class ResumePrompt(Scene):
@@ -31,8 +32,16 @@ class ResumePrompt(Scene):
         self.unfinished = unfinished
         self.trainee = trainee
         self.seed = seed
-        self.buttons = [Button("Resume", "resume"), Button("Start over", "restart")]
+        self.buttons = [
+            Button(self.words("resume.resume"), "resume"),
+            Button(self.words("resume.start_over"), "restart"),
+        ]
         self.selected = 0
+
+    @property
+    def words(self) -> Wording:
+        """In the language the unfinished play was in."""
+        return wording(self.unfinished.language or self.scenario.model.language)
 
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
@@ -79,10 +88,10 @@ class ResumePrompt(Scene):
             "bold",
         )
         decisions = len(self.unfinished.snapshot.get("decisions", []))
-        text = (
-            f"{self.trainee or 'Someone'} was part-way through this scenario "
-            f"({decisions} decision{'s' * (decisions != 1)} made). Carry on exactly where "
-            "it stopped, or start again from the beginning?"
+        text = self.words(
+            "resume.prompt",
+            trainee=self.trainee or self.words("resume.someone"),
+            decisions=decisions,
         )
         draw_wrapped(
             surface, app.fonts, text, theme.size(19), theme.text, box.x + 30, y + 12, box.w - 60

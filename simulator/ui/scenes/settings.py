@@ -10,6 +10,7 @@ from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.widgets.basic import draw_wrapped, panel
 from simulator.userdata import TEXT_SIZES, TEXT_SPEEDS
+from simulator.wording import Wording
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -22,38 +23,49 @@ LANGUAGE_NAMES = {
 }
 
 
-def language_name(code: str | None) -> str:
-    if code is None:
-        return "Each scenario's own"
+def language_name(code: str) -> str:
+    """A language as its speakers write it, so anyone can find their own."""
     return LANGUAGE_NAMES.get(code, code)
 
 
 @dataclass
 class Row:
-    label: str
+    label: str  # a wording key
     attribute: str
     values: tuple
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # wording keys, except for languages: their own names
+
+    def value_names(self, words: Wording) -> tuple[str, ...]:
+        if self.attribute != "language":
+            return tuple(words(name) for name in self.names)
+        return tuple(
+            words("settings.each_scenario") if code is None else language_name(code)
+            for code in self.values
+        )
 
 
 class SettingsScene(Scene):
     def __init__(self, app: App, languages: list[str] | None = None) -> None:
         super().__init__(app)
         language_values = (None, *sorted(set(languages or []) | {"en"}))
+        switch = ("settings.off", "settings.on")
         self.rows = [
-            Row("Text size", "text_size", TEXT_SIZES, tuple(s.capitalize() for s in TEXT_SIZES)),
-            Row("High contrast", "high_contrast", (False, True), ("Off", "On")),
             Row(
-                "Text speed", "text_speed", TEXT_SPEEDS, tuple(s.capitalize() for s in TEXT_SPEEDS)
+                "settings.text_size",
+                "text_size",
+                TEXT_SIZES,
+                tuple(f"settings.size.{size}" for size in TEXT_SIZES),
             ),
-            Row("Fullscreen", "fullscreen", (False, True), ("Off", "On")),
-            Row("Reduced motion", "reduced_motion", (False, True), ("Off", "On")),
+            Row("settings.high_contrast", "high_contrast", (False, True), switch),
             Row(
-                "Language",
-                "language",
-                language_values,
-                tuple(language_name(code) for code in language_values),
+                "settings.text_speed",
+                "text_speed",
+                TEXT_SPEEDS,
+                tuple(f"settings.speed.{speed}" for speed in TEXT_SPEEDS),
             ),
+            Row("settings.fullscreen", "fullscreen", (False, True), switch),
+            Row("settings.reduced_motion", "reduced_motion", (False, True), switch),
+            Row("settings.language", "language", language_values, ()),
         ]
         self.selected = 0
         self.row_rects: list[pygame.Rect] = []
@@ -100,7 +112,8 @@ class SettingsScene(Scene):
             box_height,
         )
         panel(surface, rect, theme)
-        title = app.fonts.render("Settings", theme.size(30), theme.text, "bold")
+        words = self.words  # the language row changes them at once
+        title = app.fonts.render(words("settings.title"), theme.size(30), theme.text, "bold")
         surface.blit(title, (rect.x + 30, rect.y + 20))
         y = rect.y + 34 + title.get_height()
         self.row_rects = []
@@ -113,10 +126,11 @@ class SettingsScene(Scene):
             )
             if focused:
                 pygame.draw.rect(surface, theme.accent, box, 3, border_radius=8)
-            label = app.fonts.render(row.label, theme.size(20), theme.text, "bold")
+            label = app.fonts.render(words(row.label), theme.size(20), theme.text, "bold")
             surface.blit(label, (box.x + 16, box.centery - label.get_height() // 2))
             current = getattr(app.settings, row.attribute)
-            name = row.names[row.values.index(current)] if current in row.values else "?"
+            names = row.value_names(words)
+            name = names[row.values.index(current)] if current in row.values else "?"
             value = app.fonts.render(f"‹  {name}  ›", theme.size(20), theme.accent, "bold")
             surface.blit(
                 value, (box.right - value.get_width() - 16, box.centery - value.get_height() // 2)
@@ -125,7 +139,7 @@ class SettingsScene(Scene):
         draw_wrapped(
             surface,
             app.fonts,
-            "Arrows or click to change · Esc to go back. Settings are kept for next time.",
+            words("settings.hint"),
             theme.size(15),
             theme.muted,
             rect.x + 30,

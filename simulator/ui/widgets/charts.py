@@ -8,6 +8,7 @@ import pygame
 
 from simulator.ui.fonts import Fonts
 from simulator.ui.theme import Colour, Theme
+from simulator.wording import Wording
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,17 @@ def meters_over_time(
     fonts: Fonts,
     theme: Theme,
     history: MeterHistory,
+    words: Wording,
 ) -> None:
     """Satisfaction (left axis, 0-100) and cost (right axis) after each decision."""
     satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
     small = theme.size(13)
-    title = fonts.render(
-        "Satisfaction and cost, decision by decision", theme.size(16), theme.text, "bold"
-    )
+    title = fonts.render(words("chart.over_time"), theme.size(16), theme.text, "bold")
     surface.blit(title, (rect.x, rect.y))
     legend_y = rect.y + title.get_height() + 4
     x = rect.x
-    for colour, text in ((theme.satisfaction, "satisfaction"), (theme.cost, cost_label)):
+    satisfaction_name = words("chart.satisfaction")
+    for colour, text in ((theme.satisfaction, satisfaction_name), (theme.cost, cost_label)):
         pygame.draw.line(surface, colour, (x, legend_y + 8), (x + 22, legend_y + 8), 3)
         label = fonts.render(text, small, theme.muted)
         surface.blit(label, (x + 28, legend_y))
@@ -100,7 +101,9 @@ def meters_over_time(
             pygame.draw.circle(surface, colour, point, 4)
     for index in range(len(satisfaction)):
         if index == 0 or index == len(satisfaction) - 1 or steps <= 12 or index % 2 == 0:
-            label = fonts.render("start" if index == 0 else str(index), small, theme.muted)
+            label = fonts.render(
+                words("chart.start") if index == 0 else str(index), small, theme.muted
+            )
             surface.blit(
                 label,
                 (round(plot.x + plot.w * index / steps) - label.get_width() // 2, plot.bottom + 4),
@@ -113,11 +116,12 @@ def balance_plane(
     fonts: Fonts,
     theme: Theme,
     history: MeterHistory,
+    words: Wording,
 ) -> None:
     """Where the outcome landed: satisfaction up, cost to the right, the target shaded."""
     satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
     small = theme.size(13)
-    title = fonts.render("Where you landed: the balance target", theme.size(16), theme.text, "bold")
+    title = fonts.render(words("chart.balance"), theme.size(16), theme.text, "bold")
     surface.blit(title, (rect.x, rect.y))
     plot = pygame.Rect(
         rect.x + 36,
@@ -139,7 +143,7 @@ def balance_plane(
     shade.fill((*theme.target, 50))
     surface.blit(shade, region.topleft)
     pygame.draw.rect(surface, theme.target, region, 2)
-    label = fonts.render("target", small, theme.target, "bold")
+    label = fonts.render(words("chart.target"), small, theme.target, "bold")
     surface.blit(label, (region.x + 6, region.y + 4))
     trail = [to_screen(c, s) for c, s in zip(cost, satisfaction, strict=True)]
     if len(trail) > 1:
@@ -149,12 +153,12 @@ def balance_plane(
     if trail:
         pygame.draw.circle(surface, theme.accent, trail[-1], 9)
         pygame.draw.circle(surface, theme.panel, trail[-1], 4)
-        you = fonts.render("you", small, theme.accent, "bold")
+        you = fonts.render(words("chart.you"), small, theme.accent, "bold")
         position = (trail[-1][0] + 12, trail[-1][1] - you.get_height() // 2)
         if position[0] + you.get_width() > plot.right:
             position = (trail[-1][0] - 12 - you.get_width(), position[1])
         surface.blit(you, position)
-    axis = fonts.render(f"more {cost_label}  ›", small, theme.muted)
+    axis = fonts.render(words("chart.more_cost", cost=cost_label), small, theme.muted)
     surface.blit(axis, (plot.right - axis.get_width(), plot.bottom + 4))
     zero = fonts.render("0", small, theme.muted)
     surface.blit(zero, (plot.x, plot.bottom + 4))  # cost
@@ -162,5 +166,7 @@ def balance_plane(
     surface.blit(top, (plot.x - top.get_width() - 6, plot.y))
     bottom = fonts.render("0", small, theme.muted)
     surface.blit(bottom, (plot.x - bottom.get_width() - 6, plot.bottom - bottom.get_height()))
-    name = pygame.transform.rotate(fonts.render("satisfaction", small, theme.muted), 90)
+    name = pygame.transform.rotate(
+        fonts.render(words("chart.satisfaction"), small, theme.muted), 90
+    )
     surface.blit(name, (plot.x - name.get_width() - 8, plot.centery - name.get_height() // 2))

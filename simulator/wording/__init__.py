@@ -1,0 +1,52 @@
+"""The interface's own words, in the trainee's language.
+
+Scenario text comes translated from the scenario's translation files; the words
+around it (buttons, headings, hints, the score explanation) come from here, one
+YAML file per language beside this module. English is complete; any other file
+may lack words, which then show in English rather than not at all. To add a
+language, copy ``en.yaml`` to ``CODE.yaml`` and translate the values, keeping
+the ``{names}`` in braces: they are filled in when the words are shown.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml_rs
+
+FOLDER = Path(__file__).resolve().parent
+BASE = "en"
+
+
+@dataclass(frozen=True)
+class Wording:
+    language: str
+    texts: Mapping[str, str]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self.texts[key]
+        return text.format(**values) if values else text
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """One language's file as it stands (for the checks of translations)."""
+    data = yaml_rs.loads((FOLDER / f"{language}.yaml").read_text(encoding="utf-8"))
+    return {str(key): str(value) for key, value in data.items()}
+
+
+def languages() -> list[str]:
+    return sorted(path.stem for path in FOLDER.glob("*.yaml"))
+
+
+@functools.cache
+def wording(language: str | None) -> Wording:
+    """The words for a language; English for a language without a file, and for any
+    word its file lacks."""
+    texts = catalogue(BASE)
+    if language and language != BASE and (FOLDER / f"{language}.yaml").is_file():
+        texts.update(catalogue(language))
+        return Wording(language, texts)
+    return Wording(BASE, texts)
