@@ -260,11 +260,11 @@ class MenuScene(Scene):
         label = app.fonts.render(
             self.words("menu.your_name"), theme.size(16), (200, 205, 215), "bold"
         )
-        surface.blit(label, (x, y + 10))
         field_height = app.fonts.line_height(theme.size(20)) + 14
         self.name_rect = pygame.Rect(
             x + label.get_width() + 14, y + 4, min(420, width // 2), field_height
         )
+        surface.blit(label, (x, self.name_rect.centery - label.get_height() // 2))
         pygame.draw.rect(surface, theme.panel, self.name_rect, border_radius=8)
         pygame.draw.rect(
             surface,
