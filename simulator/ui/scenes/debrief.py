@@ -50,6 +50,8 @@ class DebriefScene(Scene):
         self.selected = 0
         self.content_height = 0
         self.view_height = 0
+        self.decisions_block = 0  # where "Your decisions" starts, among the blocks
+        self._laid_out: tuple[tuple[int, int], list[Block]] = ((0, 0), [])
 
     @property
     def words(self) -> Wording:
@@ -217,6 +219,7 @@ class DebriefScene(Scene):
             )
             surface.blit(heading, (x, y))
 
+        self.decisions_block = len(blocks)
         blocks.append((header_height, decisions_heading))
         lessons = model.lessons
         for number, review in enumerate(self.reviews, start=1):
@@ -290,7 +293,9 @@ class DebriefScene(Scene):
         page = pygame.Rect(margin, margin, width - 2 * margin, height - 2 * margin - footer)
         panel(surface, page, theme)
         content = page.inflate(-48, -36)
-        blocks = self._blocks(content.w)
+        if self._laid_out[0] != (content.w, id(theme)):  # once per width, not per scroll step
+            self._laid_out = ((content.w, id(theme)), self._blocks(content.w))
+        blocks = self._laid_out[1]
         gap = 22
         self.content_height = sum(h for h, _ in blocks) + gap * (len(blocks) - 1)
         self.view_height = content.h
@@ -303,6 +308,12 @@ class DebriefScene(Scene):
                 draw_block(surface, content.x, y, content.w)
             y += block_height + gap
         surface.set_clip(clip)
+        decisions_at = sum(h + gap for h, _ in blocks[: self.decisions_block])
+        if self.scroll + content.h < decisions_at + 40:  # until the decisions come into view
+            hint = app.fonts.render(
+                self.words("debrief.scroll_hint"), theme.size(14), (200, 205, 215)
+            )
+            surface.blit(hint, (margin, height - footer + 14))
         if self.content_height > content.h:
             track = pygame.Rect(page.right - 10, content.y, 4, content.h)
             pygame.draw.rect(surface, theme.panel_edge, track, border_radius=2)
@@ -311,10 +322,6 @@ class DebriefScene(Scene):
                 (content.h - thumb) * self.scroll / (self.content_height - content.h)
             )
             pygame.draw.rect(surface, theme.accent, (track.x, top, 4, thumb), border_radius=2)
-            hint = app.fonts.render(
-                self.words("debrief.scroll_hint"), theme.size(14), (200, 205, 215)
-            )
-            surface.blit(hint, (margin, height - footer + 14))
         layout_buttons(self.buttons, app.fonts, theme, width - margin, height - footer + 8)
         for index, button in enumerate(self.buttons):
             draw_button(surface, button, app.fonts, theme, highlighted=index == self.selected)
