@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simulator.engine.script import play_pick, resolve_pick
 from simulator.engine.session import Session, Status
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
 from simulator.scenario.diagnostics import Diagnostic, Severity
@@ -137,40 +138,13 @@ def command_run(arguments: argparse.Namespace) -> int:
         while session.status is Status.WAITING_FOR_CONTINUE:
             session.continue_()
             flush()
-        if session.status is not Status.WAITING_FOR_CHOICE:
-            print(
-                f"simulator: choice {step} ({pick}) was given, but the scenario already ended",
-                file=sys.stderr,
-            )
+        if session.status is Status.WAITING_FOR_CHOICE:
+            out.extend(describe_choices(session.choices))
+        resolved = resolve_pick(session, pick)
+        if isinstance(resolved, str):
+            print(f"simulator: step {step}: {resolved}", file=sys.stderr)
             return EXIT_INVALID
-        views = session.choices
-        out.extend(describe_choices(views))
-        if pick == "timeout":
-            if session.timer is None:
-                print(
-                    f"simulator: step {step}: 't' lets a timer run out, but this choice at "
-                    f"'{session.state.node}' is not timed",
-                    file=sys.stderr,
-                )
-                return EXIT_INVALID
-            session.tick(session.timer[0])
-        else:
-            assert isinstance(pick, int)
-            view = session.choice_by_number(pick)
-            if view is None:
-                print(
-                    f"simulator: step {step}: there is no choice {pick} at "
-                    f"'{session.state.node}'; pick 1 to {len(views)}",
-                    file=sys.stderr,
-                )
-                return EXIT_INVALID
-            if not view.available:
-                print(
-                    f"simulator: step {step}: choice {pick} is unavailable here ({view.reason})",
-                    file=sys.stderr,
-                )
-                return EXIT_INVALID
-            session.choose(view.id)
+        play_pick(session, resolved)
         flush()
     while session.status is Status.WAITING_FOR_CONTINUE:
         session.continue_()

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.engine.events import LineShown, NodeEntered
-from simulator.engine.session import Session, SessionError, Status
+from simulator.engine.script import TIMEOUT_PICKS, play_pick, resolve_pick, settle
+from simulator.engine.session import Session
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.loader import load_document, load_scenario
 from simulator.scenario.model import Bounds, Playtest, PlaytestFile
 from simulator.scenario.playable import PlayableScenario
 from simulator.scenario.yamlfile import YamlDocument, read_file
-
-TIMEOUT_PICK = "t"
 
 
 @dataclass
@@ -79,7 +78,7 @@ def check_playtests(
         for index, test in enumerate(tests.tests):
             where = ("tests", index)
             for step, pick in enumerate(test.choices):
-                if isinstance(pick, str) and pick != TIMEOUT_PICK and pick not in choice_ids:
+                if isinstance(pick, str) and pick not in TIMEOUT_PICKS and pick not in choice_ids:
                     problems.append(
                         Diagnostic(
                             "E218", f"no choice is called '{pick}'", path=(*where, "choices", step)
@@ -118,39 +117,12 @@ class _Failure(Exception):
 def _play(scenario: PlayableScenario, test: Playtest) -> Session:
     session = Session.start(scenario, seed=test.seed)
     for step, pick in enumerate(test.choices, start=1):
-        while session.status is Status.WAITING_FOR_CONTINUE:
-            session.continue_()
-        node = session.state.node
-        if session.status is not Status.WAITING_FOR_CHOICE:
-            raise _Failure(
-                f"step {step} ({pick}): the scenario has already ended at '{node}'", node
-            )
-        offered = ", ".join(f"{v.number}={v.id}" for v in session.choices if v.available)
-        if pick == TIMEOUT_PICK:
-            timer = session.timer
-            if timer is None:
-                raise _Failure(
-                    f"step {step}: 't' lets a timer run out, but '{node}' has no timer", node
-                )
-            session.tick(timer[0])
-            continue
-        view = (
-            session.choice_by_number(pick)
-            if isinstance(pick, int)
-            else next((v for v in session.choices if v.id == pick), None)
-        )
-        if view is None or not view.available:
-            raise _Failure(
-                f"step {step}: '{pick}' cannot be picked at '{node}' (offered: "
-                f"{offered or 'nothing'})",
-                node,
-            )
-        try:
-            session.choose(view.id)
-        except SessionError as error:
-            raise _Failure(f"step {step}: {error}", node) from None
-    while session.status is Status.WAITING_FOR_CONTINUE:
-        session.continue_()
+        settle(session)
+        resolved = resolve_pick(session, pick)
+        if isinstance(resolved, str):
+            raise _Failure(f"step {step}: {resolved}", session.state.node)
+        play_pick(session, resolved)
+    settle(session)
     return session
 
 

@@ -71,7 +71,7 @@ def test_run_same_seed_same_result() -> None:
 def test_run_invalid_choice_number_exits_1_with_message() -> None:
     done = cli("run", str(TOUR), "--choices", "7")
     assert done.returncode == 1
-    assert "no choice 7" in done.stderr and "pick 1 to 3" in done.stderr
+    assert "choice 7 cannot be picked" in done.stderr and "offered: 1=blame-courier" in done.stderr
 
 
 def test_run_unavailable_choice_exits_1_with_reason() -> None:

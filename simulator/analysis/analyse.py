@@ -15,7 +15,6 @@ from simulator.analysis.explore import (
     Outcome,
     StateSpaceTooLarge,
     replay,
-    settle,
 )
 from simulator.analysis.policies import (
     choice_tags,
@@ -27,6 +26,7 @@ from simulator.analysis.policies import (
     tag_policy,
 )
 from simulator.engine.events import NodeEntered
+from simulator.engine.script import settle
 from simulator.engine.session import Session
 from simulator.gcpause import without_cyclic_gc
 from simulator.scenario.i18n import translatable_texts

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
 from simulator.engine.scoring import score_of
+from simulator.engine.script import play_pick, resolve_pick, settle
 from simulator.engine.session import Session, Status
 from simulator.gcpause import without_cyclic_gc
 from simulator.scenario.playable import PlayableScenario
@@ -43,27 +44,17 @@ def apply_option(session: Session, option: str) -> None:
         session.choose(option)
 
 
-def settle(session: Session) -> None:
-    """Move past steps that only wait for 'continue'."""
-    while session.status is Status.WAITING_FOR_CONTINUE:
-        session.continue_()
-
-
 def replay(session: Session, picks: list[str]) -> list[int | str]:
     """Play choice ids (or timeouts) for as long as each is still offered; the option
     numbers, as shown, of those played. The session is left at the step after the last."""
     numbers: list[int | str] = []
     for pick in picks:
         settle(session)
-        if session.status is not Status.WAITING_FOR_CHOICE:
+        resolved = resolve_pick(session, pick)
+        if isinstance(resolved, str):
             break
-        if pick == TIMEOUT:
-            if session.timer is None:
-                break
-        elif pick not in session.available_choices:
-            break
-        numbers.append(option_number(session, pick))
-        apply_option(session, pick)
+        numbers.append(resolved.number)
+        play_pick(session, resolved)
     return numbers
 
 
@@ -336,21 +327,15 @@ class Explorer:
 def replay_numbers(
     scenario: PlayableScenario, picks: list[int | str], seed: int = 0
 ) -> tuple[set[str], set[str]]:
-    """The nodes entered and choices made by one play given as numbers shown (or 't')."""
+    """The nodes entered and choices made by one play given as numbers shown (or 't');
+    ValueError says which step cannot be played."""
     session = Session.start(scenario, seed=seed)
     for step, pick in enumerate(picks, start=1):
         settle(session)
-        if session.status is not Status.WAITING_FOR_CHOICE:
-            raise ValueError(f"step {step}: the scenario has already ended")
-        if pick in ("t", TIMEOUT):
-            if session.timer is None:
-                raise ValueError(f"step {step}: this choice is not timed")
-            apply_option(session, TIMEOUT)
-            continue
-        view = session.choice_by_number(int(pick))
-        if view is None or not view.available:
-            raise ValueError(f"step {step}: there is no available choice {pick}")
-        session.choose(view.id)
+        resolved = resolve_pick(session, pick)
+        if isinstance(resolved, str):
+            raise ValueError(f"step {step}: {resolved}")
+        play_pick(session, resolved)
     settle(session)
     nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
     return nodes, {decision.choice for decision in session.decisions if decision.choice}

@@ -23,8 +23,8 @@ from simulator.analysis.explore import (
     Explorer,
     apply_option,
     options,
-    settle,
 )
+from simulator.engine.script import settle
 from simulator.engine.session import Session, Status
 from simulator.scenario.playable import PlayableScenario
 

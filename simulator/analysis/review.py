@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.analysis.explore import TIMEOUT, Explorer, apply_option, settle
+from simulator.analysis.explore import TIMEOUT, Explorer, apply_option
+from simulator.engine.script import settle
 from simulator.engine.session import DecisionRecord, Session
 from simulator.scenario.playable import PlayableScenario
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -166,10 +168,15 @@ class ResultsStore:
                     _create_schema(engine, location)
                     break
                 except (sa.exc.OperationalError, sa.exc.IntegrityError) as error:
-                    # Another process created the same table a moment earlier: look again.
+                    # A room of trainees starts at once: another process created the same
+                    # table a moment earlier (look again), or is switching a new file to WAL,
+                    # which SQLite refuses rather than waits for (wait a little, then look).
                     text = str(error).lower()
-                    if attempt == 4 or not ("already exists" in text or "unique" in text):
+                    if attempt == 4 or not any(
+                        word in text for word in ("already exists", "unique", "locked", "busy")
+                    ):
                         raise
+                    time.sleep(0.1 * (attempt + 1) + random.random() * 0.1)
         except StoreError:
             raise
         except (SQLAlchemyError, OSError, sqlite3.Error, ValueError) as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from simulator.engine.script import resolve_pick
 from simulator.engine.session import Status
 from simulator.ui.app import App
 from simulator.ui.input import Intent
@@ -81,24 +82,15 @@ class Autoplay:
             app.quit(3)
             return
         pick = self.picks.pop(0)
-        if pick == "timeout":
+        resolved = resolve_pick(scene.session, pick)
+        if isinstance(resolved, str):
+            print(f"simulator: --autoplay: {resolved}", file=sys.stderr)
+            app.quit(1)
+            return
+        if resolved.choice is None:  # let the timer run out, as if the trainee waited
             timer = scene.session.timer
-            if timer is None:
-                print("simulator: 't' in --autoplay, but this choice is not timed", file=sys.stderr)
-                app.quit(1)
-                return
+            assert timer is not None
             scene.play.tick(timer[0])
             scene.take_new_events()
             return
-        assert isinstance(pick, int)
-        view = scene.session.choice_by_number(pick)
-        if view is None or not view.available:
-            count = len(scene.session.choices)
-            print(
-                f"simulator: --autoplay: choice {pick} cannot be picked at "
-                f"'{scene.session.state.node}' (1 to {count}, available only)",
-                file=sys.stderr,
-            )
-            app.quit(1)
-            return
-        app.send(Intent("choose", pick))
+        app.send(Intent("choose", resolved.number))

@@ -43,7 +43,7 @@ def test_path_is_drawn_over_the_map(tmp_path: Path) -> None:
 
 def test_invalid_path_is_refused(tmp_path: Path) -> None:
     done = graph(str(TOUR), "-o", str(tmp_path / "m.dot"), "--path", "9")
-    assert done.returncode == 1 and "no available choice 9" in done.stderr
+    assert done.returncode == 1 and "choice 9 cannot be picked" in done.stderr
 
 
 def test_svg_is_rendered_by_graphviz(tmp_path: Path) -> None:
