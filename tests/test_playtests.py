@@ -54,7 +54,8 @@ def test_choice_not_offered_is_a_clear_failure(folder: Path) -> None:
         "  - name: twice\n    choices: [voucher-now, voucher-now]\n    expect: {passed: true}\n",
     )
     (outcome,) = run_playtest_file(path).outcomes
-    assert "step 2: choice 'voucher-now' cannot be picked at 'counter'" in outcome.failures[0].message
+    message = outcome.failures[0].message
+    assert "step 2: choice 'voucher-now' cannot be picked at 'counter'" in message
 
 
 def test_too_few_choices_is_a_clear_failure(folder: Path) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.engine.session import Session, Status
-
-TIMEOUT_PICKS = ("t", "timeout")
+from simulator.scenario.playable import TIMEOUT_WORDS as TIMEOUT_PICKS
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E217": CodeInfo(Severity.ERROR, "playlist entry cannot be played"),
     "E218": CodeInfo(Severity.ERROR, "playthrough test cannot run"),
     "E219": CodeInfo(Severity.ERROR, "unknown choice"),
+    "E220": CodeInfo(Severity.ERROR, "reserved choice id"),
     # E3xx: expressions
     "E301": CodeInfo(Severity.ERROR, "expression syntax error"),
     "E302": CodeInfo(Severity.ERROR, "undefined variable"),

@@ -14,6 +14,8 @@ from simulator.scenario.expressions import Declarations, Effect, Evaluator, Valu
 from simulator.scenario.model import Character, Choice, Line, Scenario
 
 BUILTIN_NAMES = ("satisfaction", "cost", "day", "time")
+# In a script of picks, these let a timed choice run out, so no choice may be called so.
+TIMEOUT_WORDS = ("t", "timeout")
 
 
 def line_id(node_id: str, index: int, line: Line) -> str:

@@ -33,7 +33,7 @@ from simulator.scenario.expressions import (
     parse_effect,
 )
 from simulator.scenario.model import Character, Node, Scenario, VariableType
-from simulator.scenario.playable import BUILTIN_NAMES, choice_id
+from simulator.scenario.playable import BUILTIN_NAMES, TIMEOUT_WORDS, choice_id
 
 Path = tuple[str | int, ...]
 MAX_AVAILABILITY_CASES = 20_000
@@ -395,6 +395,13 @@ class ScenarioChecker:
                     missing.append(path)
                 elif choice.id in seen_choices:
                     self.report("E205", f"choice id '{choice.id}' is used twice", (*path, "id"))
+                elif choice.id.lower() in TIMEOUT_WORDS:
+                    self.report(
+                        "E220",
+                        f"choice id '{choice.id}' is reserved: in scripts and the analysis it "
+                        "means letting the timer run out",
+                        (*path, "id"),
+                    )
                 else:
                     seen_choices[choice.id] = path
         if missing:
