@@ -281,9 +281,12 @@ def command_analyze(arguments: argparse.Namespace) -> int:
         if arguments.json:
             reports.append(analysis.to_json())
         else:
-            print(("\n" if number else "") + "\n".join(describe_analysis(analysis)))
-    if arguments.json and reports:
-        single = len(arguments.scenarios) == 1 and len(files) == 1
+            # Each report as soon as it is ready, even into a pipe: the rest may take long.
+            print(("\n" if number else "") + "\n".join(describe_analysis(analysis)), flush=True)
+    # One object for one scenario named; a list for several, or for any folder, so a
+    # script reading a folder gets a list however many scenarios it holds.
+    single = len(paths) == 1 and not paths[0].is_dir()
+    if arguments.json and (reports or not single):
         print(json.dumps(reports[0] if single else reports, ensure_ascii=False, indent=2))
     return code
 

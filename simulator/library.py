@@ -26,15 +26,28 @@ def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def scenario_files(paths: Iterable[Path]) -> list[Path]:
-    """The files named, and the scenarios (not translations, tests or playlists) found
-    below the folders named."""
+    """The files named, and below the folders named every file that may be a scenario:
+    all but those that say they are something else (translations, characters, tests,
+    playlists). A file too broken to say is kept, so that its problems are reported."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in yaml_files([path]) if _read_entry(p) is not None)
+            found.extend(p for p in yaml_files([path]) if _declared_kind(p) == "scenario")
         else:
             found.append(path)
     return found
+
+
+def _declared_kind(path: Path) -> str:
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
+    except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError, ValueError):
+        return "scenario"
+    if isinstance(data, dict) and isinstance(data.get("kind"), str):
+        return data["kind"]
+    return "scenario"
 
 
 @dataclass(frozen=True)

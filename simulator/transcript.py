@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from simulator.engine.events import (
@@ -216,10 +217,9 @@ def describe_analysis(analysis: Any) -> list[str]:
         _path_line("best ", analysis.best),
         _path_line("worst", analysis.worst),
     ]
-    if analysis.best_expected is not None and analysis.best_expected != high:
-        lines.append(
-            f"  best expected score with random branches averaged: {analysis.best_expected:.1f}"
-        )
+    expected = analysis.best_expected
+    if expected is not None and math.isfinite(expected) and expected != high:
+        lines.append(f"  best expected score with random branches averaged: {expected:.1f}")
     lines += ["", "Balance (the outcomes no other beats on both satisfaction and cost):"]
     for outcome in analysis.pareto:
         lines.append(

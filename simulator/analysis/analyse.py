@@ -6,6 +6,7 @@ the balance tests of the bundled scenarios.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,16 +79,16 @@ class Analysis:
             "stuck": self.stuck,
             "score_range": list(self.score_range),
             "best": {
-                "score": self.best.score,
+                "score": _finite(self.best.score),
                 "numbers": self.best.numbers,
                 "choices": self.best.choices,
             },
             "worst": {
-                "score": self.worst.score,
+                "score": _finite(self.worst.score),
                 "numbers": self.worst.numbers,
                 "choices": self.worst.choices,
             },
-            "best_expected": self.best_expected,
+            "best_expected": _finite(self.best_expected),
             "pareto": [
                 {
                     "ending": o.ending,
@@ -102,6 +103,11 @@ class Analysis:
             "best_paths": self.best_paths,
             "statistics": self.statistics,
         }
+
+
+def _finite(value: float | None) -> float | None:
+    """JSON has no infinity: where no play can end, there is no score to give."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def pareto_frontier(outcomes: set[Outcome] | frozenset[Outcome]) -> list[Outcome]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,25 +42,34 @@ def default_workers(files: int) -> int:
 
 def analyse_files(
     paths: list[Path], walks: int, seed: int, workers: int | None = None
-) -> list[FileAnalysis]:
-    """Every file's analysis, in the order given. The largest files start first, so the
-    longest search does not begin last."""
+) -> Iterator[FileAnalysis]:
+    """Every file's analysis, in the order given, each as soon as it and those before it
+    are done. The largest files start first, so the longest search does not begin
+    last. Ctrl-C stops every worker at once."""
     count = workers if workers is not None else default_workers(len(paths))
     if count <= 1 or len(paths) <= 1:
-        return [analyse_file(path, walks, seed) for path in paths]
+        for path in paths:
+            yield analyse_file(path, walks, seed)
+        return
     # Forking is cheap and inherits the loaded modules; elsewhere fresh interpreters.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    largest_first = sorted(paths, key=_size, reverse=True)
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = _submit(pool, largest_first, walks, seed)
-        return [futures[path].result() for path in paths]
+    pool = multiprocessing.get_context(method).Pool(count, initializer=_leave_ctrl_c_to_parent)
+    try:
+        # Bars from several workers would garble one another, so workers draw none.
+        pending = {
+            path: pool.apply_async(analyse_file, (path, walks, seed, False))
+            for path in sorted(paths, key=_size, reverse=True)
+        }
+        for path in paths:
+            yield pending[path].get()
+        pool.close()
+    finally:
+        pool.terminate()  # at once: queued files are dropped, running searches stopped
+        pool.join()
 
 
-def _submit(
-    pool: Executor, paths: list[Path], walks: int, seed: int
-) -> dict[Path, Future[FileAnalysis]]:
-    # Bars from several workers would garble one another, so workers draw none.
-    return {path: pool.submit(analyse_file, path, walks, seed, False) for path in paths}
+def _leave_ctrl_c_to_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _size(path: Path) -> int:

@@ -12,8 +12,10 @@ than a bound, ``analyse`` falls back to seeded random playthroughs and says so.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
@@ -25,6 +27,7 @@ from simulator.scenario.playable import PlayableScenario
 
 TIMEOUT = "timeout"
 MAX_DEPTH = 400
+MAX_SWEEPS = 10_000  # over a graph with loops, until its scores stop changing
 
 
 def options(session: Session, with_timeout: bool = True) -> list[str]:
@@ -80,8 +83,6 @@ class Outcome:
 class Summary:
     best: float
     worst: float
-    best_step: int | str | None  # an option id, or a chance index
-    worst_step: int | str | None
     longest: int  # the most decisions any play from here can still make
     expected: float  # the best expected score, random branches averaged
 
@@ -111,9 +112,10 @@ class Explorer:
         self.worst: list[float] = []
         self.expected: list[float] = []
         self.longest: list[int] = []
-        self.best_step: list[int | str | None] = []
-        self.worst_step: list[int | str | None] = []
         self.edges: list[tuple[tuple[int | str, int, float], ...]] = []  # (step, state, chance)
+        self.nodes: list[str] = []  # the node each state stands at
+        self._open: set[int] = set()  # states whose futures are being searched
+        self.looped = False  # some play comes back to a state it has been in
         self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
         self.visited_nodes: set[str] = set()
         self.offered_choices: set[str] = set()
@@ -134,7 +136,7 @@ class Explorer:
             score = self.scores[meters] = score_of(scoring, *meters)
         return score
 
-    def key(self, session: Session) -> Hashable:
+    def key(self, session: Session) -> tuple[Any, ...]:
         """Everything at this step that can change what happens next (and the score),
         nothing more, so that plays which reach the same situation by different routes
         are searched once."""
@@ -151,16 +153,17 @@ class Explorer:
             state.episode,
         )
 
-    def _add(self, key: Hashable, kind: int, scores: tuple[float, float, float]) -> int:
+    def _add(self, key: tuple[Any, ...], kind: int, scores: tuple[float, float, float]) -> int:
         number = len(self.kinds)
         self.index[key] = number
+        self.nodes.append(key[0])  # every key starts with the node
+        if kind in (CHOICE, CHANCE):
+            self._open.add(number)
         self.kinds.append(kind)
         self.best.append(scores[0])
         self.worst.append(scores[1])
         self.expected.append(scores[2])
         self.longest.append(0)
-        self.best_step.append(None)
-        self.worst_step.append(None)
         self.edges.append(())
         return number
 
@@ -170,7 +173,10 @@ class Explorer:
         """The number of the session's state, with every state reachable from it searched.
         The session is played on, so pass a fork of one you still need."""
         with without_cyclic_gc():
-            return self._search(session, 0)
+            number = self._search(session, 0)
+            if self.looped:
+                self._settle_loops()
+        return number
 
     def _search(self, session: Session, depth: int) -> int:
         state = session.state
@@ -188,7 +194,7 @@ class Explorer:
                 return known
             score = self.score(session)
             self.outcomes.add(Outcome(state.node, session.satisfaction, session.cost, score))
-            return self._add(key, END, (score, score, score))
+            return self._add(key, END, (score, score, float(score)))
         if status is Status.STUCK or depth > MAX_DEPTH:
             self.visited_nodes.update(state.visits)
             reason = state.stuck_reason or f"more than {MAX_DEPTH} steps"
@@ -200,6 +206,8 @@ class Explorer:
         known = self.index.get(key)
         if known is not None:
             self.visited_nodes.update(state.visits)
+            if known in self._open:
+                self.looped = True
             return known
         if len(self.kinds) >= self.max_states:
             raise StateSpaceTooLarge
@@ -231,25 +239,63 @@ class Explorer:
         self, number: int, edges: list[tuple[int | str, int, float]], chance: bool
     ) -> None:
         """A state's scores from its successors', once they are all searched."""
+        self.edges[number] = tuple(edges)
+        self._open.discard(number)
+        self._rescore(number)
+        longest = max((self.longest[child] for _, child, _ in edges), default=0)
+        self.longest[number] = longest if chance else longest + 1
+
+    def _rescore(self, number: int) -> bool:
+        """Work out a state's best, worst and expected score from its successors' as they
+        stand; True when any of them changed."""
+        chance = self.kinds[number] == CHANCE
         best_of, worst_of, expected_of = self.best, self.worst, self.expected
         best, worst = float("-inf"), float("inf")
-        best_step = worst_step = None
         expected = 0.0 if chance else float("-inf")
-        longest = 0
-        for step, child, probability in edges:
+        for _, child, probability in self.edges[number]:
             if best_of[child] > best:
-                best, best_step = best_of[child], step
+                best = best_of[child]
             if worst_of[child] < worst:
-                worst, worst_step = worst_of[child], step
+                worst = worst_of[child]
             if chance:
                 expected += probability * expected_of[child]
             elif expected_of[child] > expected:
                 expected = expected_of[child]
-            longest = max(longest, self.longest[child])
-        self.best[number], self.worst[number], self.expected[number] = best, worst, expected
-        self.best_step[number], self.worst_step[number] = best_step, worst_step
-        self.longest[number] = longest if chance else longest + 1
-        self.edges[number] = tuple(edges)
+        before = expected_of[number]
+        changed = (
+            best != best_of[number]
+            or worst != worst_of[number]
+            or (expected != before and not abs(expected - before) <= 1e-12 * (1 + abs(expected)))
+        )
+        best_of[number], worst_of[number], expected_of[number] = best, worst, expected
+        return changed
+
+    def _settle_loops(self) -> None:
+        """Some play can come back to a state it has been in. Scores worked out while such
+        a state was still being searched counted it as a dead end, so they are only
+        bounds: sweep until every state agrees with its successors. Then any state from
+        which no play can end (only round and round) is reported as a run that cannot end."""
+        kinds, edges = self.kinds, self.edges
+        inner = [n for n in range(len(kinds) - 1, -1, -1) if kinds[n] in (CHOICE, CHANCE)]
+        finishes = [kind in (END, STUCK) for kind in kinds]
+        changed = True
+        while changed:
+            changed = False
+            for number in inner:
+                if not finishes[number] and any(finishes[c] for _, c, _ in edges[number]):
+                    finishes[number] = changed = True
+        for number in inner:
+            if finishes[number] and self.expected[number] == float("-inf"):
+                self.expected[number] = 0.0  # a bound from below, for a state that can end
+        for _ in range(MAX_SWEEPS):
+            if not any([self._rescore(number) for number in inner]):
+                break
+        for number in inner:
+            if not finishes[number]:
+                node = self.nodes[number]
+                self.stuck.setdefault(
+                    node, "no play can end from here: every choice leads round in a loop"
+                )
 
     # ------------------------------------------------------------ reading the graph
 
@@ -258,12 +304,7 @@ class Explorer:
         best expected score, and the longest run of decisions left."""
         number = self.search(session)
         return Summary(
-            self.best[number],
-            self.worst[number],
-            self.best_step[number],
-            self.worst_step[number],
-            self.longest[number],
-            self.expected[number],
+            self.best[number], self.worst[number], self.longest[number], self.expected[number]
         )
 
     def value(self, session: Session) -> float:
@@ -282,46 +323,62 @@ class Explorer:
 
     def best_paths(self, session: Session, limit: int = 10_000) -> list[list[str]]:
         """Every path (choice ids) that can reach the best score found by the search,
-        random branches taken whichever way reaches it."""
+        random branches taken whichever way reaches it; none goes round a loop."""
         root = self.search(session)
         target = self.best[root]
         found: list[list[str]] = []
+        on_path: set[int] = set()
 
-        def walk(number: int, path: list[str], depth: int) -> None:
-            if len(found) >= limit or depth > MAX_DEPTH:
+        def walk(number: int, path: list[str]) -> None:
+            if len(found) >= limit:
                 return
             kind = self.kinds[number]
             if kind == END:
                 found.append(path)
                 return
+            on_path.add(number)
             for step, child, _ in self.edges[number]:
-                if self.best[child] == target:
-                    walk(child, path if kind == CHANCE else [*path, str(step)], depth + 1)
+                if self.best[child] == target and child not in on_path:
+                    walk(child, path if kind == CHANCE else [*path, str(step)])
+            on_path.discard(number)
 
-        walk(root, [], 0)
+        walk(root, [])
         return found
 
     def follow(self, session: Session, pick: str) -> list[tuple[int | str, str]]:
-        """The best or worst path the search found, as (number shown, choice id) pairs."""
-        self.search(session.fork())
-        steps = self.best_step if pick == "best" else self.worst_step
+        """A best (or worst) play from here, as (number shown, choice id) pairs: the fewest
+        decisions that reach an ending worth the best (worst) score, never going round a
+        loop. Random branches are taken whichever way reaches it."""
+        values = self.best if pick == "best" else self.worst
+        steps = self._fewest_steps(self.search(session.fork()), values)
         path: list[tuple[int | str, str]] = []
-        for _ in range(MAX_DEPTH):
+        for step in steps:
             settle(session)
-            if session.status in (Status.ENDED, Status.STUCK):
-                break
-            number = self.index.get(self.key(session))
-            step = None if number is None else steps[number]
-            if step is None:
-                break
             if session.status is Status.WAITING_FOR_CHANCE:
-                assert isinstance(step, int)
-                session.resolve_chance(step)
+                session.resolve_chance(int(step))
             else:
-                assert isinstance(step, str)
-                path.append((option_number(session, step), step))
-                apply_option(session, step)
+                path.append((option_number(session, str(step)), str(step)))
+                apply_option(session, str(step))
         return path
+
+    def _fewest_steps(self, root: int, values: list[float]) -> list[int | str]:
+        """Breadth first from ``root`` through states worth the same, to an ending."""
+        target = values[root]
+        came_from: dict[int, tuple[int, int | str]] = {root: (-1, -1)}
+        queue = deque([root])
+        while queue:
+            number = queue.popleft()
+            if self.kinds[number] == END:
+                steps: list[int | str] = []
+                while number != root:
+                    number, step = came_from[number]
+                    steps.append(step)
+                return steps[::-1]
+            for step, child, _ in self.edges[number]:
+                if child not in came_from and values[child] == target:
+                    came_from[child] = (number, step)
+                    queue.append(child)
+        return []
 
 
 def replay_numbers(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.analysis.explore import TIMEOUT, Explorer, apply_option
+from simulator.analysis.explore import TIMEOUT, Explorer, StateSpaceTooLarge, apply_option
 from simulator.engine.script import settle
 from simulator.engine.session import DecisionRecord, Session
 from simulator.scenario.playable import PlayableScenario
 
 MEANINGFUL_GAIN = 1.0  # score points; smaller differences are not worth a trainee's attention
+# The debrief waits for this search: about a second and a half at most on a slow machine.
+REVIEW_MAX_STATES = 100_000
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,21 @@ def review_decisions(
     seed: int,
     decisions: list[DecisionRecord] | tuple[DecisionRecord, ...],
 ) -> list[DecisionReview]:
-    """Replay the trainee's decisions and weigh every option they had at each one."""
+    """Replay the trainee's decisions and weigh every option they had at each one. In a
+    scenario too large to search, there is nothing to weigh them by: no hints, not a
+    guess."""
     session = Session.start(scenario, seed=seed)
-    explorer = Explorer()
+    explorer = Explorer(REVIEW_MAX_STATES)
     reviews = []
+    too_large = False
     for decision in decisions:
         settle(session)
         texts = {view.id: view.text for view in session.choices}
         texts[TIMEOUT] = "(let the time run out)"
-        values = explorer.option_values(session)
+        try:
+            values = {} if too_large else explorer.option_values(session)
+        except StateSpaceTooLarge:
+            too_large, values = True, {}
         chosen = decision.choice or TIMEOUT
         chosen_value = values.get(chosen, float("-inf"))
         best = max(values, key=lambda option: values[option]) if values else chosen

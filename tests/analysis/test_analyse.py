@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.analysis.analyse import analyse, pareto_frontier
+from simulator.analysis.batch import analyse_file
 from simulator.analysis.explore import Outcome
 from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
 from simulator.engine.session import Session
@@ -234,13 +238,53 @@ def test_analyze_a_folder_side_by_side(tmp_path: Path) -> None:
         valid.replace("id: branchy", "id: broken").replace("next: roll", "next: rol"),
         encoding="utf-8",
     )
+    shutil.copy(REPO / "tests" / "broken" / "E005-syntax.yaml", folder / "garbled.yaml")
     together = run_cli("analyze", str(folder), "--json", "--walks", "20", "--workers", "2")
     alone = run_cli("analyze", str(folder), "--json", "--walks", "20", "--workers", "1")
-    assert together.returncode == alone.returncode == 1  # the broken file
+    assert together.returncode == alone.returncode == 1  # the broken files
     assert "broken.yaml:" in together.stderr and "E2" in together.stderr
+    assert "garbled.yaml:" in together.stderr and "E005" in together.stderr
     reports = json.loads(together.stdout)
     assert [report["scenario"] for report in reports] == ["branchy", "format-tour"]
     assert reports == json.loads(alone.stdout)
+
+
+def test_a_folder_gives_a_json_list_even_with_one_scenario(tmp_path: Path) -> None:
+    folder = tmp_path / "one"
+    shutil.copytree(REPO / "docs" / "examples", folder)
+    done = run_cli("analyze", str(folder), "--json", "--walks", "20")
+    assert done.returncode == 0, done.stderr
+    assert [report["scenario"] for report in json.loads(done.stdout)] == ["format-tour"]
+
+
+def test_ctrl_c_stops_every_worker_at_once(tmp_path: Path) -> None:
+    """Twelve copies of the largest bundled scenario would keep two workers busy for a
+    while. Ctrl-C once the first report is out: the workers stop, so far less work is
+    done than the whole batch (counted in CPU time, which a busy machine does not
+    inflate the way it does the time on the clock)."""
+    premium = REPO / "scenarios" / "premium-expectations.yaml"
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(12):
+        shutil.copy(premium, folder / f"p{number:02d}.yaml")
+    started = time.process_time()
+    analyse_file(premium, 20, 0)
+    one_file = time.process_time() - started
+    command = [sys.executable, "-m", "simulator", "analyze", str(folder), "--workers", "2"]
+    process = subprocess.Popen(
+        [*command, "--walks", "20"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, as a terminal's Ctrl-C reaches it
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()  # the first report: the work is well under way
+    os.killpg(process.pid, signal.SIGINT)
+    _, status, usage = os.wait4(process.pid, 0)  # usage counts the workers it waited for
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert usage.ru_utime + usage.ru_stime < 8 * one_file
+    assert b"Traceback" not in process.stderr.read()
 
 
 def test_choices_no_play_can_pick_are_listed(playable: Callable[[str], PlayableScenario]) -> None:
