@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import secrets
 import sys
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from simulator.engine.session import Session, Status
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
 from simulator.scenario.diagnostics import Diagnostic, Severity
 from simulator.scenario.loader import LoadResult, load_any, load_document, load_scenario
-from simulator.scenario.model import FILE_MODELS, Scenario
+from simulator.scenario.model import FILE_MODELS, IDENTIFIER_PATTERN, Scenario
 from simulator.transcript import (
     describe_analysis,
     describe_choices,
@@ -83,13 +84,21 @@ def command_validate(arguments: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+CHOICES_HELP = (
+    "numbers as shown, choice ids or 't' (let a timed choice run out), separated by "
+    "commas, such as 2,1,3 or 2,kadri-go,t"
+)
+
+
 def _parse_choices(text: str) -> list[int | str] | None:
+    """Picks as engine/script.py reads them: numbers shown, choice ids, or 't'."""
     picks: list[int | str] = []
     for part in (p.strip() for p in text.split(",") if p.strip()):
-        if part.lower() in ("t", "timeout"):
-            picks.append("timeout")
-        elif part.isdigit():
+        if part.isdigit():
             picks.append(int(part))
+        elif IDENTIFIER.fullmatch(part):
+            picks.append(part)
         else:
             return None
     return picks
@@ -111,10 +120,7 @@ def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, 
 def command_run(arguments: argparse.Namespace) -> int:
     picks = _parse_choices(arguments.choices or "")
     if picks is None:
-        return _usage_error(
-            "--choices takes numbers separated by commas, such as 2,1,3 "
-            "('t' lets a timed choice run out)"
-        )
+        return _usage_error(f"--choices takes {CHOICES_HELP}")
     loaded, code = _load_for_play(arguments.scenario, arguments.lang)
     if loaded is None:
         return code
@@ -365,7 +371,7 @@ def command_graph(arguments: argparse.Namespace) -> int:
     if arguments.path is not None:
         picks = _parse_choices(arguments.path)
         if picks is None:
-            return _usage_error("--path takes option numbers separated by commas, e.g. 2,1,3")
+            return _usage_error(f"--path takes {CHOICES_HELP}")
     loaded, code = _load_for_play(arguments.scenario, None)
     if loaded is None:
         return code
@@ -525,7 +531,7 @@ def command_play(arguments: argparse.Namespace) -> int:
     if arguments.autoplay is not None:
         picks = _parse_choices(arguments.autoplay)
         if picks is None:
-            return _usage_error("--autoplay takes numbers separated by commas, such as 2,1,3")
+            return _usage_error(f"--autoplay takes {CHOICES_HELP}")
     elif arguments.screenshots is not None:
         return _usage_error("--screenshots goes with --autoplay")
     if arguments.session:

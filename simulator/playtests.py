@@ -78,7 +78,11 @@ def check_playtests(
         for index, test in enumerate(tests.tests):
             where = ("tests", index)
             for step, pick in enumerate(test.choices):
-                if isinstance(pick, str) and pick not in TIMEOUT_PICKS and pick not in choice_ids:
+                if (
+                    isinstance(pick, str)
+                    and pick.lower() not in TIMEOUT_PICKS
+                    and pick not in choice_ids
+                ):
                     problems.append(
                         Diagnostic(
                             "E218", f"no choice is called '{pick}'", path=(*where, "choices", step)

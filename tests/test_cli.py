@@ -93,7 +93,17 @@ def test_run_without_enough_choices_exits_3() -> None:
 
 
 def test_run_bad_choices_syntax_is_a_usage_error() -> None:
-    assert cli("run", str(TOUR), "--choices", "two").returncode == 2
+    assert cli("run", str(TOUR), "--choices", "2;1").returncode == 2
+    assert cli("run", str(TOUR), "--choices", "own it").returncode == 2
+
+
+def test_run_takes_choice_ids_as_well_as_numbers() -> None:
+    by_id = cli("run", str(TOUR), "--choices", "own-it", "--seed", "1", "--json")
+    by_number = cli("run", str(TOUR), "--choices", "2", "--seed", "1", "--json")
+    assert by_id.returncode == by_number.returncode == 0, by_id.stderr
+    assert json.loads(by_id.stdout)["path"] == json.loads(by_number.stdout)["path"] == ["own-it"]
+    unknown = cli("run", str(TOUR), "--choices", "two")
+    assert unknown.returncode == 1 and "choice 'two' cannot be picked" in unknown.stderr
 
 
 def test_run_invalid_scenario_exits_1_with_diagnostics(tmp_path: Path) -> None:

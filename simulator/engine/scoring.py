@@ -54,27 +54,28 @@ class ScoreBreakdown:
     def explain(self, words: Wording, cost_unit: str = "") -> list[str]:
         """The score in sentences, in the words of the trainee's language."""
         unit = f" {cost_unit}" if cost_unit else ""
+        number = words.number
         lines = [
             words(
                 "score.satisfaction",
-                value=f"{self.satisfaction:g}",
-                target=f"{self.target_satisfaction:g}",
-                points=f"{self.satisfaction_points:.1f}",
-                most=f"{self.satisfaction_max_points:.0f}",
+                value=number(self.satisfaction),
+                target=number(self.target_satisfaction),
+                points=number(self.satisfaction_points, ".1f"),
+                most=number(self.satisfaction_max_points, ".0f"),
             ),
             words(
                 "score.cost",
-                value=f"{self.cost:g}{unit}",
-                target=f"{self.target_cost:g}{unit}",
-                limit=f"{self.cost_limit:g}{unit}",
-                points=f"{self.cost_points:.1f}",
-                most=f"{self.cost_max_points:.0f}",
+                value=number(self.cost) + unit,
+                target=number(self.target_cost) + unit,
+                limit=number(self.cost_limit) + unit,
+                points=number(self.cost_points, ".1f"),
+                most=number(self.cost_max_points, ".0f"),
             ),
         ]
         if self.satisfaction_gap < 0:
-            lines.append(words("score.short", gap=f"{-self.satisfaction_gap:g}"))
+            lines.append(words("score.short", gap=number(-self.satisfaction_gap)))
         if self.cost_gap > 0:
-            lines.append(words("score.over", gap=f"{self.cost_gap:g}{unit}"))
+            lines.append(words("score.over", gap=number(self.cost_gap) + unit))
         if self.satisfaction_gap >= 0 and self.cost_gap <= 0:
             lines.append(words("score.inside"))
         return lines

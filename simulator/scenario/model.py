@@ -19,9 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 FORMAT_VERSION = 1
 MIN_FORMAT_VERSION = 1
 
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # ids of nodes, choices, lines...
 Identifier = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80),
+    StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=80),
 ]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Expression = Annotated[str, StringConstraints(max_length=500)]

@@ -18,6 +18,7 @@ from simulator.ui.input import Intent
 class Autoplay:
     def __init__(self, picks: list[int | str], folder: Path | None) -> None:
         self.picks = list(picks)
+        self.step = 0  # picks played so far
         self.folder = folder
         self.shots: list[Path] = []
         self.debrief_pages = 0
@@ -62,6 +63,13 @@ class Autoplay:
             if scene.scroll + scene.view_height < scene.content_height and self.debrief_pages < 12:
                 scene.scroll += max(100, scene.view_height - 80)
                 app.invalidate()
+            elif self.picks:  # as `run` does: a longer script than the play is a mistake
+                print(
+                    f"simulator: --autoplay: step {self.step + 1}: the scenario has already "
+                    f"ended at '{scene.play.session.state.node}'",
+                    file=sys.stderr,
+                )
+                app.quit(1)
             else:
                 app.quit(0)
         elif isinstance(scene, ProblemsScene):
@@ -82,9 +90,10 @@ class Autoplay:
             app.quit(3)
             return
         pick = self.picks.pop(0)
+        self.step += 1
         resolved = resolve_pick(scene.session, pick)
         if isinstance(resolved, str):
-            print(f"simulator: --autoplay: {resolved}", file=sys.stderr)
+            print(f"simulator: --autoplay: step {self.step}: {resolved}", file=sys.stderr)
             app.quit(1)
             return
         if resolved.choice is None:  # let the timer run out, as if the trainee waited

@@ -30,6 +30,12 @@ class Wording:
         text = self.texts[key]
         return text.format(**values) if values else text
 
+    def number(self, value: float, spec: str = "g") -> str:
+        """A number as this language writes it: 3.9 in English, 3,9 in Hungarian."""
+        text = format(value, spec)
+        point = self.texts["format.decimal_point"]
+        return text if point == "." else text.replace(".", point)
+
 
 def catalogue(language: str) -> dict[str, str]:
     """One language's file as it stands (for the checks of translations)."""

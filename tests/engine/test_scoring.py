@@ -54,7 +54,8 @@ def test_explanation_names_gaps_to_the_target() -> None:
 
 def test_explanation_speaks_the_trainees_language() -> None:
     text = " ".join(score_outcome(SCORING, 50, 5).explain(wording("hu"), "h"))
-    assert "20 ponttal elmaradt" in text and "2 h" in text
+    assert "20 ponttal elmaradt" in text and "2 h értékkel meghaladja" in text
+    assert "25,5/50 pont" in text  # a decimal comma, as Hungarian writes it
 
 
 def test_grade_is_the_highest_band_reached() -> None:

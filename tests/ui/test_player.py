@@ -19,7 +19,7 @@ from simulator.ui.scenes.debrief import DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from simulator.ui.scenes.resume import ResumePrompt
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 from tests.ui.keyboard import key, keyboard_player
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
@@ -288,6 +288,14 @@ def test_demo_mode_with_an_impossible_choice_exits_1(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "choice 9 cannot be picked" in done.stderr
+
+
+def test_demo_mode_with_more_picks_than_steps_exits_1(tmp_path: Path) -> None:
+    """own-it ends the tour at once: the second pick is a mistake in the script."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "CS_SIMULATOR_HOME": str(tmp_path)}
+    done = run_cli("play", str(TOUR), "--autoplay", "own-it,1", "--seed", "1", env=env)
+    assert done.returncode == 1
+    assert "step 2: the scenario has already ended" in done.stderr
 
 
 def test_no_display_gives_advice_not_a_traceback(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from simulator.ui.input import Intent
 from simulator.ui.widgets.basic import draw_wrapped, panel
 from simulator.userdata import TEXT_SIZES, TEXT_SPEEDS
 from simulator.wording import Wording
+from simulator.wording import languages as wording_languages
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -47,7 +48,11 @@ class Row:
 class SettingsScene(Scene):
     def __init__(self, app: App, languages: list[str] | None = None) -> None:
         super().__init__(app)
-        language_values = (None, *sorted(set(languages or []) | {"en"}))
+        # Every language the interface speaks, and any the scenarios are translated into.
+        offered = set(languages or []) | set(wording_languages())
+        if app.settings.language:
+            offered.add(app.settings.language)  # never shown as "?"
+        language_values = (None, *sorted(offered))
         switch = ("settings.off", "settings.on")
         self.rows = [
             Row(
