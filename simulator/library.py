@@ -125,6 +125,27 @@ def translation_files(scenario_path: Path) -> list[Path]:
     )
 
 
+def translated_heading(scenario_path: Path, language: str) -> tuple[str | None, str | None]:
+    """A scenario's title and summary in a translation beside it, for its menu card
+    (read shallowly, like the card itself; the full checks happen on load)."""
+    import yaml_rs
+
+    stem = scenario_path.name.rsplit(".", 1)[0]
+    path = scenario_path.parent / f"{stem}.{language}.yaml"
+    try:
+        data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
+    except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError, ValueError):
+        return None, None
+    strings = data.get("strings") if isinstance(data, dict) else None
+    if not isinstance(strings, dict):
+        return None, None
+    title, summary = strings.get("title"), strings.get("summary")
+    return (
+        title if isinstance(title, str) else None,
+        summary if isinstance(summary, str) else None,
+    )
+
+
 def available_languages(scenario_path: Path) -> list[str]:
     return [path.name.split(".")[-2] for path in translation_files(scenario_path)]
 

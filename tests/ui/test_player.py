@@ -351,6 +351,29 @@ def test_onboarding_session_tracks_progress(app: App, tmp_path: Path) -> None:
     assert text.startswith("Passed") and role == "good"
 
 
+def test_a_playlists_language_wins_over_the_settings(app: App, tmp_path: Path) -> None:
+    """The trainer put late-client in Hungarian on the session: returning from the
+    settings, where the trainee chose English, must not undo that."""
+    from simulator.scenario.playlist import load_playlist
+
+    path = tmp_path / "morning.yaml"
+    path.write_text(
+        "format: 1\nkind: playlist\nid: morning\ntitle: Morning\nscenarios:\n"
+        "  - {scenario: late-client, pass_mark: 70, language: hu}\n"
+        "  - {scenario: endless-revisions, pass_mark: 70}\n",
+        encoding="utf-8",
+    )
+    playlist, problems = load_playlist(path)
+    assert playlist is not None and not problems
+    app.playlist = playlist
+    app.settings.language = "en"
+    menu = MenuScene(app)
+    app.push(menu)
+    menu.entered()  # as after the settings screen
+    assert [card.language for card in menu.cards] == ["hu", "en"]
+    assert menu.cards[0].heading()[0] == "Az ügyfél, aki zárás után jön"
+
+
 def test_playlist_with_a_missing_scenario_is_reported(tmp_path: Path) -> None:
     from simulator.scenario.loader import load_any
 

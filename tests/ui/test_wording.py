@@ -49,8 +49,8 @@ def test_a_language_without_a_file_falls_back_to_english() -> None:
 
 
 def drawn_texts(app: App) -> set[str]:
-    """Every text the fonts have rendered so far (each is rendered once, then cached)."""
-    return {key[0] for key in app.fonts._surfaces}
+    """Every text the fonts have rendered or wrapped so far (each once, then cached)."""
+    return {key[0] for key in [*app.fonts._surfaces, *app.fonts._wrapped]}
 
 
 def test_a_hungarian_play_is_framed_in_hungarian(app: App) -> None:
@@ -80,3 +80,5 @@ def test_the_menu_follows_the_language_setting(app: App) -> None:
     app.draw(app.screen)
     texts = drawn_texts(app)
     assert wording("hu")("menu.tagline") in texts and wording("hu")("menu.quit") in texts
+    # The card of the scenario with a Hungarian translation shows its Hungarian title.
+    assert any(text.endswith("Az ügyfél, aki zárás után jön") for text in texts)

@@ -12,6 +12,7 @@ from simulator.library import (
     available_languages,
     scenario_entries,
     scenario_entries_for,
+    translated_heading,
 )
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
@@ -28,8 +29,19 @@ class Card:
     languages: list[str]
     language: str
     pass_mark: float | None = None  # set in an onboarding session
+    chosen_by_playlist: bool = False  # the session says which language: settings do not
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     chips: list[tuple[str, pygame.Rect]] = field(default_factory=list)
+    headings: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def heading(self) -> tuple[str, str]:
+        """Title and summary in the card's language, where a translation gives them."""
+        if self.language == self.entry.language:
+            return self.entry.title, self.entry.summary
+        if self.language not in self.headings:
+            self.headings[self.language] = translated_heading(self.entry.path, self.language)
+        title, summary = self.headings[self.language]
+        return title or self.entry.title, summary or self.entry.summary
 
 
 def open_scenario(
@@ -74,8 +86,12 @@ class MenuScene(Scene):
             for item in playlist.items:
                 entry = by_path[item.path.resolve()]
                 languages = [entry.language, *available_languages(entry.path)]
+                if item.language:
+                    language = item.language
+                else:
+                    language = preferred if preferred in languages else entry.language
                 self.cards.append(
-                    Card(entry, languages, item.language or entry.language, item.pass_mark)
+                    Card(entry, languages, language, item.pass_mark, bool(item.language))
                 )
         else:
             for entry in scenario_entries(folder):
@@ -101,9 +117,9 @@ class MenuScene(Scene):
 
     def entered(self) -> None:
         self.buttons = self._buttons()  # the language may have changed in the settings
+        preferred = self.app.settings.language
         for card in self.cards:
-            preferred = self.app.settings.language
-            if preferred in card.languages:
+            if preferred in card.languages and not card.chosen_by_playlist:
                 card.language = preferred
 
     def handle(self, intent: Intent) -> None:
@@ -365,14 +381,15 @@ class MenuScene(Scene):
             surface.blit(badge, badge.get_rect(center=box.center))
             width = box.x - x - 12
         number = self.cards.index(card) + 1
-        title = f"{number}. {card.entry.title}" if number <= 9 else card.entry.title
+        heading, summary = card.heading()
+        title = f"{number}. {heading}" if number <= 9 else heading
         y = draw_wrapped(
             surface, fonts, title, theme.size(22), theme.text, x, y, width, "bold", max_lines=1
         )
         y = draw_wrapped(
             surface,
             fonts,
-            card.entry.summary,
+            summary,
             theme.size(16),
             theme.muted,
             x,
