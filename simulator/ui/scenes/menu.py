@@ -204,18 +204,34 @@ class MenuScene(Scene):
         surface.fill(theme.background)
         margin = 40 if width >= 1100 else 20
         words = self.words
-        title = fonts.render(words("app.title"), theme.size(34), (245, 245, 250), "bold")
-        surface.blit(title, (margin, 26))
-        subtitle = fonts.render(
-            words("menu.tagline"),
-            theme.size(17),
-            (190, 196, 210),
-        )
-        surface.blit(subtitle, (margin, 30 + title.get_height()))
         layout_buttons(self.buttons, fonts, theme, width - margin, 30)
         for button in self.buttons:
             draw_button(surface, button, fonts, theme)
-        y = 46 + title.get_height() + subtitle.get_height()
+        room = self.buttons[0].rect.x - margin - 16  # the title stops short of the buttons
+        title_bottom = draw_wrapped(
+            surface,
+            fonts,
+            words("app.title"),
+            theme.size(34),
+            (245, 245, 250),
+            margin,
+            26,
+            room,
+            "bold",
+            max_lines=2,
+        )
+        subtitle_bottom = draw_wrapped(
+            surface,
+            fonts,
+            words("menu.tagline"),
+            theme.size(17),
+            (190, 196, 210),
+            margin,
+            title_bottom + 4,
+            room,
+            max_lines=2,
+        )
+        y = subtitle_bottom + 16
         y = self._draw_name(surface, margin, y, width - 2 * margin)
         progress = self.progress()  # one look at the store per drawing, shared by every card
         if app.playlist is not None:

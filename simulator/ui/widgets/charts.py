@@ -8,6 +8,7 @@ import pygame
 
 from simulator.ui.fonts import Fonts
 from simulator.ui.theme import Colour, Theme
+from simulator.ui.widgets.basic import draw_wrapped
 from simulator.wording import Wording
 
 
@@ -55,9 +56,7 @@ def meters_over_time(
     """Satisfaction (left axis, 0-100) and cost (right axis) after each decision."""
     satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
     small = theme.size(13)
-    title = fonts.render(words("chart.over_time"), theme.size(16), theme.text, "bold")
-    surface.blit(title, (rect.x, rect.y))
-    legend_y = rect.y + title.get_height() + 4
+    legend_y = _title(surface, rect, fonts, theme, words("chart.over_time")) + 4
     x = rect.x
     satisfaction_name = words("chart.satisfaction")
     for colour, text in ((theme.satisfaction, satisfaction_name), (theme.cost, cost_label)):
@@ -121,13 +120,12 @@ def balance_plane(
     """Where the outcome landed: satisfaction up, cost to the right, the target shaded."""
     satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
     small = theme.size(13)
-    title = fonts.render(words("chart.balance"), theme.size(16), theme.text, "bold")
-    surface.blit(title, (rect.x, rect.y))
+    title_bottom = _title(surface, rect, fonts, theme, words("chart.balance"))
     plot = pygame.Rect(
         rect.x + 36,
-        rect.y + title.get_height() + 12,
+        title_bottom + 12,
         rect.w - 56,
-        rect.bottom - rect.y - title.get_height() - 44,
+        rect.bottom - title_bottom - 44,
     )
     pygame.draw.rect(surface, theme.panel_edge, plot, 1)
 
@@ -170,3 +168,12 @@ def balance_plane(
         fonts.render(words("chart.satisfaction"), small, theme.muted), 90
     )
     surface.blit(name, (plot.x - name.get_width() - 8, plot.centery - name.get_height() // 2))
+
+
+def _title(
+    surface: pygame.Surface, rect: pygame.Rect, fonts: Fonts, theme: Theme, text: str
+) -> int:
+    """A chart's title on one line, shortened to fit beside the other chart; its bottom."""
+    return draw_wrapped(
+        surface, fonts, text, theme.size(16), theme.text, rect.x, rect.y, rect.w, "bold", 1
+    )
