@@ -8,7 +8,7 @@ import pygame
 
 from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
-from simulator.ui.widgets.basic import draw_wrapped, panel
+from simulator.ui.widgets.basic import draw_wrapped, panel, wrapped_height
 from simulator.userdata import TEXT_SIZES, TEXT_SPEEDS
 from simulator.wording import Wording
 from simulator.wording import languages as wording_languages
@@ -108,16 +108,20 @@ class SettingsScene(Scene):
         app, theme = self.app, self.app.theme
         width, height = surface.get_size()
         surface.fill(theme.background)
+        words = self.words  # the language row changes them at once
         row_height = app.fonts.line_height(theme.size(20), "bold") + 22
-        box_height = min(height - 40, 150 + len(self.rows) * (row_height + 10))
+        box_width = min(760, width - 40)
+        hint_height = wrapped_height(
+            app.fonts, words("settings.hint"), theme.size(15), box_width - 60
+        )
+        title_height = app.fonts.line_height(theme.size(30), "bold")
+        box_height = min(
+            height - 20, 62 + title_height + len(self.rows) * (row_height + 10) + hint_height
+        )
         rect = pygame.Rect(
-            (width - min(760, width - 40)) // 2,
-            (height - box_height) // 2,
-            min(760, width - 40),
-            box_height,
+            (width - box_width) // 2, (height - box_height) // 2, box_width, box_height
         )
         panel(surface, rect, theme)
-        words = self.words  # the language row changes them at once
         title = app.fonts.render(words("settings.title"), theme.size(30), theme.text, "bold")
         surface.blit(title, (rect.x + 30, rect.y + 20))
         y = rect.y + 34 + title.get_height()

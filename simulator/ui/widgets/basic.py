@@ -113,11 +113,12 @@ def draw_meter(
 ) -> None:
     """A labelled bar: the label above, the bar below with its value at the right."""
     size = theme.size(14)
-    caption = fonts.render(
-        label, size, theme.accent_text if theme.panel == (0, 0, 0) else (235, 238, 245), "regular"
+    colour_of_caption = theme.accent_text if theme.panel == (0, 0, 0) else (235, 238, 245)
+    # One line, shortened to the bar's width rather than running off the window.
+    bar_y = draw_wrapped(
+        surface, fonts, label, size, colour_of_caption, rect.x, rect.y, rect.w, max_lines=1
     )
-    surface.blit(caption, (rect.x, rect.y))
-    bar_y = rect.y + caption.get_height() + 2
+    bar_y += 2
     bar = pygame.Rect(rect.x, bar_y, rect.w, max(8, rect.bottom - bar_y))
     pygame.draw.rect(surface, (70, 78, 92), bar, border_radius=5)
     filled = bar.copy()
