@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -16,6 +17,18 @@ def test_committed_schema_matches_the_model() -> None:
     generated = Scenario.model_json_schema(by_alias=True)
     generated["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     assert committed == generated, "run: python -m simulator schema > docs/scenario.schema.json"
+
+
+def test_schema_warns_editors_off_the_timeout_words_as_choice_ids() -> None:
+    """Editors see in the schema what E220 says: 't' and 'timeout' are not choice ids.
+    (The pattern uses only what ECMAScript and Python regular expressions share.)"""
+    schema = json.loads((REPO / "docs" / "scenario.schema.json").read_text(encoding="utf-8"))
+    refused = schema["$defs"]["Choice"]["properties"]["id"]["not"]
+    assert refused["type"] == "string"
+    for word in ("t", "T", "timeout", "TimeOut"):
+        assert re.search(refused["pattern"], word), word
+    for word in ("tell", "time", "wait", "t2"):
+        assert not re.search(refused["pattern"], word), word
 
 
 def test_every_example_in_docs_validates_cleanly() -> None:

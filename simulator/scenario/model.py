@@ -133,7 +133,14 @@ class Line(Strict):
 
 
 class Choice(Strict):
-    id: Identifier | None = None
+    id: Identifier | None = Field(
+        None,
+        description="Not 't' or 'timeout': in scripts those let the timer run out (E220).",
+        # For editors only: the validator's E220 says the same with a line and column.
+        json_schema_extra={
+            "not": {"type": "string", "pattern": "^([tT]|[tT][iI][mM][eE][oO][uU][tT])$"}
+        },
+    )
     text: Text
     if_: Expression | None = Field(None, alias="if")
     reason: Text | None = Field(
