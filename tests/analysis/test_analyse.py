@@ -184,22 +184,7 @@ def test_pareto_sweep_agrees_with_the_definition(outcomes: set[Outcome]) -> None
 
 
 def test_analyze_command_prints_json_with_the_agreed_fields() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "analyze",
-            "docs/examples/format-tour.yaml",
-            "--json",
-            "--walks",
-            "50",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("analyze", "docs/examples/format-tour.yaml", "--json", "--walks", "50")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     for key in ("method", "endings", "score_range", "best", "worst", "pareto", "policies"):
@@ -208,21 +193,7 @@ def test_analyze_command_prints_json_with_the_agreed_fields() -> None:
 
 
 def test_analyze_command_text_is_readable() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "analyze",
-            "docs/examples/format-tour.yaml",
-            "--walks",
-            "50",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("analyze", "docs/examples/format-tour.yaml", "--walks", "50")
     assert done.returncode == 0
     assert "Method: exhaustive" in done.stdout and "always 'negotiate'" in done.stdout
 
