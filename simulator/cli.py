@@ -140,6 +140,7 @@ def command_run(arguments: argparse.Namespace) -> int:
         seen = len(session.events)
 
     flush()
+    numbers: list[int | str] = []
     for step, pick in enumerate(picks, start=1):
         while session.status is Status.WAITING_FOR_CONTINUE:
             session.continue_()
@@ -151,6 +152,7 @@ def command_run(arguments: argparse.Namespace) -> int:
             print(f"simulator: step {step}: {resolved}", file=sys.stderr)
             return EXIT_INVALID
         play_pick(session, resolved)
+        numbers.append(resolved.number)  # as shown, whether given as a number or an id
         flush()
     while session.status is Status.WAITING_FOR_CONTINUE:
         session.continue_()
@@ -162,7 +164,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     if result is not None:
         out.extend(describe_result(result, session))
     if arguments.json:
-        print(json.dumps(result_json(session, picks), ensure_ascii=False, indent=2))
+        print(json.dumps(result_json(session, numbers), ensure_ascii=False, indent=2))
     else:
         print("\n".join(out))
     if session.status is Status.STUCK:

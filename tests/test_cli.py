@@ -102,6 +102,7 @@ def test_run_takes_choice_ids_as_well_as_numbers() -> None:
     by_number = cli("run", str(TOUR), "--choices", "2", "--seed", "1", "--json")
     assert by_id.returncode == by_number.returncode == 0, by_id.stderr
     assert json.loads(by_id.stdout)["path"] == json.loads(by_number.stdout)["path"] == ["own-it"]
+    assert json.loads(by_id.stdout)["numbers"] == [2]  # as shown, though given as an id
     unknown = cli("run", str(TOUR), "--choices", "two")
     assert unknown.returncode == 1 and "choice 'two' cannot be picked" in unknown.stderr
 

@@ -44,8 +44,8 @@ def analyse_files(
     paths: list[Path], walks: int, seed: int, workers: int | None = None
 ) -> Iterator[FileAnalysis]:
     """Every file's analysis, in the order given, each as soon as it and those before it
-    are done. The largest files start first, so the longest search does not begin
-    last. Ctrl-C stops every worker at once."""
+    are done; the next file goes to whichever worker is free. Ctrl-C stops every worker
+    at once."""
     count = workers if workers is not None else default_workers(len(paths))
     if count <= 1 or len(paths) <= 1:
         for path in paths:
@@ -56,12 +56,9 @@ def analyse_files(
     pool = multiprocessing.get_context(method).Pool(count, initializer=_leave_ctrl_c_to_parent)
     try:
         # Bars from several workers would garble one another, so workers draw none.
-        pending = {
-            path: pool.apply_async(analyse_file, (path, walks, seed, False))
-            for path in sorted(paths, key=_size, reverse=True)
-        }
-        for path in paths:
-            yield pending[path].get()
+        pending = [pool.apply_async(analyse_file, (path, walks, seed, False)) for path in paths]
+        for result in pending:
+            yield result.get()
         pool.close()
     finally:
         pool.terminate()  # at once: queued files are dropped, running searches stopped
@@ -70,10 +67,3 @@ def analyse_files(
 
 def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

@@ -61,16 +61,6 @@ def replay(session: Session, picks: list[str]) -> list[int | str]:
     return numbers
 
 
-def option_number(session: Session, option: str) -> int | str:
-    """The option as the trainee would type it: its number as shown, or 't'."""
-    if option == TIMEOUT:
-        return "t"
-    for view in session.choices:
-        if view.id == option:
-            return view.number
-    raise ValueError(option)
-
-
 @dataclass(frozen=True)
 class Outcome:
     ending: str
@@ -116,6 +106,7 @@ class Explorer:
         self.nodes: list[str] = []  # the node each state stands at
         self._open: set[int] = set()  # states whose futures are being searched
         self.looped = False  # some play comes back to a state it has been in
+        self._settled = 0  # how many states the last sweep round loops covered
         self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
         self.visited_nodes: set[str] = set()
         self.offered_choices: set[str] = set()
@@ -174,8 +165,9 @@ class Explorer:
         The session is played on, so pass a fork of one you still need."""
         with without_cyclic_gc():
             number = self._search(session, 0)
-            if self.looped:
+            if self.looped and self._settled != len(self.kinds):  # only after new states
                 self._settle_loops()
+                self._settled = len(self.kinds)
         return number
 
     def _search(self, session: Session, depth: int) -> int:
@@ -232,18 +224,16 @@ class Explorer:
                 else:
                     branch.choose(option)
                 edges.append((option, self._search(branch, depth + 1), 1.0))
-        self._settle_scores(number, edges, chance)
+        self._settle_scores(number, edges)
         return number
 
-    def _settle_scores(
-        self, number: int, edges: list[tuple[int | str, int, float]], chance: bool
-    ) -> None:
+    def _settle_scores(self, number: int, edges: list[tuple[int | str, int, float]]) -> None:
         """A state's scores from its successors', once they are all searched."""
         self.edges[number] = tuple(edges)
         self._open.discard(number)
         self._rescore(number)
         longest = max((self.longest[child] for _, child, _ in edges), default=0)
-        self.longest[number] = longest if chance else longest + 1
+        self.longest[number] = longest if self.kinds[number] == CHANCE else longest + 1
 
     def _rescore(self, number: int) -> bool:
         """Work out a state's best, worst and expected score from its successors' as they
@@ -357,8 +347,10 @@ class Explorer:
             if session.status is Status.WAITING_FOR_CHANCE:
                 session.resolve_chance(int(step))
             else:
-                path.append((option_number(session, str(step)), str(step)))
-                apply_option(session, str(step))
+                resolved = resolve_pick(session, str(step))
+                assert not isinstance(resolved, str), resolved  # the graph offered it
+                path.append((resolved.number, str(step)))
+                play_pick(session, resolved)
         return path
 
     def _fewest_steps(self, root: int, values: list[float]) -> list[int | str]:

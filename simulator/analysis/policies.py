@@ -9,10 +9,8 @@ choice and random branch taken with its probability, with no sampling error.
 from __future__ import annotations
 
 import random
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from simulator.analysis.explore import (
     CHANCE,
@@ -24,6 +22,7 @@ from simulator.analysis.explore import (
     apply_option,
     options,
 )
+from simulator.engine.plan import plan_for
 from simulator.engine.script import settle
 from simulator.engine.session import Session, Status
 from simulator.scenario.playable import PlayableScenario
@@ -51,23 +50,9 @@ def tag_policy(tag: str) -> Policy:
     return pick
 
 
-_TAGS: weakref.WeakKeyDictionary[PlayableScenario, Mapping[str, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def choice_tags(scenario: PlayableScenario) -> Mapping[str, tuple[str, ...]]:
-    """Every choice's tags, gathered once per scenario (plays are many, and short)."""
-    found = _TAGS.get(scenario)
-    if found is None:
-        found = _TAGS[scenario] = MappingProxyType(
-            {
-                scenario.choice_ids[node_id][index]: tuple(choice.tags)
-                for node_id, node in scenario.model.nodes.items()
-                for index, choice in enumerate(node.choices or [])
-            }
-        )
-    return found
+    """Every choice's tags, gathered once per scenario with its plan (plays are many)."""
+    return plan_for(scenario).tags
 
 
 def scenario_tags(scenario: PlayableScenario) -> list[str]:

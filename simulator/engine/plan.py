@@ -10,7 +10,9 @@ turned into views once, then shared by every session that meets it.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from simulator.scenario.expressions import Effect as CompiledEffect
 from simulator.scenario.expressions import EvaluationContext, Evaluator
@@ -96,16 +98,22 @@ class NodePlan:
         return ChoiceOffer(tuple(views), tuple(view.id for view in views if view.available))
 
 
-_PLANS: weakref.WeakKeyDictionary[PlayableScenario, dict[str, NodePlan]] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass(frozen=True)
+class ScenarioPlan:
+    nodes: dict[str, NodePlan]
+    tags: Mapping[str, tuple[str, ...]]  # every choice's tags, for the analysis's policies
 
 
-def plans_for(scenario: PlayableScenario) -> dict[str, NodePlan]:
-    """Every node's plan, made the first time any session of this scenario starts."""
+_PLANS: weakref.WeakKeyDictionary[PlayableScenario, ScenarioPlan] = weakref.WeakKeyDictionary()
+
+
+def plan_for(scenario: PlayableScenario) -> ScenarioPlan:
+    """The scenario's plan, made the first time any session of it starts."""
     found = _PLANS.get(scenario)
     if found is None:
-        found = _PLANS[scenario] = _make_plans(scenario)
+        nodes = _make_plans(scenario)
+        tags = {plan.id: tuple(plan.choice.tags) for n in nodes.values() for plan in n.choices}
+        found = _PLANS[scenario] = ScenarioPlan(nodes, MappingProxyType(tags))
     return found
 
 

@@ -27,7 +27,7 @@ from simulator.engine.events import (
     event_from_dict,
     event_to_dict,
 )
-from simulator.engine.plan import ChoiceOffer, ChoiceView, NodePlan, plans_for
+from simulator.engine.plan import ChoiceOffer, ChoiceView, NodePlan, plan_for
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
 from simulator.scenario.expressions import Effect as CompiledEffect
@@ -166,7 +166,7 @@ class Session:
     def __init__(self, scenario: PlayableScenario, state: SessionState) -> None:
         self.scenario = scenario
         self.state = state
-        self._plans = plans_for(scenario)
+        self._plans = plan_for(scenario).nodes
         self._offer: ChoiceOffer | None = None  # the current step's choices, worked out once
 
     # ------------------------------------------------------------ starting
@@ -284,15 +284,8 @@ class Session:
         if self.state.status is not Status.WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {self.state.status.value})")
         if choice in self._current_offer().available:
-            state = self.state
-            plan = self._plans[state.node].by_id[choice]
-            if state.exploring:  # the search's path: no history to keep
-                for effect in plan.effects:
-                    effect(state)
-                state.chosen.add(choice)
-                self._enter(plan.choice.next)
-            else:
-                self._decide(plan.choice, choice, plan.effects)
+            plan = self._plans[self.state.node].by_id[choice]
+            self._decide(plan.choice, choice, plan.effects)
             return
         if choice in self.scenario.choice_ids[self.state.node]:
             raise SessionError(f"choice '{choice}' is not available now")
@@ -395,30 +388,30 @@ class Session:
         before = (state.values["satisfaction"], state.values["cost"])
         self._apply(effects)
         state.chosen.add(key)
-        self._record(key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before)
-        state.events.append(
-            ChoiceMade(
-                state.node,
-                key,
-                choice.text,
-                state.values["satisfaction"] - before[0],
-                state.values["cost"] - before[1],
-                state.values["satisfaction"],
-                state.values["cost"],
+        if not state.exploring:  # an explored play keeps no history
+            self._record(
+                key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before
             )
-        )
+            state.events.append(
+                ChoiceMade(
+                    state.node,
+                    key,
+                    choice.text,
+                    state.values["satisfaction"] - before[0],
+                    state.values["cost"] - before[1],
+                    state.values["satisfaction"],
+                    state.values["cost"],
+                )
+            )
         self._enter(choice.next)
 
     def _time_out(self) -> None:
         state = self.state
         timer = self.node.timer
         assert timer is not None
-        effects = self._plans[state.node].timer_effects
-        if state.exploring:
-            self._apply(effects)
-        else:
-            before = (state.values["satisfaction"], state.values["cost"])
-            self._apply(effects)
+        before = (state.values["satisfaction"], state.values["cost"])
+        self._apply(self._plans[state.node].timer_effects)
+        if not state.exploring:
             self._record(
                 None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
             )
