@@ -38,16 +38,22 @@ def scenario_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _declared_kind(path: Path) -> str:
+def _shallow_read(path: Path) -> dict[str, object] | None:
+    """A YAML file's top mapping, without the loader's checks (for menus and listings);
+    None when it cannot be read as one."""
     import yaml_rs
 
     try:
         data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
     except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError, ValueError):
-        return "scenario"
-    if isinstance(data, dict) and isinstance(data.get("kind"), str):
-        return data["kind"]
-    return "scenario"
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _declared_kind(path: Path) -> str:
+    data = _shallow_read(path)
+    kind = data.get("kind") if data is not None else None
+    return kind if isinstance(kind, str) else "scenario"
 
 
 @dataclass(frozen=True)
@@ -97,13 +103,8 @@ def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
 
 
 def _read_entry(path: Path) -> dict[str, object] | None:
-    import yaml_rs
-
-    try:
-        data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
-    except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError):
-        return None
-    if not (isinstance(data, dict) and data.get("kind", "scenario") == "scenario" and "id" in data):
+    data = _shallow_read(path)
+    if data is None or data.get("kind", "scenario") != "scenario" or "id" not in data:
         return None
     minutes = data.get("minutes", 10)
     return {
@@ -128,15 +129,9 @@ def translation_files(scenario_path: Path) -> list[Path]:
 def translated_heading(scenario_path: Path, language: str) -> tuple[str | None, str | None]:
     """A scenario's title and summary in a translation beside it, for its menu card
     (read shallowly, like the card itself; the full checks happen on load)."""
-    import yaml_rs
-
     stem = scenario_path.name.rsplit(".", 1)[0]
-    path = scenario_path.parent / f"{stem}.{language}.yaml"
-    try:
-        data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
-    except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError, ValueError):
-        return None, None
-    strings = data.get("strings") if isinstance(data, dict) else None
+    data = _shallow_read(scenario_path.parent / f"{stem}.{language}.yaml")
+    strings = data.get("strings") if data is not None else None
     if not isinstance(strings, dict):
         return None, None
     title, summary = strings.get("title"), strings.get("summary")
