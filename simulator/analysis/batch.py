@@ -1,9 +1,12 @@
 """Analysing several scenarios at once, side by side on every core.
 
 The search is single-threaded Python, so a trainer checking a whole folder
-would otherwise wait for the sum of every scenario's search. Each worker loads
-its own file (a compiled scenario holds closures, which cannot travel between
-processes) and sends back plain data: the analysis, or the file's problems.
+would otherwise wait for the sum of every scenario's search. The files are
+loaded first, so that the heaviest searches can start first: a large search
+started last would leave the other cores idle while it finishes. Forked
+workers inherit the loaded scenarios; elsewhere each worker loads its own file
+(a compiled scenario holds closures, which cannot travel between processes).
+Workers send back plain data: the analysis, or the file's problems.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from pathlib import Path
 
 from simulator.analysis.analyse import Analysis, analyse
 from simulator.scenario.diagnostics import Diagnostic
-from simulator.scenario.loader import load_scenario
+from simulator.scenario.loader import LoadResult, load_scenario
+from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.validate import successors
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,12 @@ class FileAnalysis:
     diagnostics: list[Diagnostic]
 
 
-def analyse_file(path: Path, walks: int, seed: int, progress: bool = True) -> FileAnalysis:
-    loaded = load_scenario(path)
+def analyse_file(
+    path: Path, walks: int, seed: int, progress: bool = True, loaded: LoadResult | None = None
+) -> FileAnalysis:
+    """The file's analysis; ``loaded`` is the file as already loaded, if it has been."""
+    if loaded is None:
+        loaded = load_scenario(path)
     if loaded.scenario is None:
         return FileAnalysis(path, None, loaded.diagnostics)
     analysis = analyse(loaded.scenario, walks=walks, seed=seed, progress=progress)
@@ -40,29 +49,75 @@ def default_workers(files: int) -> int:
     return max(1, min(files, os.cpu_count() or 1))
 
 
+def routes(scenario: PlayableScenario) -> float:
+    """How many ways lead through the scenario's map from its start, each loop taken once:
+    a rough guess at how much its search will have to do, for ordering work. (File size
+    guesses badly: the bundled scenario with the most states is only the fourth largest.)"""
+    nodes = scenario.model.nodes
+    # Every choice counts, even two to the same node: their effects can differ.
+    after = {node_id: [to for to, _ in successors(node)] for node_id, node in nodes.items()}
+    counted: dict[str, float] = {}
+    on_path: set[str] = set()
+    stack: list[tuple[str, int]] = [(scenario.model.start, 0)]
+    on_path.add(scenario.model.start)
+    while stack:  # depth first, without recursion: a map may have thousands of nodes
+        node_id, index = stack[-1]
+        targets = after[node_id]
+        if index < len(targets):
+            stack[-1] = (node_id, index + 1)
+            target = targets[index]
+            if target not in counted and target not in on_path:
+                on_path.add(target)
+                stack.append((target, 0))
+            continue
+        stack.pop()
+        on_path.discard(node_id)
+        counted[node_id] = sum(counted.get(target, 0.0) for target in targets) or 1.0
+    return counted[scenario.model.start]
+
+
 def analyse_files(
     paths: list[Path], walks: int, seed: int, workers: int | None = None
 ) -> Iterator[FileAnalysis]:
     """Every file's analysis, in the order given, each as soon as it and those before it
-    are done; the next file goes to whichever worker is free. Ctrl-C stops every worker
-    at once."""
+    are done. The files that look heaviest go to the workers first, the next file to
+    whichever worker is free. Ctrl-C stops every worker at once."""
     count = workers if workers is not None else default_workers(len(paths))
     if count <= 1 or len(paths) <= 1:
         for path in paths:
             yield analyse_file(path, walks, seed)
         return
-    # Forking is cheap and inherits the loaded modules; elsewhere fresh interpreters.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    pool = multiprocessing.get_context(method).Pool(count, initializer=_leave_ctrl_c_to_parent)
+    loaded = [load_scenario(path) for path in paths]
+    work = [routes(result.scenario) if result.scenario else 0.0 for result in loaded]
+    heaviest_first = sorted(range(len(paths)), key=lambda index: -work[index])
+    # Forking is cheap and inherits the loaded scenarios; elsewhere fresh interpreters.
+    forking = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    _inherited.extend(loaded if forking else [])
+    try:
+        pool = context.Pool(count, initializer=_leave_ctrl_c_to_parent)
+    finally:
+        _inherited.clear()  # the workers have their copies; the parent needs none
     try:
         # Bars from several workers would garble one another, so workers draw none.
-        pending = [pool.apply_async(analyse_file, (path, walks, seed, False)) for path in paths]
-        for result in pending:
-            yield result.get()
+        pending = {
+            index: pool.apply_async(_analyse_in_worker, (index, paths[index], walks, seed))
+            for index in heaviest_first
+        }
+        for index in range(len(paths)):
+            yield pending[index].get()
         pool.close()
     finally:
         pool.terminate()  # at once: queued files are dropped, running searches stopped
         pool.join()
+
+
+_inherited: list[LoadResult] = []  # the loaded files, as a forked worker finds them
+
+
+def _analyse_in_worker(index: int, path: Path, walks: int, seed: int) -> FileAnalysis:
+    loaded = _inherited[index] if _inherited else None
+    return analyse_file(path, walks, seed, progress=False, loaded=loaded)
 
 
 def _leave_ctrl_c_to_parent() -> None:

@@ -83,6 +83,7 @@ class StateSpaceTooLarge(Exception):
 
 CHOICE, CHANCE, END, STUCK = range(4)  # the kinds of state in the graph
 _PENDING = (float("-inf"), float("inf"), float("-inf"))  # a state whose futures are being searched
+_NONE_CHOSEN: frozenset[str] = frozenset()
 
 
 class Explorer:
@@ -127,23 +128,6 @@ class Explorer:
             score = self.scores[meters] = score_of(scoring, *meters)
         return score
 
-    def key(self, session: Session) -> tuple[Any, ...]:
-        """Everything at this step that can change what happens next (and the score),
-        nothing more, so that plays which reach the same situation by different routes
-        are searched once."""
-        if self.live is None:
-            self.live = live_inputs(session.scenario)
-        state = session.state
-        live = self.live[state.node]
-        return (
-            state.node,
-            state.status,
-            live.values(state.values),
-            tuple([state.visits.get(node, 0) for node in live.visits]) if live.visits else (),
-            live.choices & state.chosen if live.choices else frozenset(),
-            state.episode,
-        )
-
     def _add(self, key: tuple[Any, ...], kind: int, scores: tuple[float, float, float]) -> int:
         number = len(self.kinds)
         self.index[key] = number
@@ -163,6 +147,8 @@ class Explorer:
     def search(self, session: Session) -> int:
         """The number of the session's state, with every state reachable from it searched.
         The session is played on, so pass a fork of one you still need."""
+        if self.live is None:
+            self.live = live_inputs(session.scenario)
         with without_cyclic_gc():
             number = self._search(session, 0)
             if self.looped and self._settled != len(self.kinds):  # only after new states
@@ -194,7 +180,18 @@ class Explorer:
             key = (state.node, Status.STUCK, reason)
             known = self.index.get(key)
             return known if known is not None else self._add(key, STUCK, _PENDING)
-        key = self.key(session)
+        # The key holds everything at this step that can change what happens next (and
+        # the score), nothing more, so that plays reaching the same situation by different
+        # routes are searched once.
+        live = self.live[state.node]  # type: ignore[index]  # set by search()
+        key = (
+            state.node,
+            status,
+            live.values(state.values),
+            tuple([state.visits.get(node, 0) for node in live.visits]) if live.visits else (),
+            live.choices & state.chosen if live.choices else _NONE_CHOSEN,
+            state.episode,
+        )
         known = self.index.get(key)
         if known is not None:
             self.visited_nodes.update(state.visits)
@@ -214,9 +211,9 @@ class Explorer:
                 edges.append((index, self._search(branch, depth + 1), probability))
         else:
             picks = options(session)
+            self.offered_choices.update(picks)
             last = len(picks) - 1
             for index, option in enumerate(picks):
-                self.offered_choices.add(option)
                 # The last option plays on in this session: nothing reads it afterwards.
                 branch = session if index == last else session.fork()
                 if option == TIMEOUT:
@@ -229,36 +226,51 @@ class Explorer:
 
     def _settle_scores(self, number: int, edges: list[tuple[int | str, int, float]]) -> None:
         """A state's scores from its successors', once they are all searched."""
-        self.edges[number] = tuple(edges)
+        self.edges[number] = found = tuple(edges)
         self._open.discard(number)
-        self._rescore(number)
-        longest = max((self.longest[child] for _, child, _ in edges), default=0)
-        self.longest[number] = longest if self.kinds[number] == CHANCE else longest + 1
+        best, worst, expected, longest = self._from_successors(found, self.kinds[number])
+        self.best[number], self.worst[number], self.expected[number] = best, worst, expected
+        self.longest[number] = longest
 
     def _rescore(self, number: int) -> bool:
         """Work out a state's best, worst and expected score from its successors' as they
         stand; True when any of them changed."""
-        chance = self.kinds[number] == CHANCE
-        best_of, worst_of, expected_of = self.best, self.worst, self.expected
-        best, worst = float("-inf"), float("inf")
+        best, worst, expected, _ = self._from_successors(self.edges[number], self.kinds[number])
+        before = self.expected[number]
+        changed = (
+            best != self.best[number]
+            or worst != self.worst[number]
+            or (expected != before and not abs(expected - before) <= 1e-12 * (1 + abs(expected)))
+        )
+        self.best[number], self.worst[number], self.expected[number] = best, worst, expected
+        return changed
+
+    def _from_successors(
+        self, edges: tuple[tuple[int | str, int, float], ...], kind: int
+    ) -> tuple[float, float, float, int]:
+        """Best, worst and expected score and longest run, as the successors stand: the one
+        place that says how a state's scores follow from those after it."""
+        chance = kind == CHANCE
+        best_of, worst_of, expected_of, longest_of = (
+            self.best,
+            self.worst,
+            self.expected,
+            self.longest,
+        )
+        best, worst, longest = float("-inf"), float("inf"), 0
         expected = 0.0 if chance else float("-inf")
-        for _, child, probability in self.edges[number]:
+        for _, child, probability in edges:
             if best_of[child] > best:
                 best = best_of[child]
             if worst_of[child] < worst:
                 worst = worst_of[child]
+            if longest_of[child] > longest:
+                longest = longest_of[child]
             if chance:
                 expected += probability * expected_of[child]
             elif expected_of[child] > expected:
                 expected = expected_of[child]
-        before = expected_of[number]
-        changed = (
-            best != best_of[number]
-            or worst != worst_of[number]
-            or (expected != before and not abs(expected - before) <= 1e-12 * (1 + abs(expected)))
-        )
-        best_of[number], worst_of[number], expected_of[number] = best, worst, expected
-        return changed
+        return best, worst, expected, longest if chance else longest + 1
 
     def _settle_loops(self) -> None:
         """Some play can come back to a state it has been in. Scores worked out while such

@@ -16,6 +16,7 @@ from typing import Any
 from simulator.scenario.expressions import Reads, parse_condition, parse_effect, reads_of
 from simulator.scenario.model import Node
 from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.validate import successors
 
 METERS = ("satisfaction", "cost")
 
@@ -28,17 +29,6 @@ class LiveInputs:
     values: Callable[[dict[str, Any]], tuple[Any, ...]]  # the live values, in a fixed order
     visits: tuple[str, ...]
     choices: frozenset[str]
-
-
-def successors(node: Node) -> set[str]:
-    """Every node this one can lead to, by any kind of step."""
-    targets = {choice.next for choice in node.choices or []}
-    targets.update(branch.next for branch in node.branch or [])
-    targets.update(option.next for option in node.random or [])
-    for target in (node.next, node.fallback, node.timer.next if node.timer else None):
-        if target is not None:
-            targets.add(target)
-    return targets
 
 
 def _own_reads(scenario: PlayableScenario, node_id: str, node: Node) -> Reads:
@@ -67,7 +57,7 @@ def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
     a node needs what it reads itself and whatever any node after it needs)."""
     nodes = scenario.model.nodes
     live = {node_id: _own_reads(scenario, node_id, node) for node_id, node in nodes.items()}
-    after = {node_id: successors(node) for node_id, node in nodes.items()}
+    after = {node_id: {to for to, _ in successors(node)} for node_id, node in nodes.items()}
     changed = True
     while changed:
         changed = False

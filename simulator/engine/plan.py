@@ -38,6 +38,11 @@ class ChoiceOffer:
     available: tuple[str, ...]  # ids, in the order shown
 
 
+# What a node does once entered (a node does exactly one of these), found once so that
+# the engine makes one test per step instead of five.
+ENDS, BRANCHES, ROLLS, CONTINUES, WAITS = range(5)
+
+
 @dataclass(frozen=True)
 class ChoicePlan:
     id: str
@@ -51,11 +56,12 @@ class ChoicePlan:
 class NodePlan:
     id: str
     node: Node
+    step: int  # ENDS, BRANCHES, ROLLS, CONTINUES or WAITS
     episode: str | None  # the episode this node starts, if any
     episode_clock: tuple[int | None, int | None]  # the day and minute it sets the clock to
     effects: tuple[CompiledEffect, ...]
     choices: tuple[ChoicePlan, ...]
-    branches: tuple[tuple[Evaluator | None, str], ...] | None
+    branches: tuple[tuple[Evaluator | None, str], ...]  # empty unless the node branches
     timer_effects: tuple[CompiledEffect, ...]
     by_id: dict[str, ChoicePlan]
     conditional: bool  # whether what is offered can differ between visits
@@ -141,21 +147,32 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
         plans[node_id] = NodePlan(
             id=node_id,
             node=node,
+            step=_step_of(node),
             episode=episode_starts.get(node_id),
             episode_clock=_episode_clock(scenario, episode_starts.get(node_id)),
             effects=compiled(node.effects),
             choices=choices,
-            branches=None
-            if node.branch is None
-            else tuple(
+            branches=tuple(
                 (None if branch.if_ is None else conditions[branch.if_], branch.next)
-                for branch in node.branch
+                for branch in node.branch or []
             ),
             timer_effects=compiled(node.timer.effects) if node.timer else (),
             by_id={plan.id: plan for plan in choices},
             conditional=any(plan.once or plan.condition is not None for plan in choices),
         )
     return plans
+
+
+def _step_of(node: Node) -> int:
+    if node.ending is not None:
+        return ENDS
+    if node.branch is not None:
+        return BRANCHES
+    if node.random is not None:
+        return ROLLS
+    if node.next is not None:
+        return CONTINUES
+    return WAITS
 
 
 def _episode_clock(

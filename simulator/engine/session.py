@@ -27,11 +27,20 @@ from simulator.engine.events import (
     event_from_dict,
     event_to_dict,
 )
-from simulator.engine.plan import ChoiceOffer, ChoiceView, NodePlan, plan_for
+from simulator.engine.plan import (
+    BRANCHES,
+    CONTINUES,
+    ENDS,
+    WAITS,
+    ChoiceOffer,
+    ChoicePlan,
+    ChoiceView,
+    NodePlan,
+    plan_for,
+)
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
-from simulator.scenario.expressions import Effect as CompiledEffect
-from simulator.scenario.model import Choice, Node
+from simulator.scenario.model import Node
 from simulator.scenario.playable import PlayableScenario
 
 SAVE_FORMAT = 1
@@ -281,11 +290,12 @@ class Session:
 
     def choose(self, choice: str) -> None:
         """Pick an available choice of the current step by its id."""
-        if self.state.status is not Status.WAITING_FOR_CHOICE:
-            raise SessionError(f"no choice is waiting (status: {self.state.status.value})")
-        if choice in self._current_offer().available:
-            plan = self._plans[self.state.node].by_id[choice]
-            self._decide(plan.choice, choice, plan.effects)
+        state = self.state
+        if state.status is not Status.WAITING_FOR_CHOICE:
+            raise SessionError(f"no choice is waiting (status: {state.status.value})")
+        offer = self._offer if self._offer is not None else self._current_offer()
+        if choice in offer.available:
+            self._decide(self._plans[state.node].by_id[choice])
             return
         if choice in self.scenario.choice_ids[self.state.node]:
             raise SessionError(f"choice '{choice}' is not available now")
@@ -378,17 +388,15 @@ class Session:
 
     # ------------------------------------------------------------ inside
 
-    def _apply(self, effects: tuple[CompiledEffect, ...]) -> None:
+    def _decide(self, plan: ChoicePlan) -> None:
         state = self.state
-        for effect in effects:
+        # An explored play keeps no history, so it needs nothing from before the choice.
+        before = None if state.exploring else (state.values["satisfaction"], state.values["cost"])
+        for effect in plan.effects:
             effect(state)
-
-    def _decide(self, choice: Choice, key: str, effects: tuple[CompiledEffect, ...]) -> None:
-        state = self.state
-        before = (state.values["satisfaction"], state.values["cost"])
-        self._apply(effects)
+        key, choice = plan.id, plan.choice
         state.chosen.add(key)
-        if not state.exploring:  # an explored play keeps no history
+        if before is not None:
             self._record(
                 key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before
             )
@@ -409,9 +417,10 @@ class Session:
         state = self.state
         timer = self.node.timer
         assert timer is not None
-        before = (state.values["satisfaction"], state.values["cost"])
-        self._apply(self._plans[state.node].timer_effects)
-        if not state.exploring:
+        before = None if state.exploring else (state.values["satisfaction"], state.values["cost"])
+        for effect in self._plans[state.node].timer_effects:
+            effect(state)
+        if before is not None:
             self._record(
                 None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
             )
@@ -456,68 +465,82 @@ class Session:
         )
 
     def _enter(self, node_id: str) -> None:
+        """Enter a node, then take every automatic step after it (branches, moves on,
+        fallbacks) until the session waits, ends or sticks. The analysis runs this loop
+        hundreds of thousands of times, so what a node does is looked up once, in its
+        plan, and the common steps are taken here rather than in further calls."""
         state = self.state
         plans = self._plans
         visits = state.visits
+        exploring = state.exploring
         state.timer_left = None
         self._offer = None
         for _ in range(MAX_AUTOMATIC_STEPS):
             state.node = node_id
             plan = plans[node_id]
             visits[node_id] = visits.get(node_id, 0) + 1
-            if not state.exploring:
+            if not exploring:
                 state.events.append(NodeEntered(node_id))
             if plan.episode is not None and plan.episode != state.episode:
                 self._start_episode(plan.episode, plan.episode_clock)
             for effect in plan.effects:
                 effect(state)
-            if not state.exploring:  # an explored play's lines stay empty
+            if not exploring:  # an explored play's lines stay empty
                 self._show_lines(node_id, plan.node)
-            target = self._automatic_target(plan)
+            step = plan.step
+            target: str | None
+            if step == WAITS:
+                target = self._wait_for_choice(plan)
+            elif step == BRANCHES:
+                for condition, to in plan.branches:
+                    if condition is None or condition(state):
+                        target = to
+                        break
+                else:
+                    self._stick("no branch condition held")
+                    return
+                if not exploring:
+                    state.events.append(BranchTaken(node_id, target, False))
+            elif step == ENDS:
+                state.status = Status.ENDED
+                if not exploring:
+                    ending = plan.node.ending
+                    assert ending is not None
+                    state.events.append(SessionEnded(node_id, ending.kind.value))
+                return
+            elif step == CONTINUES:
+                if state.lines:
+                    state.status = Status.WAITING_FOR_CONTINUE
+                    return
+                target = plan.node.next
+            else:
+                target = self._roll(plan)
             if target is None:
                 return
             node_id = target
         self._stick(f"more than {MAX_AUTOMATIC_STEPS} automatic steps without a decision")
 
-    def _automatic_target(self, plan: NodePlan) -> str | None:
-        """Where an automatic step leads, or None when the session waits or ends here."""
+    def _roll(self, plan: NodePlan) -> str | None:
+        """A random branch: rolled with the session's seeded dice, or, while exploring,
+        left waiting for the analysis to take each branch in turn."""
         state = self.state
-        node = plan.node
-        if node.ending is not None:
-            state.status = Status.ENDED
-            if not state.exploring:
-                state.events.append(SessionEnded(plan.id, node.ending.kind.value))
+        options = plan.node.random
+        assert options is not None
+        if state.exploring:
+            state.status = Status.WAITING_FOR_CHANCE
             return None
-        if plan.branches is not None:
-            for condition, target in plan.branches:
-                if condition is None or condition(state):
-                    if not state.exploring:
-                        state.events.append(BranchTaken(plan.id, target, False))
-                    return target
-            self._stick("no branch condition held")
-            return None
-        if node.random is not None:
-            if state.exploring:
-                state.status = Status.WAITING_FOR_CHANCE
-                return None
-            total = sum(option.weight for option in node.random)
-            dice = SplitMix64(state.rng)
-            roll = dice.next_float() * total
-            state.rng = dice.state
-            target = node.random[-1].next
-            for option in node.random:
-                roll -= option.weight
-                if roll < 0:
-                    target = option.next
-                    break
-            state.events.append(BranchTaken(plan.id, target, True))
-            return target
-        if node.next is not None:
-            if state.lines:
-                state.status = Status.WAITING_FOR_CONTINUE
-                return None
-            return node.next
-        return self._wait_for_choice(plan)
+        total = sum(option.weight for option in options)
+        dice = SplitMix64(state.rng)
+        roll = dice.next_float() * total
+        state.rng = dice.state
+        target = options[-1].next
+        for option in options:
+            roll -= option.weight
+            if roll < 0:
+                target = option.next
+                break
+        state.events.append(BranchTaken(plan.id, target, True))
+        return target
 
     def _wait_for_choice(self, plan: NodePlan) -> str | None:
         state = self.state

@@ -717,12 +717,18 @@ def _clamp(info: VariableInfo) -> Callable[[Any], Any]:
 
 def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
     if isinstance(statement, CallStatement):
-        minutes = compile_value(statement.call.arguments[0])
+        argument = statement.call.arguments[0]
+        if isinstance(argument, Literal):  # nearly always: the clock moves a fixed time
+            fixed = max(0, round(argument.value))
+
+            def advance_fixed(context: EvaluationContext) -> None:
+                _move_clock(context.values, fixed)
+
+            return advance_fixed
+        minutes = compile_value(argument)
 
         def advance(context: EvaluationContext) -> None:
-            total = context.values["time"] + max(0, round(minutes(context)))
-            context.values["day"] += total // MINUTES_PER_DAY
-            context.values["time"] = total % MINUTES_PER_DAY
+            _move_clock(context.values, max(0, round(minutes(context))))
 
         return advance
     target = statement.target
@@ -756,6 +762,14 @@ def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
         values[target] = clamp(operation(values[target], value(context)))
 
     return update
+
+
+def _move_clock(values: dict[str, Any], minutes: int) -> None:
+    total = values["time"] + minutes
+    if total >= MINUTES_PER_DAY:
+        values["day"] += total // MINUTES_PER_DAY
+        total %= MINUTES_PER_DAY
+    values["time"] = total
 
 
 def _plain_step(info: VariableInfo, step: Any) -> bool:
