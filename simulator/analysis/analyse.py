@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,17 +111,28 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def pareto_frontier(outcomes: set[Outcome] | frozenset[Outcome]) -> list[Outcome]:
-    """Outcomes no other beats on both satisfaction (higher) and cost (lower): one sweep
-    from the happiest customer down, keeping each outcome cheaper than all before it."""
-    frontier: dict[tuple[float, float], Outcome] = {}
+def pareto_frontier(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """Outcomes no other beats on both satisfaction (higher) and cost (lower): at each
+    satisfaction only the cheapest can count (ties: the higher score, then the ending's
+    id), and one sweep from the happiest customer down keeps those cheaper than all
+    before them. Tens of thousands of outcomes share a hundred or so satisfactions."""
+    cheapest_at: dict[float, Outcome] = {}
+    for outcome in outcomes:
+        known = cheapest_at.get(outcome.satisfaction)
+        if known is None or (outcome.cost, -outcome.score, outcome.ending) < (
+            known.cost,
+            -known.score,
+            known.ending,
+        ):
+            cheapest_at[outcome.satisfaction] = outcome
+    frontier: list[Outcome] = []
     cheapest = float("inf")
-    ordered = sorted(outcomes, key=lambda o: (-o.satisfaction, o.cost, -o.score, o.ending))
-    for outcome in ordered:
+    for satisfaction in sorted(cheapest_at, reverse=True):
+        outcome = cheapest_at[satisfaction]
         if outcome.cost < cheapest:
             cheapest = outcome.cost
-            frontier[(outcome.satisfaction, outcome.cost)] = outcome
-    return sorted(frontier.values(), key=lambda o: (o.cost, -o.satisfaction))
+            frontier.append(outcome)
+    return frontier[::-1]  # cheapest first
 
 
 def statistics(scenario: PlayableScenario) -> dict[str, int]:

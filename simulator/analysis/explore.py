@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.events import NodeEntered
@@ -61,8 +61,7 @@ def replay(session: Session, picks: list[str]) -> list[int | str]:
     return numbers
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):  # a tuple: the search makes tens of thousands
     ending: str
     satisfaction: float
     cost: float
@@ -84,6 +83,7 @@ class StateSpaceTooLarge(Exception):
 CHOICE, CHANCE, END, STUCK = range(4)  # the kinds of state in the graph
 _PENDING = (float("-inf"), float("inf"), float("-inf"))  # a state whose futures are being searched
 _NONE_CHOSEN: frozenset[str] = frozenset()
+_NONE_OFFERED: tuple[str, ...] = ()
 
 
 class Explorer:
@@ -105,13 +105,16 @@ class Explorer:
         self.longest: list[int] = []
         self.edges: list[tuple[tuple[int | str, int, float], ...]] = []  # (step, state, chance)
         self.nodes: list[str] = []  # the node each state stands at
+        self.offered: list[tuple[str, ...]] = []  # the choices a state offers (no timeout)
         self._open: set[int] = set()  # states whose futures are being searched
         self.looped = False  # some play comes back to a state it has been in
         self._settled = 0  # how many states the last sweep round loops covered
         self.stuck: dict[str, str] = {}  # node -> reason, for runs that cannot end
         self.visited_nodes: set[str] = set()
         self.offered_choices: set[str] = set()
-        self.outcomes: set[Outcome] = set()  # every ending outcome any play can reach
+        # Every ending outcome any play can reach, each once: an ending state is known by
+        # its ending and meters, which settle the score.
+        self.outcomes: list[Outcome] = []
         self.live: dict[str, LiveInputs] | None = None
         self.scores: dict[tuple[float, float], int] = {}
 
@@ -132,6 +135,7 @@ class Explorer:
         number = len(self.kinds)
         self.index[key] = number
         self.nodes.append(key[0])  # every key starts with the node
+        self.offered.append(_NONE_OFFERED)
         if kind in (CHOICE, CHANCE):
             self._open.add(number)
         self.kinds.append(kind)
@@ -171,7 +175,7 @@ class Explorer:
             if known is not None:
                 return known
             score = self.score(session)
-            self.outcomes.add(Outcome(state.node, session.satisfaction, session.cost, score))
+            self.outcomes.append(Outcome(state.node, session.satisfaction, session.cost, score))
             return self._add(key, END, (score, score, float(score)))
         if status is Status.STUCK or depth > MAX_DEPTH:
             self.visited_nodes.update(state.visits)
@@ -210,6 +214,7 @@ class Explorer:
                 branch.resolve_chance(index)
                 edges.append((index, self._search(branch, depth + 1), probability))
         else:
+            self.offered[number] = session.available_choices
             picks = options(session)
             self.offered_choices.update(picks)
             last = len(picks) - 1

@@ -115,26 +115,33 @@ class _Loops(Exception):
 def exact_mean(explorer: Explorer, root: int, policy: Policy, tags: Tags) -> float | None:
     """The policy's mean score over every play from state ``root``, or None when plays
     can loop. Only the states the policy can reach are visited."""
-    means: dict[int, float] = {}
-    open_states: set[int] = set()
-    decided: dict[tuple[str, ...], list[tuple[float, int]]] = {}  # available -> (chance, edge)
+    kinds, edges_of, offered, scores = (
+        explorer.kinds,
+        explorer.edges,
+        explorer.offered,
+        explorer.best,
+    )
+    means: dict[int, float | None] = {}  # None while a state's futures are being weighed
+    decided: dict[tuple[str, ...], list[tuple[float, int]]] = {}  # offered -> (chance, edge)
 
     def mean(number: int) -> float:
-        known = means.get(number)
-        if known is not None:
+        if number in means:
+            known = means[number]
+            if known is None:
+                raise _Loops
             return known
-        if number in open_states:
-            raise _Loops
-        kind = explorer.kinds[number]
-        edges = explorer.edges[number]
+        kind = kinds[number]
+        edges = edges_of[number]
         if kind == END:
-            value = explorer.best[number]
-        elif kind == CHANCE:
-            open_states.add(number)
-            value = sum(probability * mean(child) for _, child, probability in edges)
+            means[number] = scores[number]
+            return scores[number]
+        means[number] = None
+        value = 0.0  # a play that cannot end scores nothing
+        if kind == CHANCE:
+            for _, child, probability in edges:
+                value += probability * mean(child)
         elif kind == CHOICE:
-            open_states.add(number)
-            available = tuple(str(step) for step, _, _ in edges if step != TIMEOUT)
+            available = offered[number]
             if not available:  # only the timer is left: it runs out
                 value = mean(edges[0][1])
             else:
@@ -144,10 +151,8 @@ def exact_mean(explorer: Explorer, root: int, policy: Policy, tags: Tags) -> flo
                         (chance, available.index(choice))
                         for chance, choice in policy(available, tags)
                     ]
-                value = sum(chance * mean(edges[index][1]) for chance, index in weighed)
-        else:
-            value = 0.0  # a play that cannot end scores nothing
-        open_states.discard(number)
+                for chance, index in weighed:
+                    value += chance * mean(edges[index][1])
         means[number] = value
         return value
 
