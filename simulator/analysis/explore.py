@@ -332,25 +332,33 @@ class Explorer:
         """Every path (choice ids) that can reach the best score found by the search,
         random branches taken whichever way reaches it; none goes round a loop."""
         root = self.search(session)
-        target = self.best[root]
         found: list[list[str]] = []
-        on_path: set[int] = set()
-
-        def walk(number: int, path: list[str]) -> None:
-            if len(found) >= limit:
-                return
-            kind = self.kinds[number]
-            if kind == END:
-                found.append(path)
-                return
-            on_path.add(number)
-            for step, child, _ in self.edges[number]:
-                if self.best[child] == target and child not in on_path:
-                    walk(child, path if kind == CHANCE else [*path, str(step)])
-            on_path.discard(number)
-
-        walk(root, [])
+        self._walk_best(root, [], self.best[root], found, set(), limit)
         return found
+
+    def _walk_best(
+        self,
+        number: int,
+        path: list[str],
+        target: float,
+        found: list[list[str]],
+        on_path: set[int],
+        limit: int,
+    ) -> None:
+        # A method, not a closure calling itself: that would be a reference cycle holding
+        # the whole graph until the paused cycle collector ran.
+        if len(found) >= limit:
+            return
+        kind = self.kinds[number]
+        if kind == END:
+            found.append(path)
+            return
+        on_path.add(number)
+        for step, child, _ in self.edges[number]:
+            if self.best[child] == target and child not in on_path:
+                next_path = path if kind == CHANCE else [*path, str(step)]
+                self._walk_best(child, next_path, target, found, on_path, limit)
+        on_path.discard(number)
 
     def follow(self, session: Session, pick: str) -> list[tuple[int | str, str]]:
         """A best (or worst) play from here, as (number shown, choice id) pairs: the fewest

@@ -115,48 +115,53 @@ class _Loops(Exception):
 def exact_mean(explorer: Explorer, root: int, policy: Policy, tags: Tags) -> float | None:
     """The policy's mean score over every play from state ``root``, or None when plays
     can loop. Only the states the policy can reach are visited."""
-    kinds, edges_of, offered, scores = (
-        explorer.kinds,
-        explorer.edges,
-        explorer.offered,
-        explorer.best,
-    )
-    means: dict[int, float | None] = {}  # None while a state's futures are being weighed
-    decided: dict[tuple[str, ...], list[tuple[float, int]]] = {}  # offered -> (chance, edge)
+    try:
+        return _Weighing(explorer, policy, tags).mean(root)
+    except _Loops:
+        return None
 
-    def mean(number: int) -> float:
+
+class _Weighing:
+    """One policy weighed on the graph. (A class, not a closure that calls itself: such a
+    closure is a reference cycle, which would keep the whole graph alive until the cycle
+    collector, paused during the analysis, gets round to it.)"""
+
+    def __init__(self, explorer: Explorer, policy: Policy, tags: Tags) -> None:
+        self.kinds, self.edges, self.offered = explorer.kinds, explorer.edges, explorer.offered
+        self.scores = explorer.best  # an ending's best is its score
+        self.policy, self.tags = policy, tags
+        self.means: dict[int, float | None] = {}  # None while a state's futures are weighed
+        self.decided: dict[tuple[str, ...], list[tuple[float, int]]] = {}  # offered -> weights
+
+    def mean(self, number: int) -> float:
+        means = self.means
         if number in means:
             known = means[number]
             if known is None:
                 raise _Loops
             return known
-        kind = kinds[number]
-        edges = edges_of[number]
+        kind = self.kinds[number]
+        edges = self.edges[number]
         if kind == END:
-            means[number] = scores[number]
-            return scores[number]
+            means[number] = self.scores[number]
+            return self.scores[number]
         means[number] = None
         value = 0.0  # a play that cannot end scores nothing
         if kind == CHANCE:
             for _, child, probability in edges:
-                value += probability * mean(child)
+                value += probability * self.mean(child)
         elif kind == CHOICE:
-            available = offered[number]
+            available = self.offered[number]
             if not available:  # only the timer is left: it runs out
-                value = mean(edges[0][1])
+                value = self.mean(edges[0][1])
             else:
-                weighed = decided.get(available)
+                weighed = self.decided.get(available)
                 if weighed is None:
-                    weighed = decided[available] = [
+                    weighed = self.decided[available] = [
                         (chance, available.index(choice))
-                        for chance, choice in policy(available, tags)
+                        for chance, choice in self.policy(available, self.tags)
                     ]
                 for chance, index in weighed:
-                    value += chance * mean(edges[index][1])
+                    value += chance * self.mean(edges[index][1])
         means[number] = value
         return value
-
-    try:
-        return mean(root)
-    except _Loops:
-        return None
