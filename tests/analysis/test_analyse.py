@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -17,10 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.analysis.analyse import analyse, pareto_frontier
-from simulator.analysis.batch import analyse_file
+from simulator.analysis.batch import analyse_file, routes
 from simulator.analysis.explore import Outcome
 from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
 from simulator.engine.session import Session
+from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, STUCK, run_cli
 
@@ -276,3 +278,49 @@ nodes:
 scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
 """)
     assert analyse(scenario, walks=10).unoffered_choices == ["never"]
+
+
+def test_the_analysis_leaves_no_reference_cycles(branchy) -> None:
+    """The cycle collector is paused while the analysis runs, so a reference cycle would
+    keep the whole graph of states alive (and cost a long scan) until it ran again."""
+    premium = load_scenario(REPO / "scenarios" / "premium-expectations.yaml").scenario
+    assert premium is not None
+    gc.collect()
+    gc.disable()  # so that no automatic collection clears cycles before they are counted
+    try:
+        for scenario in (branchy, premium):
+            analyse(scenario, walks=20)
+            analyse(scenario, walks=20, max_states=50)  # the random playthroughs, too
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+ROUTES = """\
+format: 1
+id: routes
+title: Routes
+start: ask
+nodes:
+  ask:
+    choices:
+      - {id: yes, text: Yes, next: again}
+      - {id: sure, text: Sure, next: again}
+      - {id: no, text: No, next: done}
+  again:
+    choices:
+      - {id: back, text: Ask again, next: ask}
+      - {id: stop, text: Stop, next: done}
+  done: {ending: {kind: balanced, title: Done}}
+scoring: {target: {satisfaction: 70, cost: 3}, cost_limit: 10, pass_mark: 70}
+"""
+
+
+def test_the_batch_guesses_work_from_the_routes_through_the_map(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """Two choices to the same node are two routes (their effects can differ), and a
+    loop is not followed round: ask-yes-again-stop, ask-sure-again-stop, ask-no-done.
+    Without the loop, 'Ask again' becomes a second way from 'again' to the end."""
+    assert routes(playable(ROUTES)) == 3
+    assert routes(playable(ROUTES.replace("next: ask}", "next: done}"))) == 5
