@@ -169,6 +169,9 @@ class SessionState:
     exploring: bool = False
 
 
+_new_state = SessionState.__new__
+
+
 class Session:
     __slots__ = ("_offer", "_plans", "scenario", "state")
 
@@ -331,25 +334,26 @@ class Session:
         copy starts with no decisions, as it keeps none."""
         state = self.state
         explores = state.exploring if exploring is None else exploring
-        copy = SessionState(  # positional: a search makes hundreds of thousands of these
-            state.seed,
-            state.rng,
-            state.node,
-            state.status,
-            state.values.copy(),
-            state.visits.copy(),
-            state.chosen.copy(),
-            state.moods.copy(),
-            [] if explores else state.lines.copy(),  # an explored play shows no lines
-            state.timer_left,
-            state.elapsed,
-            state.decision_started,
-            [] if explores else state.decisions.copy(),
-            state.events.copy() if keep_events else [],
-            state.stuck_reason,
-            state.episode,
-            explores,
-        )
+        # Field by field rather than through __init__, which is a third slower: a search
+        # makes hundreds of thousands of these.
+        copy = _new_state(SessionState)
+        copy.seed = state.seed
+        copy.rng = state.rng
+        copy.node = state.node
+        copy.status = state.status
+        copy.values = state.values.copy()
+        copy.visits = state.visits.copy()
+        copy.chosen = state.chosen.copy()
+        copy.moods = state.moods.copy()
+        copy.lines = [] if explores else state.lines.copy()  # an explored play shows none
+        copy.timer_left = state.timer_left
+        copy.elapsed = state.elapsed
+        copy.decision_started = state.decision_started
+        copy.decisions = [] if explores else state.decisions.copy()
+        copy.events = state.events.copy() if keep_events else []
+        copy.stuck_reason = state.stuck_reason
+        copy.episode = state.episode
+        copy.exploring = explores
         forked = Session.__new__(Session)
         forked.scenario = self.scenario
         forked.state = copy

@@ -3,13 +3,20 @@ restored after every action, so saving can never silently lose state."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 
 import pytest
 
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
-from simulator.engine.session import Session, SessionError, SnapshotError, Status
+from simulator.engine.session import (
+    Session,
+    SessionError,
+    SessionState,
+    SnapshotError,
+    Status,
+)
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import STUCK
 
@@ -269,3 +276,21 @@ def test_session_stuck_when_runtime_finds_no_choice(
         session.choose("again")
     assert session.status is Status.STUCK
     assert "no choice is available" in session.state.stuck_reason
+
+
+def test_a_fork_copies_every_part_of_the_state(scenario: PlayableScenario) -> None:
+    """A fork is the same session, played on independently: every field equal, and no
+    mutable part shared, or playing one would change the other."""
+    session = Session.start(scenario, seed=3)
+    session.choose("voucher")  # back to the start, with a choice made and a timer running
+    session.tick(2)
+    fork = session.fork(keep_events=True)
+    for field in dataclasses.fields(SessionState):
+        original, copied = getattr(session.state, field.name), getattr(fork.state, field.name)
+        assert copied == original, field.name
+        if isinstance(original, (list, dict, set)):
+            assert copied is not original, field.name
+    assert fork.snapshot() == session.snapshot()
+    fork.choose(fork.available_choices[0])
+    assert fork.snapshot() != session.snapshot()
+    assert session.status is Status.WAITING_FOR_CHOICE
