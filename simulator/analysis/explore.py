@@ -115,7 +115,7 @@ class Explorer:
         # Every ending outcome any play can reach, each once: an ending state is known by
         # its ending and meters, which settle the score.
         self.outcomes: list[Outcome] = []
-        self.live: dict[str, LiveInputs] | None = None
+        self.live: dict[str, LiveInputs] = {}  # per node; worked out when the search starts
         self.scores: dict[tuple[float, float], int] = {}
 
     @property
@@ -151,7 +151,7 @@ class Explorer:
     def search(self, session: Session) -> int:
         """The number of the session's state, with every state reachable from it searched.
         The session is played on, so pass a fork of one you still need."""
-        if self.live is None:
+        if not self.live:
             self.live = live_inputs(session.scenario)
         with without_cyclic_gc():
             number = self._search(session, 0)
@@ -187,7 +187,7 @@ class Explorer:
         # The key holds everything at this step that can change what happens next (and
         # the score), nothing more, so that plays reaching the same situation by different
         # routes are searched once.
-        live = self.live[state.node]  # type: ignore[index]  # set by search()
+        live = self.live[state.node]
         key = (
             state.node,
             status,

@@ -296,13 +296,12 @@ class Session:
         state = self.state
         if state.status is not Status.WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {state.status.value})")
-        offer = self._offer if self._offer is not None else self._current_offer()
-        if choice in offer.available:
+        if choice in self._current_offer().available:
             self._decide(self._plans[state.node].by_id[choice])
             return
-        if choice in self.scenario.choice_ids[self.state.node]:
+        if choice in self.scenario.choice_ids[state.node]:
             raise SessionError(f"choice '{choice}' is not available now")
-        raise SessionError(f"node '{self.state.node}' has no choice '{choice}'")
+        raise SessionError(f"node '{state.node}' has no choice '{choice}'")
 
     def continue_(self) -> None:
         """Move past a step that only shows lines."""
