@@ -18,10 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.analysis.analyse import analyse, pareto_frontier
-from simulator.analysis.batch import analyse_file, routes
+from simulator.analysis.batch import analyse_file, analyse_files, routes
 from simulator.analysis.explore import Outcome
 from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
 from simulator.engine.session import Session
+from simulator.library import scenario_files
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, STUCK, run_cli
@@ -324,3 +325,21 @@ def test_the_batch_guesses_work_from_the_routes_through_the_map(
     Without the loop, 'Ask again' becomes a second way from 'again' to the end."""
     assert routes(playable(ROUTES)) == 3
     assert routes(playable(ROUTES.replace("next: ask}", "next: done}"))) == 5
+
+
+def test_workers_started_fresh_load_their_own_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where workers cannot be forked (macOS, Windows), they start as fresh interpreters,
+    inherit nothing and load each file themselves; the reports are the same."""
+    folder = tmp_path / "mine"
+    shutil.copytree(REPO / "docs" / "examples", folder)
+    valid = BRANCHY.replace("{weight: 1, next: end-lost}", "{weight: 1, next: gate}")
+    (folder / "branchy.yaml").write_text(valid, encoding="utf-8")
+    shutil.copy(REPO / "tests" / "broken" / "E005-syntax.yaml", folder / "garbled.yaml")
+    files = scenario_files([folder])
+    alone = [(r.path, r.analysis, r.diagnostics) for r in analyse_files(files, 20, 0, workers=1)]
+    monkeypatch.setattr(sys, "platform", "darwin")
+    fresh = [(r.path, r.analysis, r.diagnostics) for r in analyse_files(files, 20, 0, workers=2)]
+    assert fresh == alone
+    assert [analysis is None for _, analysis, _ in fresh] == [False, False, True]
