@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.analysis.analyse import Analysis, analyse
+from simulator.analysis.liveness import post_order
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.loader import LoadResult, load_scenario
 from simulator.scenario.playable import PlayableScenario
@@ -57,22 +58,9 @@ def routes(scenario: PlayableScenario) -> float:
     # Every choice counts, even two to the same node: their effects can differ.
     after = {node_id: [to for to, _ in successors(node)] for node_id, node in nodes.items()}
     counted: dict[str, float] = {}
-    on_path: set[str] = set()
-    stack: list[tuple[str, int]] = [(scenario.model.start, 0)]
-    on_path.add(scenario.model.start)
-    while stack:  # depth first, without recursion: a map may have thousands of nodes
-        node_id, index = stack[-1]
-        targets = after[node_id]
-        if index < len(targets):
-            stack[-1] = (node_id, index + 1)
-            target = targets[index]
-            if target not in counted and target not in on_path:
-                on_path.add(target)
-                stack.append((target, 0))
-            continue
-        stack.pop()
-        on_path.discard(node_id)
-        counted[node_id] = sum(counted.get(target, 0.0) for target in targets) or 1.0
+    for node_id in post_order(scenario.model.start, after):
+        # A step back round a loop leads to a node not yet counted: it adds no route.
+        counted[node_id] = sum(counted.get(target, 0.0) for target in after[node_id]) or 1.0
     return counted[scenario.model.start]
 
 

@@ -9,10 +9,12 @@ forgets dead variables. The meters are always live: the score reads them.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.scenario.components import strongly_connected
 from simulator.scenario.expressions import Reads, parse_condition, parse_effect, reads_of
 from simulator.scenario.model import Node
 from simulator.scenario.playable import PlayableScenario
@@ -52,32 +54,78 @@ def _own_reads(scenario: PlayableScenario, node_id: str, node: Node) -> Reads:
     return reads
 
 
+def post_order(start: str, after: Mapping[str, Iterable[str]]) -> list[str]:
+    """The nodes reachable from ``start``, each after every node it leads to, except where
+    a step leads back round a loop to a node still being walked. Without recursion: a
+    map may have thousands of nodes in a row."""
+    order: list[str] = []
+    seen = {start}
+    walking: list[tuple[str, Iterator[str]]] = [(start, iter(after[start]))]
+    while walking:
+        node_id, targets = walking[-1]
+        for target in targets:
+            if target not in seen:
+                seen.add(target)
+                walking.append((target, iter(after[target])))
+                break
+        else:
+            walking.pop()
+            order.append(node_id)
+    return order
+
+
 def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
-    """For every node, what a state standing there must remember (a backward fixpoint:
-    a node needs what it reads itself and whatever any node after it needs)."""
+    """For every node, what a state standing there must remember: what it reads itself
+    and whatever any node after it needs. Worked backwards from the endings, so that
+    without loops one pass settles every node; a loop sends the nodes before a node
+    whose needs grew round again."""
     nodes = scenario.model.nodes
     live = {node_id: _own_reads(scenario, node_id, node) for node_id, node in nodes.items()}
     after = {node_id: {to for to, _ in successors(node)} for node_id, node in nodes.items()}
-    changed = True
-    while changed:
-        changed = False
-        for node_id, reads in live.items():
-            size = len(reads.names) + len(reads.visits) + len(reads.choices)
-            for target in after[node_id]:
-                later = live[target]
-                reads.names |= later.names
-                reads.visits |= later.visits
-                reads.choices |= later.choices
-            if len(reads.names) + len(reads.visits) + len(reads.choices) != size:
-                changed = True
+    before: dict[str, set[str]] = {node_id: set() for node_id in nodes}
+    for node_id, targets in after.items():
+        for target in targets:
+            before[target].add(node_id)
+    reached = post_order(scenario.model.start, after)
+    pending = deque([*reached, *(set(nodes) - set(reached))])
+    queued = set(pending)
+    while pending:
+        node_id = pending.popleft()
+        queued.discard(node_id)
+        reads = live[node_id]
+        size = len(reads.names) + len(reads.visits) + len(reads.choices)
+        for target in after[node_id]:
+            later = live[target]
+            reads.names |= later.names
+            reads.visits |= later.visits
+            reads.choices |= later.choices
+        if len(reads.names) + len(reads.visits) + len(reads.choices) != size:
+            for earlier in before[node_id] - queued:
+                pending.append(earlier)
+                queued.add(earlier)
+    # A play standing at a node can only have passed nodes that lead to it. Tarjan's order
+    # lists each group of nodes after every group it leads to, so a node ranked below
+    # this one cannot lead here: its visit count is always nothing yet, the same for
+    # every play, and need not be remembered; nor need a choice whose next node is such.
+    rank = {
+        node_id: number
+        for number, component in enumerate(strongly_connected(after))
+        for node_id in component
+    }
+    leads_to = {
+        scenario.choice_ids[node_id][index]: choice.next
+        for node_id, node in nodes.items()
+        for index, choice in enumerate(node.choices or [])
+    }
     order = list(scenario.initial_values)
     found: dict[str, LiveInputs] = {}
     for node_id, reads in live.items():
         names = tuple(name for name in order if name in reads.names)
+        here = rank[node_id]
         found[node_id] = LiveInputs(
             names=names,
             values=operator.itemgetter(*names),  # the meters make at least two: always a tuple
-            visits=tuple(sorted(reads.visits)),
-            choices=frozenset(reads.choices),
+            visits=tuple(sorted(node for node in reads.visits if rank[node] >= here)),
+            choices=frozenset(c for c in reads.choices if rank[leads_to[c]] >= here),
         )
     return found

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.scenario.components import strongly_connected
 from simulator.scenario.diagnostics import Diagnostic, suggest
 from simulator.scenario.expressions import (
     Declarations,
@@ -655,53 +656,13 @@ def _reachable(starts: list[str], neighbours: Any) -> set[str]:
 
 
 def _nodes_on_cycles(graph: Mapping[str, list[str]]) -> set[str]:
-    """Nodes that can be entered more than once (they lie on a cycle): Tarjan's strongly
-    connected components, written as a loop so long chains cannot exhaust the stack."""
-    index_of: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    result: set[str] = set()
-    counter = 0
-    for root in graph:
-        if root in index_of:
-            continue
-        work = [(root, iter(graph[root]))]
-        index_of[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            current, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index_of:
-                    index_of[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(graph[child])))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[current] = min(low[current], index_of[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[current])
-            if low[current] == index_of[current]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == current:
-                        break
-                if len(component) > 1 or current in graph[current]:
-                    result.update(component)
-    return result
+    """Nodes that can be entered more than once: they lie on a cycle."""
+    return {
+        node_id
+        for component in strongly_connected(graph)
+        if len(component) > 1 or component[0] in graph[component[0]]
+        for node_id in component
+    }
 
 
 def check_scenario(
