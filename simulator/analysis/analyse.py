@@ -27,7 +27,6 @@ from simulator.analysis.policies import (
     scenario_tags,
     tag_policy,
 )
-from simulator.engine.events import NodeEntered
 from simulator.engine.script import settle
 from simulator.engine.session import Session
 from simulator.gcpause import without_cyclic_gc
@@ -254,9 +253,8 @@ def _analyse_by_walks(
     for index in range(walks):
         run_seed = seed * 1_000_003 + index
         play = play_out(scenario, random_policy, run_seed)
-        session = Session.start(scenario, seed=run_seed)
-        _replay(session, play.path)
-        reachable.update(e.node for e in session.events if isinstance(e, NodeEntered))
+        session = play.session
+        reachable.update(session.state.visits)
         offered.update(play.path)
         result = session.result()
         if result is None:

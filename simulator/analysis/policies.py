@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from simulator.analysis.explore import (
     CHANCE,
@@ -23,8 +23,7 @@ from simulator.analysis.explore import (
     options,
 )
 from simulator.engine.plan import plan_for
-from simulator.engine.script import settle
-from simulator.engine.session import Session, Status
+from simulator.engine.session import MAX_AUTOMATIC_STEPS, Session, Status
 from simulator.scenario.playable import PlayableScenario
 
 Tags = Mapping[str, Sequence[str]]  # choice id -> its tags
@@ -66,17 +65,23 @@ def scenario_tags(scenario: PlayableScenario) -> list[str]:
 class PolicyPlay:
     score: int | None
     ending: str | None
-    path: list[str] = field(default_factory=list)
+    path: list[str]
+    session: Session  # where the play stopped (ended or stuck), its visit counts included
 
 
 def play_out(scenario: PlayableScenario, policy: Policy, seed: int) -> PolicyPlay:
-    """One whole play by a policy; random branches come from the seed, as in real play."""
+    """One whole play by a policy. Random branches come from the seed, as in real play:
+    a trainee playing the same choices with the same seed meets the same luck. The play
+    keeps no history (lines, events, decisions), which it does not need."""
     tags = choice_tags(scenario)
     rng = random.Random(seed)
-    session = Session.start(scenario, seed=seed)
+    session = Session.start(scenario, seed=seed, exploring=True)
     path: list[str] = []
     for _ in range(MAX_DEPTH):
-        settle(session)
+        rolls = 0  # normal play sticks after this many automatic steps; so does this one
+        while session.status is Status.WAITING_FOR_CHANCE and rolls < MAX_AUTOMATIC_STEPS:
+            session.roll_chance()
+            rolls += 1
         if session.status is not Status.WAITING_FOR_CHOICE:
             break
         available = options(session, with_timeout=False)
@@ -93,7 +98,12 @@ def play_out(scenario: PlayableScenario, policy: Policy, seed: int) -> PolicyPla
         path.append(option)
         apply_option(session, option)
     result = session.result()
-    return PolicyPlay(result.score if result else None, result.ending if result else None, path)
+    return PolicyPlay(
+        result.score if result else None,
+        result.ending if result else None,
+        path,
+        session,
+    )
 
 
 def sampled_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: int = 0) -> float:

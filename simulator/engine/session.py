@@ -40,7 +40,7 @@ from simulator.engine.plan import (
 )
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
-from simulator.scenario.model import Node
+from simulator.scenario.model import Node, RandomBranch
 from simulator.scenario.playable import PlayableScenario
 
 SAVE_FORMAT = 1
@@ -328,6 +328,14 @@ class Session:
             self.state.events.append(BranchTaken(self.state.node, target, True))
         self._enter(target)
 
+    def roll_chance(self) -> None:
+        """Take the waiting random branch as normal play would, with the session's seeded
+        dice: an explored play that keeps no history, yet meets the same luck as a
+        trainee playing with the same seed."""
+        if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
+            raise SessionError("no random branch is waiting")
+        self.resolve_chance(self._roll_dice(self.node.random))
+
     def fork(self, exploring: bool | None = None, keep_events: bool = False) -> Session:
         """An independent copy, cheap enough for searching many futures; an exploring
         copy starts with no decisions, as it keeps none."""
@@ -532,18 +540,21 @@ class Session:
         if state.exploring:
             state.status = Status.WAITING_FOR_CHANCE
             return None
-        total = sum(option.weight for option in options)
-        dice = SplitMix64(state.rng)
-        roll = dice.next_float() * total
-        state.rng = dice.state
-        target = options[-1].next
-        for option in options:
-            roll -= option.weight
-            if roll < 0:
-                target = option.next
-                break
+        target = options[self._roll_dice(options)].next
         state.events.append(BranchTaken(plan.id, target, True))
         return target
+
+    def _roll_dice(self, options: list[RandomBranch]) -> int:
+        """Which random branch the session's seeded dice pick, by weight."""
+        state = self.state
+        dice = SplitMix64(state.rng)
+        roll = dice.next_float() * sum(option.weight for option in options)
+        state.rng = dice.state
+        for index, option in enumerate(options):
+            roll -= option.weight
+            if roll < 0:
+                return index
+        return len(options) - 1
 
     def _wait_for_choice(self, plan: NodePlan) -> str | None:
         state = self.state

@@ -21,6 +21,7 @@ from simulator.analysis.analyse import analyse, pareto_frontier
 from simulator.analysis.batch import analyse_file, analyse_files, routes
 from simulator.analysis.explore import Outcome
 from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
+from simulator.engine.script import play_pick, resolve_pick, settle
 from simulator.engine.session import Session
 from simulator.library import scenario_files
 from simulator.scenario.loader import load_scenario
@@ -124,6 +125,24 @@ def test_policy_means_are_exact_on_the_graph_and_agree_with_seeded_plays(branchy
     assert exact == pytest.approx((57 + 100 + 54) / 3)
     played = analyse(branchy, walks=4000, max_states=1).policies["random"]
     assert played == pytest.approx(exact, abs=2.0)
+
+
+def test_a_seeded_play_replays_to_the_same_end_in_a_trainees_session(branchy) -> None:
+    """Random playthroughs keep no history, yet their choices, replayed with the same seed
+    in a full session (as the best and worst paths are), reach the same ending."""
+    for seed in range(40):
+        play = play_out(branchy, random_policy, seed)
+        session = Session.start(branchy, seed=seed)
+        for pick in play.path:
+            settle(session)
+            resolved = resolve_pick(session, "t" if pick == "timeout" else pick)
+            assert not isinstance(resolved, str), resolved
+            play_pick(session, resolved)
+        settle(session)
+        result = session.result()
+        assert result is not None and play.score is not None
+        assert (result.ending, result.score) == (play.ending, play.score)
+        assert set(play.session.state.visits) == set(session.state.visits)
 
 
 def test_random_playthroughs_take_over_when_the_space_is_too_big(branchy) -> None:

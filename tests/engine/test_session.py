@@ -294,3 +294,26 @@ def test_a_fork_copies_every_part_of_the_state(scenario: PlayableScenario) -> No
     fork.choose(fork.available_choices[0])
     assert fork.snapshot() != session.snapshot()
     assert session.status is Status.WAITING_FOR_CHOICE
+
+
+def test_an_explored_play_can_roll_the_same_dice_as_normal_play(
+    scenario: PlayableScenario,
+) -> None:
+    """The analysis's seeded plays keep no history but must meet the same luck as a
+    trainee with the same seed, or replaying their choices would go elsewhere."""
+    endings = set()
+    for seed in range(40):
+        played = Session.start(scenario, seed=seed)
+        played.choose("wait-silently")
+        played.continue_()
+        explored = Session.start(scenario, seed=seed, exploring=True)
+        explored.choose("wait-silently")
+        assert explored.status is Status.WAITING_FOR_CHANCE
+        explored.roll_chance()
+        assert explored.status is played.status is Status.ENDED
+        assert explored.state.node == played.state.node
+        assert explored.state.rng == played.state.rng
+        endings.add(played.state.node)
+    assert endings == {"lost", "kept"}
+    with pytest.raises(SessionError):
+        Session.start(scenario, exploring=True).roll_chance()
