@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.engine.script import play_pick, resolve_pick
+from simulator.engine.events import NodeEntered
+from simulator.engine.script import play_pick, play_script, resolve_pick
 from simulator.engine.session import Session, Status
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
 from simulator.scenario.diagnostics import Diagnostic, Severity
@@ -386,13 +387,12 @@ def command_graph(arguments: argparse.Namespace) -> int:
 
         picks = list(analyse(scenario, walks=1).best.numbers)
     if picks is not None:
-        from simulator.analysis.explore import replay_numbers
-
-        try:
-            path_nodes, path_choices = replay_numbers(scenario, picks, arguments.seed)
-        except ValueError as error:
-            print(f"simulator: {error}", file=sys.stderr)
+        session, problem = play_script(scenario, picks, arguments.seed)
+        if problem is not None:
+            print(f"simulator: {problem}", file=sys.stderr)
             return EXIT_INVALID
+        path_nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
+        path_choices = {decision.choice for decision in session.decisions if decision.choice}
     dot = to_dot(scenario, path_nodes, path_choices)
     if output.suffix == ".dot":
         output.write_text(dot, encoding="utf-8")

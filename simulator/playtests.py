@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.engine.events import LineShown, NodeEntered
-from simulator.engine.script import TIMEOUT_PICKS, play_pick, resolve_pick, settle
+from simulator.engine.script import TIMEOUT_PICKS, play_script
 from simulator.engine.session import Session
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.loader import load_document, load_scenario
@@ -119,14 +119,9 @@ class _Failure(Exception):
 
 
 def _play(scenario: PlayableScenario, test: Playtest) -> Session:
-    session = Session.start(scenario, seed=test.seed)
-    for step, pick in enumerate(test.choices, start=1):
-        settle(session)
-        resolved = resolve_pick(session, pick)
-        if isinstance(resolved, str):
-            raise _Failure(f"step {step}: {resolved}", session.state.node)
-        play_pick(session, resolved)
-    settle(session)
+    session, problem = play_script(scenario, test.choices, test.seed)
+    if problem is not None:
+        raise _Failure(problem, session.state.node)
     return session
 
 

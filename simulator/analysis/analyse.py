@@ -16,7 +16,6 @@ from simulator.analysis.explore import (
     Explorer,
     Outcome,
     StateSpaceTooLarge,
-    replay,
 )
 from simulator.analysis.policies import (
     choice_tags,
@@ -27,7 +26,7 @@ from simulator.analysis.policies import (
     scenario_tags,
     tag_policy,
 )
-from simulator.engine.script import settle
+from simulator.engine.script import replay
 from simulator.engine.session import Session
 from simulator.gcpause import without_cyclic_gc
 from simulator.scenario.i18n import translatable_texts
@@ -290,15 +289,9 @@ def _analyse_by_walks(
     )
 
 
-def _replay(session: Session, path: list[str]) -> list[int | str]:
-    numbers = replay(session, path)
-    settle(session)
-    return numbers
-
-
 def _path_summary(scenario: PlayableScenario, found: tuple[float, list[str], int]) -> PathSummary:
     score, path, run_seed = found
     if not path:
         return PathSummary(score if score not in (float("inf"), float("-inf")) else 0, [], [])
-    numbers = _replay(Session.start(scenario, seed=run_seed), path)
+    numbers = replay(Session.start(scenario, seed=run_seed), path)
     return PathSummary(score, numbers, path)

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
-from simulator.engine.events import NodeEntered
 from simulator.engine.scoring import score_of
 from simulator.engine.script import play_pick, resolve_pick, settle
 from simulator.engine.session import Session, Status
 from simulator.gcpause import without_cyclic_gc
-from simulator.scenario.playable import PlayableScenario
 
 TIMEOUT = "timeout"
 MAX_DEPTH = 400
@@ -45,20 +43,6 @@ def apply_option(session: Session, option: str) -> None:
         session.tick(timer[0])
     else:
         session.choose(option)
-
-
-def replay(session: Session, picks: list[str]) -> list[int | str]:
-    """Play choice ids (or timeouts) for as long as each is still offered; the option
-    numbers, as shown, of those played. The session is left at the step after the last."""
-    numbers: list[int | str] = []
-    for pick in picks:
-        settle(session)
-        resolved = resolve_pick(session, pick)
-        if isinstance(resolved, str):
-            break
-        numbers.append(resolved.number)
-        play_pick(session, resolved)
-    return numbers
 
 
 class Outcome(NamedTuple):  # a tuple: the search makes tens of thousands
@@ -221,10 +205,7 @@ class Explorer:
             for index, option in enumerate(picks):
                 # The last option plays on in this session: nothing reads it afterwards.
                 branch = session if index == last else session.fork()
-                if option == TIMEOUT:
-                    apply_option(branch, option)
-                else:
-                    branch.choose(option)
+                apply_option(branch, option)
                 edges.append((option, self._search(branch, depth + 1), 1.0))
         self._settle_scores(number, edges)
         return number
@@ -396,20 +377,3 @@ class Explorer:
                     came_from[child] = (number, step)
                     queue.append(child)
         return []
-
-
-def replay_numbers(
-    scenario: PlayableScenario, picks: list[int | str], seed: int = 0
-) -> tuple[set[str], set[str]]:
-    """The nodes entered and choices made by one play given as numbers shown (or 't');
-    ValueError says which step cannot be played."""
-    session = Session.start(scenario, seed=seed)
-    for step, pick in enumerate(picks, start=1):
-        settle(session)
-        resolved = resolve_pick(session, pick)
-        if isinstance(resolved, str):
-            raise ValueError(f"step {step}: {resolved}")
-        play_pick(session, resolved)
-    settle(session)
-    nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
-    return nodes, {decision.choice for decision in session.decisions if decision.choice}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,31 +54,11 @@ def _own_reads(scenario: PlayableScenario, node_id: str, node: Node) -> Reads:
     return reads
 
 
-def post_order(start: str, after: Mapping[str, Iterable[str]]) -> list[str]:
-    """The nodes reachable from ``start``, each after every node it leads to, except where
-    a step leads back round a loop to a node still being walked. Without recursion: a
-    map may have thousands of nodes in a row."""
-    order: list[str] = []
-    seen = {start}
-    walking: list[tuple[str, Iterator[str]]] = [(start, iter(after[start]))]
-    while walking:
-        node_id, targets = walking[-1]
-        for target in targets:
-            if target not in seen:
-                seen.add(target)
-                walking.append((target, iter(after[target])))
-                break
-        else:
-            walking.pop()
-            order.append(node_id)
-    return order
-
-
 def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
     """For every node, what a state standing there must remember: what it reads itself
-    and whatever any node after it needs. Worked backwards from the endings, so that
-    without loops one pass settles every node; a loop sends the nodes before a node
-    whose needs grew round again."""
+    and whatever any node after it needs. Worked backwards, so that without loops one
+    pass settles every node; a loop sends the nodes before a node whose needs grew
+    round again."""
     nodes = scenario.model.nodes
     live = {node_id: _own_reads(scenario, node_id, node) for node_id, node in nodes.items()}
     after = {node_id: {to for to, _ in successors(node)} for node_id, node in nodes.items()}
@@ -86,8 +66,10 @@ def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
     for node_id, targets in after.items():
         for target in targets:
             before[target].add(node_id)
-    reached = post_order(scenario.model.start, after)
-    pending = deque([*reached, *(set(nodes) - set(reached))])
+    # Tarjan's order lists each group of nodes after every group it leads to: worked in
+    # that order, nodes are settled after the nodes they lead to.
+    components = strongly_connected(after)
+    pending = deque(node_id for component in components for node_id in component)
     queued = set(pending)
     while pending:
         node_id = pending.popleft()
@@ -103,15 +85,11 @@ def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
             for earlier in before[node_id] - queued:
                 pending.append(earlier)
                 queued.add(earlier)
-    # A play standing at a node can only have passed nodes that lead to it. Tarjan's order
-    # lists each group of nodes after every group it leads to, so a node ranked below
-    # this one cannot lead here: its visit count is always nothing yet, the same for
-    # every play, and need not be remembered; nor need a choice whose next node is such.
-    rank = {
-        node_id: number
-        for number, component in enumerate(strongly_connected(after))
-        for node_id in component
-    }
+    # A play standing at a node can only have passed nodes that lead to it. A node ranked
+    # below this one in Tarjan's order cannot lead here: its visit count is always nothing
+    # yet, the same for every play, and need not be remembered; nor need a choice whose
+    # next node is such.
+    rank = {node_id: number for number, component in enumerate(components) for node_id in component}
     leads_to = {
         scenario.choice_ids[node_id][index]: choice.next
         for node_id, node in nodes.items()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from simulator.engine.session import Session, Status
 from simulator.scenario.playable import TIMEOUT_WORDS as TIMEOUT_PICKS
+from simulator.scenario.playable import PlayableScenario
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,35 @@ def play_pick(session: Session, pick: Pick) -> None:
         session.tick(timer[0])
     else:
         session.choose(pick.choice)
+
+
+def play_script(
+    scenario: PlayableScenario, picks: list[int | str], seed: int = 0
+) -> tuple[Session, str | None]:
+    """A new session with the picks played in turn and moved past any step that only waits
+    for 'continue'; with it, why a pick cannot be played ("step N: ..."), or None when
+    every pick was. The session is left where the script stopped."""
+    session = Session.start(scenario, seed=seed)
+    for step, pick in enumerate(picks, start=1):
+        settle(session)
+        resolved = resolve_pick(session, pick)
+        if isinstance(resolved, str):
+            return session, f"step {step}: {resolved}"
+        play_pick(session, resolved)
+    settle(session)
+    return session, None
+
+
+def replay(session: Session, picks: list[str]) -> list[int | str]:
+    """Play choice ids (or timeouts) for as long as each can still be played; the numbers
+    shown of those played. The session is left at the step after the last (a preview
+    fast-forwards through an edited scenario this way, as far as the old picks fit)."""
+    numbers: list[int | str] = []
+    for pick in picks:
+        settle(session)
+        resolved = resolve_pick(session, pick)
+        if isinstance(resolved, str):
+            break
+        numbers.append(resolved.number)
+        play_pick(session, resolved)
+    return numbers

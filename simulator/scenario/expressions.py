@@ -687,29 +687,29 @@ def _compile_call(node: Call) -> Evaluator:
     return lambda context: pick(first(context), second(context))
 
 
-def _clamp(info: VariableInfo) -> Callable[[Any], Any]:
+def _bounds(info: VariableInfo) -> tuple[float, float]:
+    """A number variable's min and max (whole numbers for an int), open ends infinite:
+    the one place that reads them, for clamping and for fixed steps alike."""
     low, high = info.minimum, info.maximum
     if info.type is ValueType.INT:
-        lo = None if low is None else int(low)
-        hi = None if high is None else int(high)
+        low = None if low is None else int(low)
+        high = None if high is None else int(high)
+    return (float("-inf") if low is None else low, float("inf") if high is None else high)
+
+
+def _clamp(info: VariableInfo) -> Callable[[Any], Any]:
+    floor, ceiling = _bounds(info)
+    if info.type is ValueType.INT:
 
         def clamp_int(value: Any) -> Any:
             value = int(value)
-            if lo is not None and value < lo:
-                return lo
-            if hi is not None and value > hi:
-                return hi
-            return value
+            return floor if value < floor else ceiling if value > ceiling else value
 
         return clamp_int
     if info.type is ValueType.NUMBER:
 
         def clamp_number(value: Any) -> Any:
-            if low is not None and value < low:
-                return low
-            if high is not None and value > high:
-                return high
-            return value
+            return floor if value < floor else ceiling if value > ceiling else value
 
         return clamp_number
     return lambda value: value
@@ -780,11 +780,7 @@ def _plain_step(info: VariableInfo, step: Any) -> bool:
 
 
 def _shift(target: str, info: VariableInfo, step: float) -> Effect:
-    integer = info.type is ValueType.INT
-    low = info.minimum if info.minimum is None or not integer else int(info.minimum)
-    high = info.maximum if info.maximum is None or not integer else int(info.maximum)
-    floor = float("-inf") if low is None else low
-    ceiling = float("inf") if high is None else high
+    floor, ceiling = _bounds(info)
 
     def shift(context: EvaluationContext) -> None:
         values = context.values

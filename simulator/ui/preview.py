@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from simulator.analysis.explore import TIMEOUT, replay
+from simulator.analysis.explore import TIMEOUT
+from simulator.engine.script import replay
 from simulator.engine.session import Session
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
