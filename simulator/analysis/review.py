@@ -22,6 +22,11 @@ class DecisionReview:
     better_text: str | None
     better_value: float | None
 
+    @classmethod
+    def unreviewed(cls, decision: DecisionRecord) -> DecisionReview:
+        """A decision shown as it was, with nothing weighed against it."""
+        return cls(decision, float("nan"), None, None, None)
+
 
 def review_decisions(
     scenario: PlayableScenario,

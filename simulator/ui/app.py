@@ -68,6 +68,12 @@ class Scene:
     def entered(self) -> None:
         """Called when the scene becomes the top of the stack again."""
 
+    @property
+    def caption(self) -> str | None:
+        """What the window's title says this screen is (None: the program's name alone).
+        It tells the trainee where they are in the task bar, and tests which screen shows."""
+        return None
+
     def changed_area(self) -> pygame.Rect | None:
         """During an animation: the only part of the window that changed since the last
         frame, or None when it may be anywhere."""
@@ -101,6 +107,11 @@ class App:
         self.playlist: CheckedPlaylist | None = None  # an onboarding session, when running one
         self._store: ResultsStore | None = None
         self.store_problem: str | None = None
+        self._keys_down: set[int] = set()
+        # Keys held when the screen changed: ignored until released, so that a key pressed
+        # for one screen (or repeating while held) never acts on the next.
+        self._keys_held_over: set[int] = set()
+        self._caption = ""
 
     def _open_window(self) -> pygame.Surface:
         if self.fullscreen:
@@ -115,7 +126,7 @@ class App:
 
     def push(self, scene: Scene) -> None:
         self.scenes.append(scene)
-        self.invalidate()
+        self._screen_changed()
 
     def pop(self) -> None:
         if self.scenes:
@@ -124,7 +135,7 @@ class App:
             self.scenes[-1].entered()
         else:
             self.running = False
-        self.invalidate()
+        self._screen_changed()
 
     def replace(self, scene: Scene) -> None:
         if self.scenes:
@@ -133,7 +144,22 @@ class App:
 
     def reset_to(self, scene: Scene) -> None:
         self.scenes = [scene]
+        self._screen_changed()
+
+    def _screen_changed(self) -> None:
+        self._keys_held_over = set(self._keys_down)
+        self.update_caption()
         self.invalidate()
+
+    def update_caption(self) -> None:
+        """Name the screen in the window's title, in the words it is shown in."""
+        scene = self.scene
+        name = scene.caption if scene is not None else None
+        words = scene.words if scene is not None else self.words
+        caption = words("app.title") if not name else f"{name} — {words('app.title')}"
+        if caption != self._caption:
+            self._caption = caption
+            pygame.display.set_caption(caption)
 
     def quit(self, code: int = 0) -> None:
         self.exit_code = code
@@ -163,6 +189,7 @@ class App:
     def apply_settings(self) -> None:
         """Take changed settings into effect and keep them for next time."""
         self.theme = theme_for(self.settings.high_contrast, self.settings.text_size)
+        self.update_caption()
         if self.settings.fullscreen != self.fullscreen:
             self.fullscreen = self.settings.fullscreen
             self.screen = self._open_window()
@@ -194,7 +221,10 @@ class App:
             elapsed, last = now - last, now
             scene = self.scene
             if scene is not None:
+                was_animating = scene.animating
                 scene.update(min(elapsed, 0.25) if injected is None else 1 / ANIMATION_FPS)
+                if was_animating and not scene.animating:
+                    self.invalidate()  # the frame at rest is drawn whole, never left behind
             self.draw_if_needed()
             if self.after_frame is not None:
                 self.after_frame(self)
@@ -232,6 +262,8 @@ class App:
             self.screen = pygame.display.get_surface() or self.screen
             self.invalidate()
             return
+        if not self._is_fresh_input(event):
+            return
         scene = self.scene
         if scene is None:
             return
@@ -242,6 +274,21 @@ class App:
             if intent.kind != "hover":
                 self.invalidate()
             scene.handle(intent)
+
+    def _is_fresh_input(self, event: pygame.event.Event) -> bool:
+        """False for a key that was already held when this screen appeared, including its
+        repeats, until it is let go; True for everything else."""
+        if event.type == pygame.KEYDOWN:
+            if event.key in self._keys_held_over:
+                return False
+            self._keys_down.add(event.key)
+        elif event.type == pygame.KEYUP:
+            self._keys_down.discard(event.key)
+            self._keys_held_over.discard(event.key)
+            return False
+        elif event.type == pygame.TEXTINPUT and self._keys_held_over:
+            return False
+        return True
 
     def handle_quit(self) -> None:
         """Closing the window keeps everything needed to resume (saved after every step)."""

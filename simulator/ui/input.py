@@ -9,7 +9,8 @@ import pygame
 
 @dataclass(frozen=True)
 class Intent:
-    # choose, move, adjust, confirm, skip, back, backlog, scroll, click, hover, text, erase, quit
+    # choose, move, adjust, confirm, skip, back, backlog, page, scroll, click, hover, text,
+    # erase, quit
     kind: str
     value: int = 0
     position: tuple[int, int] = (0, 0)
@@ -48,10 +49,10 @@ def intents_for(event: pygame.event.Event, typing: bool = False) -> list[Intent]
             return [Intent("move", 1)]
         if key in (pygame.K_LEFT, pygame.K_RIGHT):
             return [Intent("adjust", -1 if key == pygame.K_LEFT else 1)]
-        if key in (pygame.K_b, pygame.K_PAGEUP, pygame.K_h):
+        if key in (pygame.K_b, pygame.K_h):
             return [Intent("backlog")]
-        if key == pygame.K_PAGEDOWN:
-            return [Intent("scroll", 5)]
+        if key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            return [Intent("page", -1 if key == pygame.K_PAGEUP else 1)]
         if key == pygame.K_HOME:
             return [Intent("scroll", -1000)]
         if key == pygame.K_END:

@@ -16,6 +16,15 @@ def key(code: int, unicode: str = "") -> pygame.event.Event:
     return pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode=unicode, scancode=0)
 
 
+def release(code: int) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYUP, key=code, mod=0, unicode="", scancode=0)
+
+
+def press(code: int, unicode: str = "") -> list[pygame.event.Event]:
+    """A key pressed and let go within one frame, as a quick tap arrives."""
+    return [key(code, unicode), release(code)]
+
+
 def keyboard_player(
     app: App, pick: Callable[[object], int], limit: int = 2000
 ) -> Iterator[list[pygame.event.Event]]:
@@ -29,23 +38,23 @@ def keyboard_player(
         if isinstance(scene, DebriefScene):
             return
         if isinstance(scene, EpisodeCard):
-            yield [key(pygame.K_RETURN)]
+            yield press(pygame.K_RETURN)
         elif isinstance(scene, DialogueScene):
             if scene.pending_card is not None or scene.finished:
                 yield []
             elif not scene.typing_done:
-                yield [key(pygame.K_SPACE)]
+                yield press(pygame.K_SPACE)
             elif scene.session.status is Status.WAITING_FOR_CONTINUE:
-                yield [key(pygame.K_RETURN)]
+                yield press(pygame.K_RETURN)
             elif scene.session.status is Status.WAITING_FOR_CHOICE:
                 number = pick(scene.session)
                 if number <= 9:
-                    yield [key(NUMBER_KEYS[number])]
+                    yield press(NUMBER_KEYS[number])
                 else:  # beyond the number keys: arrows, then Enter
                     target = number - 1
-                    yield [key(pygame.K_DOWN)] * (
+                    yield press(pygame.K_DOWN) * (
                         (target - scene.selected) % len(scene.session.choices)
-                    ) + [key(pygame.K_RETURN)]
+                    ) + press(pygame.K_RETURN)
             else:
                 yield []
         else:

@@ -16,7 +16,7 @@ import pytest
 from simulator.ui.app import App
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from tests.conftest import REPO
-from tests.ui.keyboard import key
+from tests.ui.keyboard import press
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
@@ -62,7 +62,7 @@ def tour(app: App) -> App:
 
 
 def test_dialogue_screen(tour: App) -> None:
-    tour.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    tour.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
     check(tour, "dialogue")
 
 
@@ -70,11 +70,11 @@ def test_debrief_screen(tour: App) -> None:
     tour.run(
         events=[
             [],
-            [key(pygame.K_RETURN)],
+            press(pygame.K_RETURN),
             [],
-            [key(pygame.K_3)],
+            press(pygame.K_3),
             [],
-            [key(pygame.K_2)],
+            press(pygame.K_2),
             [],
             [],
             [],
@@ -85,7 +85,7 @@ def test_debrief_screen(tour: App) -> None:
 
 
 def test_the_comparison_notices_a_change(tour: App) -> None:
-    tour.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    tour.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
     tour.draw(tour.screen)
     pygame.draw.rect(tour.screen, (255, 0, 0), (0, 0, 400, 300))
     _, changed = difference(tour.screen, pygame.image.load(str(GOLDEN / "dialogue.png")))

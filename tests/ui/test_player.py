@@ -20,7 +20,7 @@ from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from simulator.ui.scenes.resume import ResumePrompt
 from tests.conftest import REPO, run_cli
-from tests.ui.keyboard import key, keyboard_player
+from tests.ui.keyboard import keyboard_player, press
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 BUNDLED = [entry.path for entry in scenario_entries(bundled_scenarios_dir())]
@@ -66,7 +66,7 @@ def test_playthrough_matches_the_headless_engine(app: App) -> None:
 def test_arrow_keys_and_enter_pick_a_choice(app: App) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    frames = [[], [key(pygame.K_SPACE)], [], [key(pygame.K_DOWN)], [key(pygame.K_RETURN)], []]
+    frames = [[], press(pygame.K_SPACE), [], press(pygame.K_DOWN), press(pygame.K_RETURN), []]
     app.run(events=frames, max_frames=len(frames))
     scene = app.scene
     assert isinstance(scene, (DialogueScene, DebriefScene))
@@ -76,7 +76,7 @@ def test_arrow_keys_and_enter_pick_a_choice(app: App) -> None:
 def test_mouse_click_picks_the_choice_under_the_pointer(app: App) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    app.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
     scene = app.scene
     assert isinstance(scene, DialogueScene)
     target = scene.choice_boxes[1].rect.center
@@ -89,7 +89,7 @@ def test_unavailable_choice_is_greyed_and_cannot_be_picked(app: App) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
     app.run(
-        events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [], [key(pygame.K_3)], []],
+        events=[[], press(pygame.K_RETURN), [], press(pygame.K_3), [], press(pygame.K_3), []],
         max_frames=7,
     )
     scene = app.scene
@@ -103,7 +103,7 @@ def test_unavailable_choice_is_greyed_and_cannot_be_picked(app: App) -> None:
 def test_layout_fits_the_window_after_resize(app: App, size: tuple[int, int]) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    app.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
     app.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
     resize = pygame.event.Event(pygame.VIDEORESIZE, w=size[0], h=size[1], size=size)
     app.run(events=[[resize], []], max_frames=2)
@@ -137,7 +137,7 @@ scoring: {{target: {{satisfaction: 60, cost: 1}}, cost_limit: 5}}
 """)
     app.push(MenuScene(app))
     open_scenario(app, Path(scenario.path), None, "T", seed=1, resume=False)
-    app.run(events=[[]] + [[key(pygame.K_DOWN)]] * 11 + [[]], max_frames=13)
+    app.run(events=[[]] + [press(pygame.K_DOWN)] * 11 + [[]], max_frames=13)
     scene = app.scene
     assert isinstance(scene, DialogueScene)
     assert scene.selected == 11 and scene.choice_scroll > 0
@@ -152,7 +152,7 @@ def test_settings_are_kept_between_runs(app: App) -> None:
     app.push(MenuScene(app))
     app.push(SettingsScene(app, ["en", "hu"]))
     app.run(
-        events=[[key(pygame.K_DOWN)], [key(pygame.K_RETURN)], [key(pygame.K_ESCAPE)]], max_frames=3
+        events=[press(pygame.K_DOWN), press(pygame.K_RETURN), press(pygame.K_ESCAPE)], max_frames=3
     )
     assert Settings.load().high_contrast is True
     assert isinstance(app.scene, MenuScene)
@@ -166,7 +166,7 @@ def test_trainee_name_is_typed_and_remembered(user_home: Path) -> None:
     application.push(menu)
     assert menu.typing  # no name yet: the field has focus
     typed = [[pygame.event.Event(pygame.TEXTINPUT, text=c)] for c in "Ilona Kő"]
-    application.run(events=[*typed, [key(pygame.K_RETURN)]], max_frames=len(typed) + 1)
+    application.run(events=[*typed, press(pygame.K_RETURN)], max_frames=len(typed) + 1)
     assert Settings.load().trainee == "Ilona Kő"
     pygame.display.quit()
 
@@ -180,11 +180,11 @@ import pygame
 from simulator.userdata import Settings
 from simulator.ui.app import App
 from simulator.ui.scenes.menu import MenuScene, open_scenario
-from tests.ui.keyboard import key
+from tests.ui.keyboard import key, press
 app = App(Settings(trainee="Kill Test", text_speed="instant"), (1280, 720), False)
 app.push(MenuScene(app))
 open_scenario(app, {tour!r}, None, "Kill Test", seed=11, resume=False)
-app.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], [], []], max_frames=6)
+app.run(events=[[], press(pygame.K_RETURN), [], press(pygame.K_3), [], []], max_frames=6)
 scene = app.scene
 print(scene.session.state.node, len(scene.session.decisions), flush=True)
 os.kill(os.getpid(), 9)
@@ -211,7 +211,7 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Kill Test")
     assert isinstance(app.scene, ResumePrompt)
-    app.run(events=[[key(pygame.K_RETURN)], []], max_frames=2)
+    app.run(events=[press(pygame.K_RETURN), []], max_frames=2)
     scene = app.scene
     assert isinstance(scene, DialogueScene)
     resumed = scene.session.snapshot()
@@ -234,7 +234,7 @@ def test_resume_after_kill_restores_exactly(app: App, user_home: Path) -> None:
 def test_someone_else_is_not_offered_the_resume(app: App, user_home: Path) -> None:
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "First Trainee", seed=3, resume=False)
-    app.run(events=[[], [key(pygame.K_RETURN)], [], [key(pygame.K_3)], []], max_frames=5)
+    app.run(events=[[], press(pygame.K_RETURN), [], press(pygame.K_3), []], max_frames=5)
     app.reset_to(MenuScene(app))
     open_scenario(app, TOUR, None, "Second Trainee")
     assert isinstance(app.scene, DialogueScene)
@@ -406,10 +406,10 @@ def test_a_damaged_results_file_is_shown_and_play_goes_on(
     monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(junk))
     app.push(MenuScene(app))
     open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    app.run(events=[[], [key(pygame.K_RETURN)], []], max_frames=3)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
     scene = app.scene
     assert isinstance(scene, DialogueScene)
     assert scene.recording_problem and "damaged" in scene.recording_problem
-    app.run(events=[[key(pygame.K_2)], [], []], max_frames=3)
+    app.run(events=[press(pygame.K_2), [], []], max_frames=3)
     assert app.scene is not None and app.scene.play.session.decisions  # the play went on
     assert junk.read_bytes() == b"not a database " * 100

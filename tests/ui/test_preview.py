@@ -13,7 +13,7 @@ from simulator.ui.preview import Preview
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.problems import ProblemsScene
 from tests.conftest import REPO
-from tests.ui.keyboard import key
+from tests.ui.keyboard import press
 
 
 def copy_tour(tmp_path: Path) -> Path:
@@ -38,7 +38,7 @@ def test_saving_the_file_reloads_and_replays_the_choices(app: App, tmp_path: Pat
     path = copy_tour(tmp_path)
     preview = Preview(app, path, None, seed=1)
     preview.load()
-    frames(app, preview, 3, [[], [key(pygame.K_RETURN)], [key(pygame.K_3)]])
+    frames(app, preview, 3, [[], press(pygame.K_RETURN), press(pygame.K_3)])
     scene = app.scene
     assert isinstance(scene, DialogueScene)
     assert [d.choice for d in scene.session.decisions] == ["voucher-now"]
@@ -66,7 +66,7 @@ def test_a_broken_edit_shows_the_errors_and_a_fix_recovers(app: App, tmp_path: P
     problems = app.scene
     assert isinstance(problems, ProblemsScene)
     assert problems.diagnostics[0].code == "E201" and problems.diagnostics[0].line > 1
-    frames(app, preview, 1, [[key(pygame.K_ESCAPE)]])
+    frames(app, preview, 1, [press(pygame.K_ESCAPE)])
     assert app.scene is problems  # Esc does not close the preview
     touch(path, good)
     frames(app, preview, 2)

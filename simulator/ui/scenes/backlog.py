@@ -42,11 +42,16 @@ class BacklogScene(Scene):
     def words(self) -> Wording:
         return self.play.words
 
+    @property
+    def caption(self) -> str:
+        return self.words("history.title")
+
     def handle(self, intent: Intent) -> None:
         if intent.kind in ("back", "backlog", "confirm", "skip"):
             self.app.pop()
-        elif intent.kind in ("scroll", "move"):
-            step = intent.value * (60 if intent.kind == "scroll" else 40)
+        elif intent.kind in ("scroll", "move", "page"):
+            unit = {"scroll": 60, "move": 40, "page": max(100, self.app.screen.get_height() - 200)}
+            step = intent.value * unit[intent.kind]
             self.scroll = max(0, (self.scroll if self.scroll is not None else 10**9) + step)
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -8,8 +8,10 @@ import pygame
 
 from simulator.analysis.review import DecisionReview, review_decisions
 from simulator.engine.session import SessionResult
+from simulator.scenario.playable import PlayableScenario
 from simulator.transcript import format_cost
 from simulator.ui.app import App, Scene
+from simulator.ui.background import BackgroundTask
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
 from simulator.ui.widgets.basic import (
@@ -24,18 +26,33 @@ from simulator.ui.widgets.charts import MeterHistory, balance_plane, meters_over
 from simulator.wording import Wording
 
 Block = tuple[int, Callable[[pygame.Surface, int, int, int], None]]
+#: How long the debrief is on screen before its buttons answer: longer than a held key's
+#: first repeat and a habitual second press, short enough to go unnoticed.
+SETTLE_SECONDS = 0.8
+
+
+class BackgroundReview(BackgroundTask[list[DecisionReview]]):
+    def __init__(self, scenario: PlayableScenario, seed: int, decisions: tuple) -> None:
+        super().__init__(lambda: review_decisions(scenario, seed, decisions))
 
 
 class DebriefScene(Scene):
+    """The score and what to learn from the play.
+
+    A trainee often reaches it with a key still held or pressed again out of habit, so
+    leaving takes a deliberate act: a button is focused first (arrows or Tab), and no
+    button answers during the first moment on screen. The "better choice" review searches
+    the scenario, so it runs beside the loop and fills in when ready.
+    """
+
     def __init__(self, app: App, play: Playthrough) -> None:
         super().__init__(app)
         self.play = play
         result = play.session.result()
         assert result is not None, "the debrief follows an ending"
         self.result: SessionResult = result
-        self.reviews: list[DecisionReview] = review_decisions(
-            play.scenario, play.session.state.seed, result.decisions
-        )
+        self.reviews: list[DecisionReview] | None = None
+        self._review = BackgroundReview(play.scenario, play.session.state.seed, result.decisions)
         self.pass_mark = result.breakdown.pass_mark
         playlist = app.playlist
         for item in playlist.items if playlist is not None else []:
@@ -47,30 +64,64 @@ class DebriefScene(Scene):
             Button(self.words("debrief.again"), "again"),
             Button(self.words("debrief.menu"), "menu"),
         ]
-        self.selected = 0
+        self.selected: int | None = None  # no button has focus until the trainee gives it
+        self.shown_for = 0.0
         self.content_height = 0
         self.view_height = 0
         self.decisions_block = 0  # where "Your decisions" starts, among the blocks
-        self._laid_out: tuple[tuple[int, int], list[Block]] = ((0, 0), [])
+        self._laid_out: tuple[tuple[int, int, bool], list[Block]] = ((0, 0, False), [])
 
     @property
     def words(self) -> Wording:
         return self.play.words
+
+    @property
+    def caption(self) -> str:
+        return self.words("debrief.caption", title=self.play.scenario.title)
+
+    @property
+    def ready_to_leave(self) -> bool:
+        return self.shown_for >= SETTLE_SECONDS
+
+    def update(self, seconds: float) -> None:
+        if self.shown_for < SETTLE_SECONDS:
+            self.shown_for += seconds
+        if self.reviews is None and self._review.wait(0):
+            self._take_review()
+
+    def wait_for_review(self, timeout: float | None = None) -> list[DecisionReview] | None:
+        """The review, once the search beside the loop has finished (tests, screenshots)."""
+        if self.reviews is None and self._review.wait(timeout):
+            self._take_review()
+        return self.reviews
+
+    def _take_review(self) -> None:
+        """Take the finished review in; if it failed, the decisions stand without hints."""
+        found = self._review.value
+        self.reviews = found or [DecisionReview.unreviewed(d) for d in self.result.decisions]
+        self.app.invalidate()
 
     def handle(self, intent: Intent) -> None:
         if intent.kind == "scroll":
             self.scroll += intent.value * 50
         elif intent.kind == "move":
             self.scroll += intent.value * 60
+        elif intent.kind in ("page", "skip"):
+            step = max(100, self.view_height - 60)
+            self.scroll += (intent.value if intent.kind == "page" else 1) * step
         elif intent.kind == "adjust":
-            self.selected = (self.selected + intent.value) % len(self.buttons)
-        elif intent.kind in ("confirm", "skip"):
-            self.act(self.buttons[self.selected].action)
+            if self.selected is None:
+                self.selected = 0 if intent.value > 0 else len(self.buttons) - 1
+            else:
+                self.selected = (self.selected + intent.value) % len(self.buttons)
+        elif intent.kind == "confirm":
+            if self.selected is None:
+                self.selected = 0
+            elif self.ready_to_leave:
+                self.act(self.buttons[self.selected].action)
         elif intent.kind == "back":
-            self.act("menu")
-        elif intent.kind == "choose" and 1 <= intent.value <= len(self.buttons):
-            self.act(self.buttons[intent.value - 1].action)
-        elif intent.kind == "click":
+            self.selected = len(self.buttons) - 1  # focus "Back to menu"; Enter then goes
+        elif intent.kind == "click" and self.ready_to_leave:
             for button in self.buttons:
                 if button.hit(intent.position):
                     self.act(button.action)
@@ -221,10 +272,22 @@ class DebriefScene(Scene):
 
         self.decisions_block = len(blocks)
         blocks.append((header_height, decisions_heading))
+        if self.reviews is None:
+            blocks.append(self._note_block(words("debrief.reviewing"), width))
         lessons = model.lessons
-        for number, review in enumerate(self.reviews, start=1):
+        reviews = self.reviews or [DecisionReview.unreviewed(d) for d in result.decisions]
+        for number, review in enumerate(reviews, start=1):
             blocks.append(self._decision_block(number, review, width, lessons, session))
         return blocks
+
+    def _note_block(self, text: str, width: int) -> Block:
+        fonts, theme = self.app.fonts, self.app.theme
+        height = wrapped_height(fonts, text, theme.size(16), width, "italic")
+
+        def draw(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            draw_wrapped(surface, fonts, text, theme.size(16), theme.muted, x, y, w, "italic")
+
+        return height, draw
 
     def _decision_block(
         self, number: int, review: DecisionReview, width: int, lessons: dict, session: object
@@ -293,8 +356,9 @@ class DebriefScene(Scene):
         page = pygame.Rect(margin, margin, width - 2 * margin, height - 2 * margin - footer)
         panel(surface, page, theme)
         content = page.inflate(-48, -36)
-        if self._laid_out[0] != (content.w, id(theme)):  # once per width, not per scroll step
-            self._laid_out = ((content.w, id(theme)), self._blocks(content.w))
+        key = (content.w, id(theme), self.reviews is not None)
+        if self._laid_out[0] != key:  # once per width, not per scroll step
+            self._laid_out = (key, self._blocks(content.w))
         blocks = self._laid_out[1]
         gap = 22
         self.content_height = sum(h for h, _ in blocks) + gap * (len(blocks) - 1)
@@ -325,3 +389,6 @@ class DebriefScene(Scene):
         layout_buttons(self.buttons, app.fonts, theme, width - margin, height - footer + 8)
         for index, button in enumerate(self.buttons):
             draw_button(surface, button, app.fonts, theme, highlighted=index == self.selected)
+        if self.selected is None and self.scroll + content.h >= decisions_at + 40:
+            hint = app.fonts.render(self.words("debrief.keys"), theme.size(14), (200, 205, 215))
+            surface.blit(hint, (margin, height - footer + 14))

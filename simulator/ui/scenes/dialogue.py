@@ -114,6 +114,10 @@ class DialogueScene(Scene):
         return sum(len(line.text) for line in self.lines)
 
     @property
+    def caption(self) -> str:
+        return self.play.scenario.title
+
+    @property
     def typing(self) -> bool:  # type: ignore[override]
         return False
 
@@ -141,7 +145,7 @@ class DialogueScene(Scene):
 
             self.app.push(PauseScene(self.app, self))
             return
-        if intent.kind == "backlog":
+        if intent.kind == "backlog" or (intent.kind == "page" and intent.value < 0):
             from simulator.ui.scenes.backlog import BacklogScene
 
             self.app.push(BacklogScene(self.app, self.play))
@@ -168,8 +172,9 @@ class DialogueScene(Scene):
             self._keep_selected_visible()
         elif intent.kind == "confirm" and views:
             self._pick(self.selected + 1)
-        elif intent.kind == "scroll":
-            self.choice_scroll = max(0, self.choice_scroll + intent.value * 40)
+        elif intent.kind in ("scroll", "page"):
+            step = 40 if intent.kind == "scroll" else self._choice_area.h
+            self.choice_scroll = max(0, self.choice_scroll + intent.value * step)
         elif intent.kind == "hover":
             index = self._choice_at(intent.position)
             if index != self.hovered:

@@ -34,6 +34,10 @@ class EpisodeCard(Scene):
             self.shown_for = min(FADE_SECONDS, self.shown_for + seconds)
             self.app.invalidate()
 
+    @property
+    def caption(self) -> str:
+        return self.play.scenario.title
+
     def handle(self, intent: Intent) -> None:
         if intent.kind in ("confirm", "skip", "click", "choose", "back"):
             self.app.pop()

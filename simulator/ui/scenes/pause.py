@@ -30,6 +30,10 @@ class PauseScene(Scene):
     def words(self) -> Wording:
         return self.dialogue.words  # the paused play's language
 
+    @property
+    def caption(self) -> str:
+        return self.words("pause.title")
+
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
             self.app.pop()

@@ -82,6 +82,10 @@ class SettingsScene(Scene):
         setattr(self.app.settings, row.attribute, row.values[(position + step) % len(row.values)])
         self.app.apply_settings()
 
+    @property
+    def caption(self) -> str:
+        return self.words("settings.title")
+
     def handle(self, intent: Intent) -> None:
         if intent.kind in ("back",):
             self.app.pop()

@@ -1,0 +1,120 @@
+"""What happens to input and to the picture when one screen gives way to the next.
+
+These drive the real App with injected events; the real-window suite repeats the key
+cases with a real X server and real key repeat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from simulator.ui.app import App
+from simulator.ui.scenes.debrief import SETTLE_SECONDS, DebriefScene
+from simulator.ui.scenes.dialogue import DialogueScene
+from simulator.ui.scenes.menu import MenuScene, open_scenario
+from tests.ui.keyboard import key, press, release
+
+ONE_DECISION = """\
+format: 1
+id: one-decision
+title: One decision
+start: ask
+characters:
+  cy: {name: Cy, role: customer}
+nodes:
+  ask:
+    lines:
+      - {speaker: cy, text: Can you help me?}
+    choices:
+      - {id: yes, text: Of course., effects: [satisfaction += 10], next: good}
+      - {id: no, text: No., effects: [satisfaction -= 30], next: bad}
+  good:
+    ending: {title: Helped, kind: balanced}
+  bad:
+    ending: {title: Sent away, kind: lost}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+"""
+
+
+def open_one_decision(app: App, tmp_path: Path) -> DialogueScene:
+    path = tmp_path / "one-decision.yaml"
+    path.write_text(ONE_DECISION, encoding="utf-8")
+    app.push(MenuScene(app))
+    open_scenario(app, path, None, "Test Trainee", seed=1, resume=False)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    return scene
+
+
+def reach_debrief_holding(
+    app: App, tmp_path: Path, repeats: int, code: int = pygame.K_1
+) -> DebriefScene:
+    """Pick the first choice with a key (1, or Enter on the first choice) and keep it held:
+    its repeats arrive, one a frame."""
+    dialogue = open_one_decision(app, tmp_path)
+    app.run(events=[[], press(pygame.K_SPACE), []], max_frames=3)
+    held = [[key(code)] for _ in range(repeats + 1)]
+    app.run(events=held, max_frames=len(held))
+    debrief = app.scene
+    assert isinstance(debrief, DebriefScene), type(debrief).__name__
+    assert debrief.play is dialogue.play
+    return debrief
+
+
+def settle(app: App) -> None:
+    frames = round(SETTLE_SECONDS * 60) + 5
+    app.run(events=[[]] * frames, max_frames=frames)
+
+
+def test_a_key_held_through_the_ending_never_acts_on_the_debrief(app: App, tmp_path: Path) -> None:
+    """Enter picked the last choice and stays down: its repeats, past the moment the
+    debrief's buttons answer, would focus a button and then press it."""
+    debrief = reach_debrief_holding(app, tmp_path, repeats=120, code=pygame.K_RETURN)
+    app.run(events=[[key(pygame.K_RETURN)] for _ in range(60)], max_frames=60)
+    assert app.scene is debrief
+    assert debrief.selected is None
+
+
+def test_the_debrief_ignores_habitual_presses_that_would_leave_it(app: App, tmp_path: Path) -> None:
+    debrief = reach_debrief_holding(app, tmp_path, repeats=0)
+    mash = [press(code) for code in (pygame.K_1, pygame.K_SPACE, pygame.K_2, pygame.K_RETURN)]
+    app.run(events=[[release(pygame.K_1)], *mash * 5], max_frames=21)
+    assert app.scene is debrief
+    assert len(debrief.play.session.decisions) == 1
+
+
+def test_leaving_the_debrief_takes_a_focused_button_and_enter(app: App, tmp_path: Path) -> None:
+    debrief = reach_debrief_holding(app, tmp_path, repeats=0)
+    app.run(events=[[release(pygame.K_1)]], max_frames=1)
+    settle(app)
+    app.run(events=[press(pygame.K_RIGHT), []], max_frames=2)
+    assert app.scene is debrief and debrief.selected == 0
+    app.run(events=[press(pygame.K_RIGHT), press(pygame.K_RETURN), []], max_frames=3)
+    assert isinstance(app.scene, MenuScene)
+
+
+def test_the_debrief_shows_before_its_review_is_ready(app: App, tmp_path: Path) -> None:
+    """The search for better choices runs beside the loop: the debrief is drawn at once and
+    takes the review in when it arrives."""
+    debrief = reach_debrief_holding(app, tmp_path, repeats=0)
+    app.draw(app.screen)  # whatever the review's progress, a full frame can be drawn
+    reviews = debrief.wait_for_review(timeout=30)
+    assert reviews is not None and len(reviews) == 1
+    app.run(events=[[]], max_frames=1)
+    app.draw(app.screen)
+
+
+def test_the_frame_at_rest_is_drawn_when_the_typewriter_finishes(app: App, tmp_path: Path) -> None:
+    """The last frame of the typewriter carries the final characters and the choices."""
+    app.settings.text_speed = "fast"
+    dialogue = open_one_decision(app, tmp_path)
+    app.run(events=[[]] * 60, max_frames=60)  # a second of frames, no key pressed
+    assert dialogue.typing_done
+    assert len(dialogue.choice_boxes) == 2, "the frame with the choices was never drawn"
+
+
+def test_the_window_title_names_the_screen(app: App, tmp_path: Path) -> None:
+    reach_debrief_holding(app, tmp_path, repeats=0)
+    assert pygame.display.get_caption()[0].startswith("Debrief: One decision")
