@@ -58,6 +58,16 @@ def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
         print(diagnostic.format(), file=stream or sys.stdout)
 
 
+def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]:
+    """The analysis's findings with the line and column in the scenario file they are about."""
+    if not findings:
+        return []
+    from simulator.scenario.yamlfile import read_file
+
+    document, _ = read_file(path)
+    return [document.locate(f) if document is not None else f for f in findings]
+
+
 def _usage_error(message: str) -> int:
     print(f"simulator: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -285,13 +295,14 @@ def command_analyze(arguments: argparse.Namespace) -> int:
             _print_diagnostics(found.diagnostics, sys.stderr)
             code = EXIT_INVALID
             continue
-        if analysis.stuck:
+        if analysis.failed:
             code = EXIT_INVALID
         if arguments.json:
             reports.append(analysis.to_json())
         else:
             # Each report as soon as it is ready, even into a pipe: the rest may take long.
             print(("\n" if number else "") + "\n".join(describe_analysis(analysis)), flush=True)
+        _print_diagnostics(located_findings(found.path, analysis.findings), sys.stderr)
     # One object for one scenario named; a list for several, or for any folder, so a
     # script reading a folder gets a list however many scenarios it holds.
     single = len(paths) == 1 and not paths[0].is_dir()

@@ -167,7 +167,8 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
 
 def _path_line(label: str, path: Any) -> str:
     numbers = ",".join(str(n) for n in path.numbers)
-    return f"  {label} {path.score:g}: --choices {numbers}   ({' > '.join(path.choices)})"
+    seed = " --seed ?" if path.seed is None else f" --seed {path.seed}"
+    return f"  {label} {path.score:g}: --choices {numbers}{seed}   ({' > '.join(path.choices)})"
 
 
 def describe_analysis(analysis: Any) -> list[str]:
@@ -220,6 +221,12 @@ def describe_analysis(analysis: Any) -> list[str]:
     expected = analysis.best_expected
     if expected is not None and math.isfinite(expected) and expected != high:
         lines.append(f"  best expected score with random branches averaged: {expected:.1f}")
+    lines += ["", "One play to each ending (replay with: run ID --choices ... --seed N):"]
+    width = max((len(ending) for ending in analysis.ending_paths), default=0)
+    for ending, path in analysis.ending_paths.items():
+        lines.append(_path_line(f"{ending:<{width}}", path))
+    if any(path.seed is None for path in analysis.ending_paths.values()):
+        lines.append("  (--seed ?: no seed in the first few thousand takes its random branches)")
     lines += ["", "Balance (the outcomes no other beats on both satisfaction and cost):"]
     for outcome in analysis.pareto:
         lines.append(
@@ -230,4 +237,7 @@ def describe_analysis(analysis: Any) -> list[str]:
     for name, mean in analysis.policies.items():
         label = "random play" if name == "random" else f"always '{name}'"
         lines.append(f"  {label:<28} {mean:6.1f}")
+    lines += ["", "Content-blind play (never reads the words; each must fail):"]
+    for name, mean in analysis.blind_policies.items():
+        lines.append(f"  {'always the ' + name:<28} {mean:6.1f}")
     return lines

@@ -12,12 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.analysis.checks import content_blind, score_and_ending
+from simulator.analysis.evidence import GraphRoutes, ReplayablePath, replayable
 from simulator.analysis.explore import (
     Explorer,
     Outcome,
     StateSpaceTooLarge,
 )
 from simulator.analysis.policies import (
+    Policy,
+    blind_policies,
     choice_tags,
     exact_mean,
     play_out,
@@ -29,17 +33,11 @@ from simulator.analysis.policies import (
 from simulator.engine.script import replay
 from simulator.engine.session import Session
 from simulator.gcpause import without_cyclic_gc
+from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.i18n import translatable_texts
 from simulator.scenario.playable import PlayableScenario
 
 DEFAULT_MAX_STATES = 200_000
-
-
-@dataclass
-class PathSummary:
-    score: float
-    numbers: list[int | str]
-    choices: list[str]
 
 
 @dataclass
@@ -55,14 +53,22 @@ class Analysis:
     endings: dict[str, dict[str, Any]]  # ending id -> kind, title, reached
     stuck: dict[str, str]  # node -> why a run cannot end there
     score_range: tuple[float, float]
-    best: PathSummary
-    worst: PathSummary
+    best: ReplayablePath
+    worst: ReplayablePath
     best_expected: float | None  # the best expected score, random branches averaged
     pareto: list[Outcome]
     policies: dict[str, float]
+    blind_policies: dict[str, float]  # content-blind play: by length or position alone
+    ending_paths: dict[str, ReplayablePath]  # one replayable play to every ending reached
+    findings: list[Diagnostic]  # the checks of checks.py, not yet placed in the file
     longest_path_decisions: int | None = None  # None when only random walks were made
     best_paths: list[list[str]] = field(default_factory=list)
     statistics: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the scenario broke a check that must hold (an error, not a warning)."""
+        return bool(self.stuck) or any(finding.is_error for finding in self.findings)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,15 +83,10 @@ class Analysis:
             "endings": self.endings,
             "stuck": self.stuck,
             "score_range": list(self.score_range),
-            "best": {
-                "score": _finite(self.best.score),
-                "numbers": self.best.numbers,
-                "choices": self.best.choices,
-            },
-            "worst": {
-                "score": _finite(self.worst.score),
-                "numbers": self.worst.numbers,
-                "choices": self.worst.choices,
+            "best": _path_json(self.best),
+            "worst": _path_json(self.worst),
+            "ending_paths": {
+                ending: _path_json(path) for ending, path in self.ending_paths.items()
             },
             "best_expected": _finite(self.best_expected),
             "pareto": [
@@ -98,10 +99,24 @@ class Analysis:
                 for o in self.pareto
             ],
             "policies": self.policies,
+            "blind_policies": self.blind_policies,
+            "findings": [
+                {"code": f.code, "severity": f.severity.value, "message": f.message}
+                for f in self.findings
+            ],
             "longest_path_decisions": self.longest_path_decisions,
             "best_paths": self.best_paths,
             "statistics": self.statistics,
         }
+
+
+def _path_json(path: ReplayablePath) -> dict[str, Any]:
+    return {
+        "score": _finite(path.score),
+        "numbers": path.numbers,
+        "choices": path.choices,
+        "seed": path.seed,
+    }
 
 
 def _finite(value: float | None) -> float | None:
@@ -161,21 +176,27 @@ def _progress(done: int, total: int) -> None:
 
 
 def _policies(
-    scenario: PlayableScenario, walks: int, seed: int, graph: tuple[Explorer, int] | None
+    scenario: PlayableScenario,
+    named: dict[str, Policy],
+    walks: int,
+    seed: int,
+    graph: tuple[Explorer, int] | None,
+    guessing: bool,
 ) -> dict[str, float]:
     """Each policy's mean score: weighed exactly on the searched graph where there is one
-    and plays cannot loop, otherwise from seeded plays (one suffices for a tag policy
-    when nothing is left to chance)."""
+    and plays cannot loop, otherwise from seeded plays (one suffices for policies that
+    never guess, when nothing is left to chance)."""
     tags = choice_tags(scenario)
-    named = {"random": random_policy} | {tag: tag_policy(tag) for tag in scenario_tags(scenario)}
+    runs = walks if guessing or has_chance(scenario) else 1
     table: dict[str, float] = {}
     for name, policy in named.items():
         mean = None if graph is None else exact_mean(*graph, policy, tags)
-        if mean is None:
-            runs = walks if name == "random" or has_chance(scenario) else 1
-            mean = sampled_mean(scenario, policy, runs, seed)
-        table[name] = mean
+        table[name] = sampled_mean(scenario, policy, runs, seed) if mean is None else mean
     return table
+
+
+def _named_policies(scenario: PlayableScenario) -> dict[str, Policy]:
+    return {"random": random_policy} | {tag: tag_policy(tag) for tag in scenario_tags(scenario)}
 
 
 def analyse(
@@ -208,8 +229,14 @@ def _analyse(
     outcomes = explorer.outcomes
     for outcome in outcomes:
         endings_meta[outcome.ending]["reached"] = True
-    best = explorer.follow(Session.start(scenario, exploring=True), "best")
-    worst = explorer.follow(Session.start(scenario, exploring=True), "worst")
+    routes = GraphRoutes(explorer, root)
+
+    def witness(outcome: Outcome) -> str:
+        steps = routes.steps_to(outcome.state)
+        return replayable(scenario, steps, outcome.score).command(scenario.id)
+
+    graph = (explorer, root)
+    blind = _policies(scenario, blind_policies(scenario), walks, seed, graph, guessing=False)
     scores = [o.score for o in outcomes] or [0]
     reachable = sorted(explorer.visited_nodes)
     return Analysis(
@@ -224,11 +251,17 @@ def _analyse(
         endings=endings_meta,
         stuck=explorer.stuck,
         score_range=(min(scores), max(scores)),
-        best=PathSummary(explorer.best[root], [n for n, _ in best], [c for _, c in best]),
-        worst=PathSummary(explorer.worst[root], [n for n, _ in worst], [c for _, c in worst]),
+        best=replayable(scenario, explorer.fewest_steps(root, "best"), explorer.best[root]),
+        worst=replayable(scenario, explorer.fewest_steps(root, "worst"), explorer.worst[root]),
         best_expected=explorer.expected[root],
         pareto=pareto_frontier(outcomes),
-        policies=_policies(scenario, walks, seed, (explorer, root)),
+        policies=_policies(scenario, _named_policies(scenario), walks, seed, graph, True),
+        blind_policies=blind,
+        ending_paths={
+            ending: replayable(scenario, routes.steps_to(number), explorer.best[number])
+            for ending, number in sorted(routes.first_end_per_node().items())
+        },
+        findings=score_and_ending(scenario, outcomes, witness) + content_blind(scenario, blind),
         longest_path_decisions=explorer.longest[root],
         best_paths=explorer.best_paths(Session.start(scenario, exploring=True), limit=200),
         statistics=statistics(scenario),
@@ -245,7 +278,7 @@ def _analyse_by_walks(
     model = scenario.model
     reachable: set[str] = set()
     offered: set[str] = set()
-    outcomes: set[Outcome] = set()
+    outcomes: dict[Outcome, tuple[list[str], int]] = {}  # each with its first play and seed
     stuck: dict[str, str] = {}
     best: tuple[float, list[str], int] = (float("-inf"), [], 0)
     worst: tuple[float, list[str], int] = (float("inf"), [], 0)
@@ -259,7 +292,11 @@ def _analyse_by_walks(
         if result is None:
             stuck.setdefault(session.state.node, session.state.stuck_reason or "did not end")
         else:
-            outcomes.add(Outcome(result.ending, result.satisfaction, result.cost, result.score))
+            critical = len(result.breakdown.critical)
+            outcome = Outcome(
+                result.ending, result.satisfaction, result.cost, result.score, critical
+            )
+            outcomes.setdefault(outcome, (play.path, run_seed))
             endings_meta[result.ending]["reached"] = True
             if result.score > best[0]:
                 best = (result.score, play.path, run_seed)
@@ -268,6 +305,15 @@ def _analyse_by_walks(
         if progress:
             _progress(index + 1, walks)
     scores = [o.score for o in outcomes] or [0]
+
+    def witness(outcome: Outcome) -> str:
+        path, run_seed = outcomes[outcome]
+        return _path_summary(scenario, (outcome.score, path, run_seed)).command(scenario.id)
+
+    first_per_ending: dict[str, Outcome] = {}
+    for outcome in outcomes:
+        first_per_ending.setdefault(outcome.ending, outcome)
+    blind = _policies(scenario, blind_policies(scenario), walks, seed, None, guessing=False)
     return Analysis(
         scenario=scenario.id,
         title=scenario.title,
@@ -284,14 +330,23 @@ def _analyse_by_walks(
         worst=_path_summary(scenario, worst),
         best_expected=None,
         pareto=pareto_frontier(outcomes),
-        policies=_policies(scenario, walks, seed, None),
+        policies=_policies(scenario, _named_policies(scenario), walks, seed, None, True),
+        blind_policies=blind,
+        ending_paths={
+            ending: _path_summary(scenario, (o.score, *outcomes[o]))
+            for ending, o in sorted(first_per_ending.items())
+        },
+        findings=score_and_ending(scenario, outcomes, witness) + content_blind(scenario, blind),
         statistics=statistics(scenario),
     )
 
 
-def _path_summary(scenario: PlayableScenario, found: tuple[float, list[str], int]) -> PathSummary:
+def _path_summary(
+    scenario: PlayableScenario, found: tuple[float, list[str], int]
+) -> ReplayablePath:
+    """A random playthrough's path, replayable with the seed it was played with."""
     score, path, run_seed = found
     if not path:
-        return PathSummary(score if score not in (float("inf"), float("-inf")) else 0, [], [])
+        return ReplayablePath(score if math.isfinite(score) else 0, [], [], run_seed)
     numbers = replay(Session.start(scenario, seed=run_seed), path)
-    return PathSummary(score, numbers, path)
+    return ReplayablePath(score, numbers, path, run_seed)

@@ -19,9 +19,10 @@ from typing import Any, NamedTuple
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
 from simulator.engine.scoring import score_of
-from simulator.engine.script import play_pick, resolve_pick, settle
+from simulator.engine.script import settle
 from simulator.engine.session import Session, Status
 from simulator.gcpause import without_cyclic_gc
+from simulator.scenario.playable import CRITICAL
 
 TIMEOUT = "timeout"
 MAX_DEPTH = 400
@@ -34,6 +35,11 @@ def options(session: Session, with_timeout: bool = True) -> list[str]:
     if with_timeout and session.timer is not None:
         picks.append(TIMEOUT)
     return picks
+
+
+def critical_of(values: dict[str, Any]) -> int:
+    """How many critical mistakes a play has made (0 where no choice is critical)."""
+    return values.get(CRITICAL, 0)
 
 
 def apply_option(session: Session, option: str) -> None:
@@ -50,6 +56,8 @@ class Outcome(NamedTuple):  # a tuple: the search makes tens of thousands
     satisfaction: float
     cost: float
     score: int
+    critical: int = 0  # critical mistakes made on the way
+    state: int = -1  # its state in the searched graph (-1: met by a random playthrough)
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class Explorer:
         # its ending and meters, which settle the score.
         self.outcomes: list[Outcome] = []
         self.live: dict[str, LiveInputs] = {}  # per node; worked out when the search starts
-        self.scores: dict[tuple[float, float], int] = {}
+        self.scores: dict[tuple[str, float, float, int], int] = {}
 
     @property
     def states(self) -> int:
@@ -108,11 +116,15 @@ class Explorer:
 
     def score(self, session: Session) -> int:
         """The score of an ended session; many plays end on the same meters."""
-        meters = (session.satisfaction, session.cost)
-        score = self.scores.get(meters)
+        values = session.state.values
+        outcome = (session.state.node, values["satisfaction"], values["cost"], critical_of(values))
+        score = self.scores.get(outcome)
         if score is None:
-            scoring = session.scenario.model.scoring
-            score = self.scores[meters] = score_of(scoring, *meters)
+            model = session.scenario.model
+            kind = model.nodes[outcome[0]].ending.kind.value  # type: ignore[union-attr]
+            score = self.scores[outcome] = score_of(
+                model.scoring, outcome[1], outcome[2], kind, outcome[3]
+            )
         return score
 
     def _add(self, key: tuple[Any, ...], kind: int, scores: tuple[float, float, float]) -> int:
@@ -154,12 +166,14 @@ class Explorer:
             # Only the ending and the meters matter now. Every node the play passed is in
             # its visit counts, so this is where the reachable nodes are collected.
             self.visited_nodes.update(state.visits)
-            key = (state.node, status, state.values["satisfaction"], state.values["cost"])
+            values = state.values
+            key = (state.node, status, values["satisfaction"], values["cost"], critical_of(values))
             known = self.index.get(key)
             if known is not None:
                 return known
             score = self.score(session)
-            self.outcomes.append(Outcome(state.node, session.satisfaction, session.cost, score))
+            number = len(self.kinds)
+            self.outcomes.append(Outcome(state.node, key[2], key[3], score, key[4], number))
             return self._add(key, END, (score, score, float(score)))
         if status is Status.STUCK or depth > MAX_DEPTH:
             self.visited_nodes.update(state.visits)
@@ -341,26 +355,11 @@ class Explorer:
                 self._walk_best(child, next_path, target, found, on_path, limit)
         on_path.discard(number)
 
-    def follow(self, session: Session, pick: str) -> list[tuple[int | str, str]]:
-        """A best (or worst) play from here, as (number shown, choice id) pairs: the fewest
-        decisions that reach an ending worth the best (worst) score, never going round a
-        loop. Random branches are taken whichever way reaches it."""
+    def fewest_steps(self, root: int, pick: str) -> list[int | str]:
+        """A best (or worst) play from state ``root``: the fewest steps (choice ids, and the
+        indexes of random branches taken) that reach an ending worth the best (worst)
+        score, never going round a loop. Breadth first through states worth the same."""
         values = self.best if pick == "best" else self.worst
-        steps = self._fewest_steps(self.search(session.fork()), values)
-        path: list[tuple[int | str, str]] = []
-        for step in steps:
-            settle(session)
-            if session.status is Status.WAITING_FOR_CHANCE:
-                session.resolve_chance(int(step))
-            else:
-                resolved = resolve_pick(session, str(step))
-                assert not isinstance(resolved, str), resolved  # the graph offered it
-                path.append((resolved.number, str(step)))
-                play_pick(session, resolved)
-        return path
-
-    def _fewest_steps(self, root: int, values: list[float]) -> list[int | str]:
-        """Breadth first from ``root`` through states worth the same, to an ending."""
         target = values[root]
         came_from: dict[int, tuple[int, int | str]] = {root: (-1, -1)}
         queue = deque([root])
@@ -372,8 +371,9 @@ class Explorer:
                     number, step = came_from[number]
                     steps.append(step)
                 return steps[::-1]
+            chance = self.kinds[number] == CHANCE
             for step, child, _ in self.edges[number]:
                 if child not in came_from and values[child] == target:
-                    came_from[child] = (number, step)
+                    came_from[child] = (number, step if chance else str(step))
                     queue.append(child)
         return []

@@ -17,10 +17,12 @@ from typing import Any
 from simulator.scenario.components import strongly_connected
 from simulator.scenario.expressions import Reads, parse_condition, parse_effect, reads_of
 from simulator.scenario.model import Node
-from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.playable import CRITICAL, PlayableScenario
 from simulator.scenario.validate import successors
 
-METERS = ("satisfaction", "cost")
+# What the score reads, so always live: the meters, and the count of critical mistakes
+# (left out of the values where no choice is critical).
+METERS = ("satisfaction", "cost", CRITICAL)
 
 
 @dataclass(frozen=True)

@@ -38,15 +38,62 @@ def random_policy(available: Sequence[str], tags: Tags) -> list[tuple[float, str
 
 
 def tag_policy(tag: str) -> Policy:
-    """Pick a choice with this tag whenever one is offered, otherwise the first available."""
+    """Pick a choice with this tag whenever one is offered (the first, if several);
+    otherwise any offered choice, each as likely: where the tag is not on offer, the
+    policy has no preference, and the order the author listed choices in must not
+    decide its score."""
 
     def pick(available: Sequence[str], tags: Tags) -> list[tuple[float, str]]:
         for choice in available:
             if tag in tags[choice]:
                 return [(1.0, choice)]
-        return [(1.0, available[0])]
+        return random_policy(available, tags)
 
     return pick
+
+
+# ---------------------------------------------------------------- content-blind play
+# A trainee who never reads the words, only how the options look or where they stand.
+# If one of these passes, the options give the answer away.
+
+
+def position_policy(position: int) -> Policy:
+    """Always the option at this position (1: the first), or the last if there are fewer;
+    0 means always the last."""
+
+    def pick(available: Sequence[str], tags: Tags) -> list[tuple[float, str]]:
+        index = len(available) - 1 if position == 0 else min(position, len(available)) - 1
+        return [(1.0, available[index])]
+
+    return pick
+
+
+def length_policy(lengths: Mapping[str, int], longest: bool) -> Policy:
+    """Always the longest (or shortest) option's text; the first of equals."""
+    sign = -1 if longest else 1
+
+    def pick(available: Sequence[str], tags: Tags) -> list[tuple[float, str]]:
+        return [(1.0, min(available, key=lambda choice: sign * lengths[choice]))]
+
+    return pick
+
+
+def blind_policies(scenario: PlayableScenario) -> dict[str, Policy]:
+    """Every content-blind policy worth trying on this scenario, by name."""
+    lengths = {choice: len(text) for choice, text in plan_for(scenario).texts.items()}
+    widest = max((len(node.choices or []) for node in scenario.model.nodes.values()), default=0)
+    named: dict[str, Policy] = {
+        "longest": length_policy(lengths, longest=True),
+        "shortest": length_policy(lengths, longest=False),
+        "first": position_policy(1),
+    }
+    for position in range(2, min(widest, len(ORDINALS) + 1)):
+        named[ORDINALS[position - 1]] = position_policy(position)
+    named["last"] = position_policy(0)
+    return named
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
 def choice_tags(scenario: PlayableScenario) -> Mapping[str, tuple[str, ...]]:

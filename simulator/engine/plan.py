@@ -50,6 +50,7 @@ class ChoicePlan:
     once: bool
     condition: Evaluator | None
     effects: tuple[CompiledEffect, ...]
+    critical: bool  # a critical mistake: counted, and the play cannot pass
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class NodePlan:
     choices: tuple[ChoicePlan, ...]
     branches: tuple[tuple[Evaluator | None, str], ...]  # empty unless the node branches
     timer_effects: tuple[CompiledEffect, ...]
+    consequence_of: frozenset[str]  # choices the node's effects are charged to, if made
     by_id: dict[str, ChoicePlan]
     conditional: bool  # whether what is offered can differ between visits
     offers: dict[tuple[bool, ...], ChoiceOffer] = field(default_factory=dict, compare=False)
@@ -108,6 +110,7 @@ class NodePlan:
 class ScenarioPlan:
     nodes: dict[str, NodePlan]
     tags: Mapping[str, tuple[str, ...]]  # every choice's tags, for the analysis's policies
+    texts: Mapping[str, str]  # every choice's text, for the content-blind policies
 
 
 _PLANS: weakref.WeakKeyDictionary[PlayableScenario, ScenarioPlan] = weakref.WeakKeyDictionary()
@@ -118,8 +121,12 @@ def plan_for(scenario: PlayableScenario) -> ScenarioPlan:
     found = _PLANS.get(scenario)
     if found is None:
         nodes = _make_plans(scenario)
-        tags = {plan.id: tuple(plan.choice.tags) for n in nodes.values() for plan in n.choices}
-        found = _PLANS[scenario] = ScenarioPlan(nodes, MappingProxyType(tags))
+        plans = [plan for node in nodes.values() for plan in node.choices]
+        tags = {plan.id: tuple(plan.choice.tags) for plan in plans}
+        texts = {plan.id: plan.choice.text for plan in plans}
+        found = _PLANS[scenario] = ScenarioPlan(
+            nodes, MappingProxyType(tags), MappingProxyType(texts)
+        )
     return found
 
 
@@ -141,6 +148,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 choice.once,
                 None if choice.if_ is None else conditions[choice.if_],
                 compiled(choice.effects),
+                choice.critical is not None,
             )
             for index, choice in enumerate(node.choices or [])
         )
@@ -157,6 +165,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 for branch in node.branch or []
             ),
             timer_effects=compiled(node.timer.effects) if node.timer else (),
+            consequence_of=frozenset(node.consequence_of),
             by_id={plan.id: plan for plan in choices},
             conditional=any(plan.once or plan.condition is not None for plan in choices),
         )

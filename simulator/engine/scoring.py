@@ -1,32 +1,51 @@
-"""The one place that knows how satisfaction and cost become a score.
+"""The one place that knows how a play becomes a score.
 
-A score rewards balance. Satisfaction earns points up to the scenario's target
-and nothing beyond it (delight bought at any price is not the goal); cost
-loses points only past its target, falling to nothing at the cost limit. So
-giving in to everything (high satisfaction, cost past the limit) and refusing
-everything (no cost, low satisfaction) both fall short of a balanced outcome.
+Two things decide a score, in this order.
 
-A shortfall in satisfaction counts squared: a customer left at half the
-target is not half a success but a customer about to leave and tell others.
-Linear, refusing everything cost nothing and still earned half the
-satisfaction points, enough to pass.
+1. **The ending's kind sets the band.** The story's verdict comes first: an ending the
+   author marked ``balanced`` scores from the pass mark up to 100; one marked ``lost`` or
+   ``over-accommodating`` scores below the pass mark; an ``other`` ending uses the whole
+   range. A play with a critical mistake (a choice marked ``critical``: a lie, a promise
+   that cannot be kept) scores below the pass mark whatever its ending. So a score can
+   never say "Excellent" beside an ending that says the week went badly, and no meter
+   total can buy a pass for a lost customer.
+2. **The balance places the play inside its band.** Satisfaction earns points up to the
+   scenario's target and nothing beyond it (delight bought at any price is not the
+   goal); cost loses points past its target, reaching none at the cost limit and going on
+   losing them past it, at the same rate, so nothing spent past the limit is free. A
+   shortfall in satisfaction counts squared: a customer left at half the target is not
+   half a success but a customer about to leave.
 
     satisfaction part = weight       * (min(satisfaction, target) / target) ** 2
-    cost part         = (1 - weight) * clamp(1 - (cost - target) / (limit - target), 0, 1)
-    score             = 100 * (satisfaction part + cost part), rounded
+    cost part         = (1 - weight) * (1 - max(0, cost - target) / (limit - target))
+    balance           = 100 * (satisfaction part + cost part), never below 0
+    score, balanced   = pass + (100 - pass) * balance / 100
+    score, failing    = (pass - 1) * balance / 100      (lost, over-accommodating, critical)
+    score, other      = balance
+    (pass: the pass mark rounded up to a whole point; scores are rounded)
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from simulator.scenario.model import Scoring
 from simulator.wording import Wording
 
+BALANCED_BAND, FAILING_BAND, OPEN_BAND = "balanced", "failing", "open"
+FAILING_KINDS = frozenset({"lost", "over-accommodating"})
+
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
     score: int
+    balance: float  # 0-100: satisfaction and cost alone, before the ending's band
+    band: str  # BALANCED_BAND, FAILING_BAND or OPEN_BAND
+    band_low: int
+    band_high: int
+    ending_kind: str
+    critical: tuple[str, ...]  # why each critical mistake was one, in the order made
     satisfaction_points: float
     cost_points: float
     satisfaction_max_points: float
@@ -52,10 +71,22 @@ class ScoreBreakdown:
         return self.cost - self.target_cost
 
     def explain(self, words: Wording, cost_unit: str = "") -> list[str]:
-        """The score in sentences, in the words of the trainee's language."""
+        """The score in sentences, in the words of the trainee's language: first why it
+        sits where it does (the ending, any critical mistake), then the balance."""
         unit = f" {cost_unit}" if cost_unit else ""
         number = words.number
         lines = [
+            words("score.critical", reason=reason.rstrip(".") + ".") for reason in self.critical
+        ]
+        if self.critical:
+            lines.append(words("score.band.critical", mark=number(self.pass_mark)))
+        elif self.band == BALANCED_BAND:
+            lines.append(words("score.band.balanced", low=self.band_low))
+        elif self.band == FAILING_BAND:
+            kind = "lost" if self.ending_kind == "lost" else "over"
+            lines.append(words(f"score.band.{kind}", mark=number(self.pass_mark)))
+        lines += [
+            words("score.balance", balance=number(self.balance, ".0f")),
             words(
                 "score.satisfaction",
                 value=number(self.satisfaction),
@@ -93,35 +124,68 @@ def grade_for(scoring: Scoring, score: float) -> tuple[str, str]:
     return grade_id, label
 
 
-def _points(scoring: Scoring, satisfaction: float, cost: float) -> tuple[float, float, int]:
-    """Satisfaction points, cost points and the score."""
+def _points(scoring: Scoring, satisfaction: float, cost: float) -> tuple[float, float, float]:
+    """Satisfaction points, cost points (negative past the limit) and the balance."""
     weight = scoring.satisfaction_weight
     target = scoring.target
     if target.satisfaction <= 0:
         satisfaction_share = 1.0
     else:
         satisfaction_share = (min(satisfaction, target.satisfaction) / target.satisfaction) ** 2
-    if cost <= target.cost:
-        cost_share = 1.0
-    else:
-        cost_share = max(0.0, 1.0 - (cost - target.cost) / (scoring.cost_limit - target.cost))
+    over = max(0.0, cost - target.cost) / (scoring.cost_limit - target.cost)
     satisfaction_points = 100 * weight * satisfaction_share
-    cost_points = 100 * (1 - weight) * cost_share
-    return satisfaction_points, cost_points, round(satisfaction_points + cost_points)
+    cost_points = 100 * (1 - weight) * (1.0 - over)
+    return satisfaction_points, cost_points, max(0.0, satisfaction_points + cost_points)
 
 
-def score_of(scoring: Scoring, satisfaction: float, cost: float) -> int:
-    """The score alone, for the analysis, which scores tens of thousands of outcomes."""
+def balance_of(scoring: Scoring, satisfaction: float, cost: float) -> float:
+    """The balance (0-100) alone: how satisfaction and cost stand, whatever the ending."""
     return _points(scoring, satisfaction, cost)[2]
 
 
-def score_outcome(scoring: Scoring, satisfaction: float, cost: float) -> ScoreBreakdown:
+def band_of(scoring: Scoring, ending_kind: str, critical: int) -> tuple[str, int, int]:
+    """The band a play's score falls in, and its lowest and highest score."""
+    passing = math.ceil(scoring.pass_mark)
+    if critical or ending_kind in FAILING_KINDS:
+        return FAILING_BAND, 0, max(0, passing - 1)
+    if ending_kind == "balanced":
+        return BALANCED_BAND, passing, 100
+    return OPEN_BAND, 0, 100
+
+
+def _placed(balance: float, low: int, high: int) -> int:
+    return round(low + (high - low) * balance / 100)
+
+
+def score_of(
+    scoring: Scoring, satisfaction: float, cost: float, ending_kind: str, critical: int = 0
+) -> int:
+    """The score alone, for the analysis, which scores tens of thousands of outcomes."""
+    _, low, high = band_of(scoring, ending_kind, critical)
+    return _placed(_points(scoring, satisfaction, cost)[2], low, high)
+
+
+def score_outcome(
+    scoring: Scoring,
+    satisfaction: float,
+    cost: float,
+    ending_kind: str,
+    critical: tuple[str, ...] = (),
+) -> ScoreBreakdown:
     weight = scoring.satisfaction_weight
     target = scoring.target
-    satisfaction_points, cost_points, score = _points(scoring, satisfaction, cost)
+    satisfaction_points, cost_points, balance = _points(scoring, satisfaction, cost)
+    band, low, high = band_of(scoring, ending_kind, len(critical))
+    score = _placed(balance, low, high)
     grade, label = grade_for(scoring, score)
     return ScoreBreakdown(
         score=score,
+        balance=balance,
+        band=band,
+        band_low=low,
+        band_high=high,
+        ending_kind=ending_kind,
+        critical=critical,
         satisfaction_points=satisfaction_points,
         cost_points=cost_points,
         satisfaction_max_points=100 * weight,

@@ -10,7 +10,7 @@ never calls the host.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.engine.events import (
@@ -41,7 +41,7 @@ from simulator.engine.plan import (
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
 from simulator.scenario.model import Node, RandomBranch
-from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.playable import CRITICAL, PlayableScenario
 
 SAVE_FORMAT = 1
 MIN_SAVE_FORMAT = 1
@@ -89,6 +89,15 @@ class ClockView:
 
 @dataclass(frozen=True)
 class DecisionRecord:
+    """One decision and what it changed.
+
+    Its deltas are what the decision caused: its own effects, plus the consequences that
+    arrived after it and before the next decision (later scenes, an episode change, the
+    ending), plus any later effect the author charged to it with ``consequence_of``. So
+    the deltas of a play's decisions add up exactly to how far the meters moved from the
+    first decision to the end.
+    """
+
     node: str
     choice: str | None  # None when the timer ran out
     text: str
@@ -102,14 +111,26 @@ class DecisionRecord:
     seconds_to_decide: float
     day: int | None
     time: int | None
+    critical: str | None = None  # why the choice was a critical mistake, if it was one
+    consequence_satisfaction: float = 0.0  # changes after the choice that belong to it
+    consequence_cost: float = 0.0
 
     @property
     def satisfaction_delta(self) -> float:
-        return self.satisfaction_after - self.satisfaction_before
+        return self.satisfaction_after - self.satisfaction_before + self.consequence_satisfaction
 
     @property
     def cost_delta(self) -> float:
-        return self.cost_after - self.cost_before
+        return self.cost_after - self.cost_before + self.consequence_cost
+
+    def with_consequence(self, satisfaction: float, cost: float) -> DecisionRecord:
+        if not satisfaction and not cost:
+            return self
+        return replace(
+            self,
+            consequence_satisfaction=self.consequence_satisfaction + satisfaction,
+            consequence_cost=self.consequence_cost + cost,
+        )
 
     @property
     def timed_out(self) -> bool:
@@ -164,6 +185,9 @@ class SessionState:
     events: list[Event] = field(default_factory=list)
     stuck_reason: str = ""
     episode: str | None = None
+    # The meters as far as their changes are charged to decisions: what they have moved
+    # since is charged to the latest decision when the next one is made or the play ends.
+    charged: tuple[float, float] | None = None
     # Explored by the analysis: random branches wait for the caller to resolve them, and
     # no history (decisions, lines) is kept, since only where the play can go matters.
     exploring: bool = False
@@ -360,6 +384,7 @@ class Session:
         copy.events = state.events.copy() if keep_events else []
         copy.stuck_reason = state.stuck_reason
         copy.episode = state.episode
+        copy.charged = state.charged
         copy.exploring = explores
         forked = Session.__new__(Session)
         forked.scenario = self.scenario
@@ -386,6 +411,8 @@ class Session:
         ending = self.node.ending
         assert ending is not None
         satisfaction, cost = self.satisfaction, self.cost
+        decisions = tuple(self.state.decisions)
+        critical = tuple(d.critical for d in decisions if d.critical is not None)
         return SessionResult(
             ending=self.state.node,
             ending_title=ending.title,
@@ -393,8 +420,10 @@ class Session:
             ending_kind=ending.kind.value,
             satisfaction=satisfaction,
             cost=cost,
-            breakdown=score_outcome(self.scenario.model.scoring, satisfaction, cost),
-            decisions=tuple(self.state.decisions),
+            breakdown=score_outcome(
+                self.scenario.model.scoring, satisfaction, cost, ending.kind.value, critical
+            ),
+            decisions=decisions,
         )
 
     # ------------------------------------------------------------ inside
@@ -405,11 +434,19 @@ class Session:
         before = None if state.exploring else (state.values["satisfaction"], state.values["cost"])
         for effect in plan.effects:
             effect(state)
+        if plan.critical:
+            state.values[CRITICAL] += 1
         key, choice = plan.id, plan.choice
         state.chosen.add(key)
         if before is not None:
             self._record(
-                key, choice.text, tuple(choice.tags), choice.lesson, choice.feedback, before
+                key,
+                choice.text,
+                tuple(choice.tags),
+                choice.lesson,
+                choice.feedback,
+                before,
+                choice.critical,
             )
             state.events.append(
                 ChoiceMade(
@@ -454,9 +491,12 @@ class Session:
         lesson: str | None,
         feedback: str,
         before: tuple[float, float],
+        critical: str | None = None,
     ) -> None:
         state = self.state
         values = state.values
+        self._charge_latest(before)
+        state.charged = (values["satisfaction"], values["cost"])
         state.decisions.append(
             DecisionRecord(
                 node=state.node,
@@ -472,8 +512,33 @@ class Session:
                 seconds_to_decide=state.elapsed - state.decision_started,
                 day=values.get("day"),
                 time=values.get("time"),
+                critical=critical,
             )
         )
+
+    def _charge_latest(self, meters: tuple[float, float]) -> None:
+        """Charge what the meters moved since the last charge to the latest decision."""
+        state = self.state
+        if state.charged is None or not state.decisions:
+            return
+        state.decisions[-1] = state.decisions[-1].with_consequence(
+            meters[0] - state.charged[0], meters[1] - state.charged[1]
+        )
+        state.charged = meters
+
+    def _charge_to_earlier(self, choices: frozenset[str], before: tuple[float, float]) -> None:
+        """A node's effects that the author charged to an earlier choice: to the latest
+        decision that made one of them, if any did (else they stay with the latest)."""
+        state = self.state
+        values = state.values
+        moved = (values["satisfaction"] - before[0], values["cost"] - before[1])
+        decisions = state.decisions
+        for index in range(len(decisions) - 2, -1, -1):
+            if decisions[index].choice in choices:
+                decisions[index] = decisions[index].with_consequence(*moved)
+                assert state.charged is not None
+                state.charged = (state.charged[0] + moved[0], state.charged[1] + moved[1])
+                return
 
     def _enter(self, node_id: str) -> None:
         """Enter a node, then take every automatic step after it (branches, moves on,
@@ -494,8 +559,14 @@ class Session:
                 state.events.append(NodeEntered(node_id))
             if plan.episode is not None and plan.episode != state.episode:
                 self._start_episode(plan.episode, plan.episode_clock)
-            for effect in plan.effects:
-                effect(state)
+            if plan.consequence_of and not exploring and state.decisions:
+                before = (state.values["satisfaction"], state.values["cost"])
+                for effect in plan.effects:
+                    effect(state)
+                self._charge_to_earlier(plan.consequence_of, before)
+            else:
+                for effect in plan.effects:
+                    effect(state)
             if not exploring:  # an explored play's lines stay empty
                 self._show_lines(node_id, plan.node)
             step = plan.step
@@ -515,6 +586,7 @@ class Session:
             elif step == ENDS:
                 state.status = Status.ENDED
                 if not exploring:
+                    self._charge_latest((state.values["satisfaction"], state.values["cost"]))
                     ending = plan.node.ending
                     assert ending is not None
                     state.events.append(SessionEnded(node_id, ending.kind.value))
@@ -639,6 +711,7 @@ class Session:
             "decision_started": state.decision_started,
             "stuck_reason": state.stuck_reason,
             "episode": state.episode,
+            "charged": list(state.charged) if state.charged is not None else None,
             "exploring": state.exploring,
             "decisions": [_decision_to_dict(d) for d in state.decisions],
             "events": [event_to_dict(event) for event in state.events],
@@ -679,6 +752,7 @@ class Session:
                 events=[event_from_dict(e) for e in data["events"]],
                 stuck_reason=str(data.get("stuck_reason", "")),
                 episode=data.get("episode"),
+                charged=_charged_from(data),
                 exploring=bool(data.get("exploring", False)),
             )
         except SnapshotError:
@@ -686,6 +760,18 @@ class Session:
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise SnapshotError(f"the save is damaged ({type(error).__name__}: {error})") from None
         return cls(scenario, state)
+
+
+def _charged_from(data: dict[str, Any]) -> tuple[float, float] | None:
+    """The charge mark of a save; a save made before marks were kept stands at its last
+    decision."""
+    charged = data.get("charged")
+    if charged is not None:
+        return float(charged[0]), float(charged[1])
+    decisions = data["decisions"]
+    if not decisions:
+        return None
+    return float(decisions[-1]["satisfaction_after"]), float(decisions[-1]["cost_after"])
 
 
 def _decision_to_dict(decision: DecisionRecord) -> dict[str, Any]:

@@ -69,6 +69,13 @@ class Recorder:
             if ending:
                 xapi += builder.ending(result, now())
             status = {Status.ENDED: "ended", Status.STUCK: "stuck"}.get(session.status, "playing")
+            # A decision's consequences arrive after it is written: the latest written one
+            # may have grown at each step, and at the ending any of them may have (an
+            # author can charge a late effect to an early choice).
+            first_revised = 0 if result is not None else max(0, self.written - 1)
+            revised = [
+                (step, session.decisions[step]) for step in range(first_revised, self.written)
+            ]
             self.store.record(
                 self.play_id,
                 self.written,
@@ -78,6 +85,7 @@ class Recorder:
                 result,
                 xapi,
                 first_statement=1 + self.written,
+                revised=revised,
             )
             self.written += len(new)
             self.finished = self.finished or ending

@@ -245,11 +245,21 @@ class ResultsStore:
         result: SessionResult | None,
         xapi: list[dict[str, Any]],
         first_statement: int,
+        revised: list[tuple[int, DecisionRecord]] = (),  # type: ignore[assignment]
     ) -> None:
         """Add decisions (numbered from ``first_step``), the play's state and the xAPI
-        statements they make, all in one commit."""
+        statements they make, all in one commit. ``revised`` gives decisions already
+        written whose deltas have grown since, as consequences of them arrived."""
         changes: list[Any] = []
         stamp = now()
+        for step, decision in revised:
+            changes.append(
+                sa.update(decisions)
+                .where(decisions.c.play_id == play_id, decisions.c.step == step)
+                .values(
+                    satisfaction_delta=decision.satisfaction_delta, cost_delta=decision.cost_delta
+                )
+            )
         for offset, decision in enumerate(new):
             changes.append(
                 sa.insert(decisions).values(

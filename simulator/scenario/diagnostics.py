@@ -79,6 +79,11 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E403": CodeInfo(Severity.ERROR, "stale translation key"),
     # T: playthrough test results (reported by `simulator test`, not by `validate`)
     "T601": CodeInfo(Severity.ERROR, "playthrough test failed"),
+    # A7xx: found by `analyze` over every play (the score's promises)
+    "A701": CodeInfo(Severity.ERROR, "a failing ending passes"),
+    "A702": CodeInfo(Severity.ERROR, "a balanced ending fails"),
+    "A703": CodeInfo(Severity.ERROR, "passes without reading"),
+    "A704": CodeInfo(Severity.WARNING, "meters and ending disagree"),
     # W: warnings
     "W501": CodeInfo(Severity.WARNING, "unused variable"),
     "W502": CodeInfo(Severity.WARNING, "unused lesson"),

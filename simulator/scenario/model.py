@@ -154,6 +154,11 @@ class Choice(Strict):
     feedback: Text = ""
     lesson: Identifier | None = None
     tags: list[Identifier] = Field(default_factory=list)
+    critical: Text | None = Field(
+        None,
+        description="Marks a critical mistake (a lie, a promise that cannot be kept), "
+        "saying why it is one. A play containing one cannot pass; the debrief says why.",
+    )
 
 
 class Timer(Strict):
@@ -203,6 +208,12 @@ class Node(Strict):
     branch: list[Branch] | None = None
     random: list[RandomBranch] | None = None
     ending: Ending | None = None
+    consequence_of: list[Identifier] = Field(
+        default_factory=list,
+        description="Choice ids whose consequence this node's effects are: they are "
+        "charged to the latest of those choices the play made, not to the decision "
+        "just taken. Without it, every change belongs to the latest decision.",
+    )
 
 
 class Episode(Strict):

@@ -14,6 +14,9 @@ from simulator.scenario.expressions import Declarations, Effect, Evaluator, Valu
 from simulator.scenario.model import Character, Choice, Line, Scenario
 
 BUILTIN_NAMES = ("satisfaction", "cost", "day", "time")
+#: Where a session counts its critical mistakes among its values: not a name an author can
+#: write, so no scenario can read or change it. Present only where a choice is critical.
+CRITICAL = "!critical"
 # In a script of picks, these let a timed choice run out, so no choice may be called so.
 TIMEOUT_WORDS = ("t", "timeout")
 
@@ -58,6 +61,8 @@ def initial_values(model: Scenario, declarations: Declarations) -> dict[str, Any
         "satisfaction": float(model.meters.satisfaction.start),
         "cost": float(model.meters.cost.start),
     }
+    if any(choice.critical for node in model.nodes.values() for choice in node.choices or []):
+        values[CRITICAL] = 0
     if model.clock is not None:
         hours, minutes = model.clock.time.split(":")
         values["day"] = model.clock.day

@@ -84,7 +84,8 @@ def test_exhaustive_search_finds_every_ending_and_the_score_range(branchy) -> No
         "end-costly",
         "end-lost",
     }
-    assert result.score_range == (54, 100)  # no: 50 * (20/70)^2 + 50; talk: 50 + 50
+    # no: a balance of 50 * (20/70)^2 + 50 = 54, in the lost band (0-69): 37; talk: 100.
+    assert result.score_range == (37, 100)
 
 
 def test_best_and_worst_paths_replay_to_their_scores(branchy) -> None:
@@ -106,23 +107,57 @@ def test_best_expected_score_weighs_random_branches(branchy) -> None:
 def test_tag_policies_follow_their_tag(branchy) -> None:
     policies = analyse(branchy, walks=200).policies
     assert set(policies) == {"random", "accommodate", "negotiate", "refuse"}
-    assert policies["refuse"] == 54  # satisfaction 20 of 70, squared (4.1) + no cost (50)
-    assert policies["accommodate"] == 57
+    assert policies["refuse"] == 37  # a balance of 54 (see above), lost
+    # give: a balance of 57; three times in four over-accommodating (39), else balanced (87)
+    assert policies["accommodate"] == pytest.approx(0.75 * 39 + 0.25 * 87)
     assert policies["negotiate"] == 100
 
 
-def test_tag_policy_falls_back_to_the_first_available(branchy) -> None:
+def test_a_tag_policy_without_its_tag_on_offer_picks_any_offered_alike(branchy) -> None:
+    """Where its tag is not offered, a tag policy has no preference: the order in which
+    the author listed the choices must not decide its score."""
     session = Session.start(branchy, seed=1)
     available = session.available_choices
-    assert tag_policy("escalate")(available, choice_tags(branchy)) == [(1.0, "give")]
+    third = pytest.approx(1 / 3)
+    weighed = tag_policy("escalate")(available, choice_tags(branchy))
+    assert weighed == [(third, "give"), (third, "talk"), (third, "no")]
     assert tag_policy("refuse")(available, choice_tags(branchy)) == [(1.0, "no")]
 
 
+WARM = "      - {id: warm, text: Warm, effects: [satisfaction += 20], next: second}\n"
+COLD = "      - {id: cold, text: Cold, effects: [satisfaction -= 20], next: second}\n"
+ORDERED = """\
+format: 1
+id: ordered
+title: Ordered
+start: first
+nodes:
+  first:
+    choices:
+{options}  second:
+    choices:
+      - {{id: hold, text: Hold the line, tags: [boundary], next: done}}
+  done: {{ending: {{kind: other, title: Done}}}}
+scoring: {{target: {{satisfaction: 70, cost: 3}}, cost_limit: 10, pass_mark: 70}}
+"""
+
+
+def test_reordering_choices_does_not_change_a_tag_policys_mean(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """'always boundary' meets no boundary at the first step: it must weigh both options
+    there alike, not take whichever the author happened to list first."""
+    as_written = analyse(playable(ORDERED.format(options=WARM + COLD)), walks=10)
+    reordered = analyse(playable(ORDERED.format(options=COLD + WARM)), walks=10)
+    assert as_written.policies["boundary"] == reordered.policies["boundary"]
+    assert as_written.score_range[0] < as_written.policies["boundary"]  # not the cold one
+
+
 def test_policy_means_are_exact_on_the_graph_and_agree_with_seeded_plays(branchy) -> None:
-    """Random play in 'branchy': give (57), talk (100) or no (54), a third each. The
-    exact mean and 4,000 seeded plays must agree."""
+    """Random play in 'branchy': give (51 on average), talk (100) or no (37), a third
+    each. The exact mean and 4,000 seeded plays must agree."""
     exact = analyse(branchy, walks=10).policies["random"]
-    assert exact == pytest.approx((57 + 100 + 54) / 3)
+    assert exact == pytest.approx((51 + 100 + 37) / 3)
     played = analyse(branchy, walks=4000, max_states=1).policies["random"]
     assert played == pytest.approx(exact, abs=2.0)
 
@@ -205,19 +240,37 @@ def test_pareto_sweep_agrees_with_the_definition(outcomes: set[Outcome]) -> None
     assert set(frontier) <= outcomes
 
 
+# The format tour has one real decision, so always picking the option in its place
+# passes: the analysis says so, and exits 1.
+TOUR_FLAGGED = "error A703: always picking the second option passes"
+
+
 def test_analyze_command_prints_json_with_the_agreed_fields() -> None:
     done = run_cli("analyze", "docs/examples/format-tour.yaml", "--json", "--walks", "50")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and TOUR_FLAGGED in done.stderr, done.stderr
     data = json.loads(done.stdout)
-    for key in ("method", "endings", "score_range", "best", "worst", "pareto", "policies"):
+    for key in (
+        "method",
+        "endings",
+        "score_range",
+        "best",
+        "worst",
+        "pareto",
+        "policies",
+        "blind_policies",
+        "ending_paths",
+        "findings",
+    ):
         assert key in data
-    assert data["best"]["choices"] == ["own-it"]
+    assert data["best"]["choices"] == ["own-it"] and data["best"]["seed"] == 0
+    assert {f["code"] for f in data["findings"]} == {"A703"}
 
 
 def test_analyze_command_text_is_readable() -> None:
     done = run_cli("analyze", "docs/examples/format-tour.yaml", "--walks", "50")
-    assert done.returncode == 0
+    assert done.returncode == 1 and TOUR_FLAGGED in done.stderr
     assert "Method: exhaustive" in done.stdout and "always 'negotiate'" in done.stdout
+    assert "always the longest" in done.stdout and "--seed" in done.stdout
 
 
 def test_analyze_a_folder_side_by_side(tmp_path: Path) -> None:
@@ -246,7 +299,7 @@ def test_a_folder_gives_a_json_list_even_with_one_scenario(tmp_path: Path) -> No
     folder = tmp_path / "one"
     shutil.copytree(REPO / "docs" / "examples", folder)
     done = run_cli("analyze", str(folder), "--json", "--walks", "20")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and TOUR_FLAGGED in done.stderr, done.stderr
     assert [report["scenario"] for report in json.loads(done.stdout)] == ["format-tour"]
 
 

@@ -1,4 +1,5 @@
-"""The score rewards balance: neither extreme reaches a balanced outcome."""
+"""The score: the ending's kind sets its band, the balance of satisfaction and cost places
+it there, and a critical mistake keeps it below the pass mark."""
 
 from __future__ import annotations
 
@@ -13,47 +14,82 @@ from simulator.wording import wording
 SCORING = Scoring(
     target=Target(satisfaction=70, cost=3), cost_limit=12, pass_mark=70, satisfaction_weight=0.5
 )
+KINDS = ("balanced", "over-accommodating", "lost", "other")
+satisfactions = st.floats(min_value=0, max_value=100)
+costs = st.floats(min_value=0, max_value=1000)
 
 
 def test_outcome_at_target_scores_full_marks() -> None:
-    breakdown = score_outcome(SCORING, 70, 3)
+    breakdown = score_outcome(SCORING, 70, 3, "balanced")
     assert breakdown.score == 100 and breakdown.passed and breakdown.grade == "excellent"
 
 
-def test_giving_in_to_everything_fails() -> None:
-    breakdown = score_outcome(SCORING, 98, 14)
-    assert breakdown.cost_points == 0 and not breakdown.passed
+def test_giving_in_to_everything_fails_on_balance_alone() -> None:
+    breakdown = score_outcome(SCORING, 98, 14, "other")
+    assert breakdown.cost_points < 0 and not breakdown.passed
 
 
-def test_refusing_everything_fails() -> None:
-    breakdown = score_outcome(SCORING, 15, 0)
+def test_refusing_everything_fails_on_balance_alone() -> None:
+    breakdown = score_outcome(SCORING, 15, 0, "other")
     assert breakdown.cost_points == 50 and not breakdown.passed
 
 
 def test_satisfaction_beyond_target_earns_nothing_more() -> None:
-    assert score_outcome(SCORING, 100, 3).score == score_outcome(SCORING, 70, 3).score
+    assert score_outcome(SCORING, 100, 3, "other").score == 100
 
 
 def test_satisfaction_shortfall_counts_squared() -> None:
     # Half the target is not half a success: a quarter of the satisfaction points.
-    assert score_outcome(SCORING, 35, 3).satisfaction_points == pytest.approx(12.5)
+    assert score_outcome(SCORING, 35, 3, "other").satisfaction_points == pytest.approx(12.5)
 
 
-def test_zero_cost_does_not_buy_a_pass_at_half_satisfaction() -> None:
-    assert not score_outcome(SCORING, 35, 0).passed
+def test_cost_points_fall_linearly_to_the_limit_and_on_past_it() -> None:
+    assert score_outcome(SCORING, 70, 7.5, "other").cost_points == pytest.approx(25)
+    assert score_outcome(SCORING, 70, 12, "other").cost_points == pytest.approx(0)
+    assert score_outcome(SCORING, 70, 16.5, "other").cost_points == pytest.approx(-25)
 
 
-def test_cost_points_fall_linearly_to_the_limit() -> None:
-    assert score_outcome(SCORING, 70, 7.5).cost_points == pytest.approx(25)
+@pytest.mark.parametrize("kind", KINDS)
+def test_spending_past_the_limit_keeps_lowering_the_score(kind: str) -> None:
+    at_limit = score_outcome(SCORING, 70, 12, kind).score
+    past = [score_outcome(SCORING, 70, 12 + 4 * step, kind).score for step in range(1, 4)]
+    assert at_limit > past[0] > past[1] > past[2]
 
 
-def test_explanation_names_gaps_to_the_target() -> None:
-    text = " ".join(score_outcome(SCORING, 50, 5).explain(wording("en"), "h"))
-    assert "20 points short" in text and "2 h more" in text
+@pytest.mark.parametrize("kind", ["lost", "over-accommodating"])
+def test_a_failing_ending_never_passes_even_at_the_target(kind: str) -> None:
+    breakdown = score_outcome(SCORING, 70, 3, kind)
+    assert breakdown.score == 69 and not breakdown.passed
+
+
+def test_a_balanced_ending_always_passes() -> None:
+    breakdown = score_outcome(SCORING, 0, 1000, "balanced")
+    assert breakdown.score == 70 and breakdown.passed
+
+
+def test_a_critical_mistake_fails_a_balanced_ending() -> None:
+    breakdown = score_outcome(SCORING, 70, 3, "balanced", ("You lied about the damage.",))
+    assert not breakdown.passed and breakdown.score == 69
+    text = " ".join(breakdown.explain(wording("en")))
+    assert "Critical mistake: You lied about the damage." in text
+
+
+def test_a_fractional_pass_mark_keeps_the_bands_apart() -> None:
+    scoring = SCORING.model_copy(update={"pass_mark": 72.5})
+    assert score_outcome(scoring, 70, 3, "lost").score == 72  # below 72.5: fails
+    assert not score_outcome(scoring, 70, 3, "lost").passed
+    assert score_outcome(scoring, 0, 1000, "balanced").score == 73
+
+
+def test_explanation_names_the_band_and_the_gaps() -> None:
+    text = " ".join(score_outcome(SCORING, 50, 5, "lost").explain(wording("en"), "h"))
+    assert "The customer was lost" in text and "below the pass mark (70)" in text
+    assert "Satisfaction ended 20 below its target" in text and "2 h more" in text
 
 
 def test_explanation_speaks_the_trainees_language() -> None:
-    text = " ".join(score_outcome(SCORING, 50, 5).explain(wording("hu"), "h"))
+    text = " ".join(score_outcome(SCORING, 50, 5, "balanced").explain(wording("hu"), "h"))
+    assert "Kiegyensúlyozott befejezés" in text
     assert "20 ponttal elmaradt" in text and "2 h értékkel meghaladja" in text
     assert "25,5/50 pont" in text  # a decimal comma, as Hungarian writes it
 
@@ -68,32 +104,39 @@ def test_grade_is_the_highest_band_reached() -> None:
             }
         }
     )
-    assert score_outcome(scoring, 55, 9).grade_label == "Mid"  # 30.9 + 16.7 = 48
+    assert score_outcome(scoring, 55, 9, "other").grade_label == "Mid"  # 30.9 + 16.7 = 48
 
 
-@given(st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=1000))
-def test_score_stays_between_0_and_100(satisfaction: float, cost: float) -> None:
-    assert 0 <= score_outcome(SCORING, satisfaction, cost).score <= 100
+@given(satisfactions, costs, st.sampled_from(KINDS), st.booleans())
+def test_score_stays_inside_its_band(
+    satisfaction: float, cost: float, kind: str, critical: bool
+) -> None:
+    reasons = ("A lie.",) if critical else ()
+    breakdown = score_outcome(SCORING, satisfaction, cost, kind, reasons)
+    assert breakdown.band_low <= breakdown.score <= breakdown.band_high
+    if critical or kind in ("lost", "over-accommodating"):
+        assert not breakdown.passed
+    elif kind == "balanced":
+        assert breakdown.passed
 
 
-@given(
-    st.floats(min_value=0, max_value=100),
-    st.floats(min_value=0, max_value=100),
-    st.floats(min_value=0, max_value=20),
-)
-def test_more_satisfaction_never_lowers_the_score(low: float, high: float, cost: float) -> None:
-    low, high = sorted((low, high))
-    assert score_outcome(SCORING, high, cost).score >= score_outcome(SCORING, low, cost).score
-
-
-@given(
-    st.floats(min_value=0, max_value=100),
-    st.floats(min_value=0, max_value=50),
-    st.floats(min_value=0, max_value=50),
-)
-def test_more_cost_never_raises_the_score(satisfaction: float, low: float, high: float) -> None:
+@given(satisfactions, satisfactions, st.floats(min_value=0, max_value=20), st.sampled_from(KINDS))
+def test_more_satisfaction_never_lowers_the_score(
+    low: float, high: float, cost: float, kind: str
+) -> None:
     low, high = sorted((low, high))
     assert (
-        score_outcome(SCORING, satisfaction, high).score
-        <= score_outcome(SCORING, satisfaction, low).score
+        score_outcome(SCORING, high, cost, kind).score
+        >= score_outcome(SCORING, low, cost, kind).score
+    )
+
+
+@given(satisfactions, costs, costs, st.sampled_from(KINDS))
+def test_more_cost_never_raises_the_score(
+    satisfaction: float, low: float, high: float, kind: str
+) -> None:
+    low, high = sorted((low, high))
+    assert (
+        score_outcome(SCORING, satisfaction, high, kind).score
+        <= score_outcome(SCORING, satisfaction, low, kind).score
     )

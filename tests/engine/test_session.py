@@ -190,7 +190,8 @@ def test_branch_reaches_ending_with_score(scenario: PlayableScenario, mode: str)
         0,
     )
     assert result.path == ["refuse"]
-    assert not result.passed
+    # The author called this ending balanced: it passes, however the meters stand.
+    assert result.passed and result.breakdown.band == "balanced"
 
 
 def test_timer_runs_out_into_its_branch(scenario: PlayableScenario, mode: str) -> None:

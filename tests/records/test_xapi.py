@@ -112,7 +112,7 @@ def statements(url: str, **params: str) -> list[dict]:
 
 
 def run(
-    url: str, results: Path, trainee: str = "Ilona Kovács", choices: str = "3,2"
+    url: str, results: Path, trainee: str = "Ilona Kovács", choices: str = "3,1"
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CS_SIMULATOR_LRS_USERNAME": USER, "CS_SIMULATOR_LRS_PASSWORD": PASSWORD}
     return run_cli(
@@ -146,7 +146,7 @@ def test_a_full_play_arrives_as_xapi_statements(lrs, tmp_path: Path) -> None:
     first = min(answered, key=lambda s: s["timestamp"])
     assert first["object"]["definition"]["interactionType"] == "choice"
     assert first["object"]["definition"]["type"].endswith("cmi.interaction")
-    assert {s["result"]["response"] for s in answered} == {"voucher-now", "own-it"}
+    assert {s["result"]["response"] for s in answered} == {"voucher-now", "blame-courier"}
     assert all(s["result"]["duration"].startswith("PT") for s in answered)
     verdict = next(s for s in got if s["verb"]["id"].endswith("failed"))
     score = verdict["result"]["score"]
