@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.engine.events import (
     BranchTaken,
@@ -17,6 +17,9 @@ from simulator.engine.events import (
 )
 from simulator.engine.session import ChoiceView, Session, SessionResult
 from simulator.wording import wording
+
+if TYPE_CHECKING:  # the analysis loads only when a play has ended
+    from simulator.analysis.review import DecisionReview
 
 
 def format_cost(session: Session, value: float) -> str:
@@ -97,16 +100,25 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
         "Your decisions:",
     ]
     lessons = session.scenario.model.lessons
-    for number, decision in enumerate(result.decisions, start=1):
+    words = wording(None)
+    for number, review in enumerate(reviewed(session, result), start=1):
+        decision = review.decision
+        verdict = f"  ({words('debrief.verdict.' + review.verdict)})" if review.verdict else ""
         lines.append(
             f"  {number}. {decision.text}  "
             f"[satisfaction {decision.satisfaction_delta:+g}, "
-            f"cost {decision.cost_delta:+g}]"
+            f"cost {decision.cost_delta:+g}]{verdict}"
         )
+        if decision.critical:
+            lines.append(f"     {words('score.critical', reason=decision.critical)}")
         if decision.feedback:
             lines.append(f"     {decision.feedback}")
         if decision.lesson and decision.lesson in lessons:
             lines.append(f"     Lesson: {lessons[decision.lesson].title}")
+        if review.better_text:
+            lines.append(f"     {words('debrief.better', text=review.better_text)}")
+            if review.better_feedback:
+                lines.append(f"       {review.better_feedback}")
     return lines
 
 
@@ -128,6 +140,7 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
     }
     if result is not None:
         breakdown = result.breakdown
+        lessons = session.scenario.model.lessons
         data.update(
             {
                 "ending": result.ending,
@@ -147,22 +160,53 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
                     },
                     "cost_limit": breakdown.cost_limit,
                     "pass_mark": breakdown.pass_mark,
+                    "balance": round(breakdown.balance, 2),
+                    "band": [breakdown.band_low, breakdown.band_high],
+                    "critical": list(breakdown.critical),
                 },
                 "decisions": [
-                    {
-                        "node": d.node,
-                        "choice": d.choice,
-                        "tags": list(d.tags),
-                        "lesson": d.lesson,
-                        "satisfaction_delta": d.satisfaction_delta,
-                        "cost_delta": d.cost_delta,
-                        "feedback": d.feedback,
-                    }
-                    for d in result.decisions
+                    _decision_json(review, lessons) for review in reviewed(session, result)
                 ],
             }
         )
     return data
+
+
+def reviewed(session: Session, result: SessionResult) -> list[DecisionReview]:
+    """The play's decisions, each weighed against the options it had (see review.py)."""
+    from simulator.analysis.review import review_decisions
+
+    return review_decisions(session.scenario, session.state.seed, result.decisions)
+
+
+def _decision_json(review: DecisionReview, lessons: dict[str, Any]) -> dict[str, Any]:
+    """One decision as the debrief shows it: what it caused, what it taught, what would
+    have done better and why."""
+    d = review.decision
+    better = None
+    if review.better_choice is not None:
+        lesson = review.better_lesson
+        better = {
+            "choice": review.better_choice,
+            "text": review.better_text,
+            "feedback": review.better_feedback,
+            "lesson": lesson,
+            "lesson_title": lessons[lesson].title if lesson in lessons else None,
+        }
+    return {
+        "node": d.node,
+        "choice": d.choice,
+        "text": d.text,
+        "tags": list(d.tags),
+        "lesson": d.lesson,
+        "lesson_title": lessons[d.lesson].title if d.lesson in lessons else None,
+        "satisfaction_delta": d.satisfaction_delta,
+        "cost_delta": d.cost_delta,
+        "feedback": d.feedback,
+        "critical": d.critical,
+        "verdict": review.verdict,
+        "better": better,
+    }
 
 
 def _path_line(label: str, path: Any) -> str:

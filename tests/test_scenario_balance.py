@@ -11,6 +11,7 @@ import functools
 import pytest
 
 from simulator.analysis.analyse import Analysis, analyse
+from simulator.engine.script import play_script
 from simulator.library import scenario_entries
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
@@ -93,3 +94,61 @@ def test_every_choice_is_tagged(scenario_id: str) -> None:
         if not choice.tags
     ]
     assert untagged == []
+
+
+# ---------------------------------------------------------------- the score's promises
+# Proved over every play: the search is exhaustive (see the first test), so its outcomes
+# are every outcome any play can reach.
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_score_and_ending_agree_over_every_play(scenario_id: str) -> None:
+    _, analysis = studied(scenario_id)
+    broken = [f.message for f in analysis.findings if f.code in ("A701", "A702")]
+    assert broken == []
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_no_play_that_never_reads_the_words_passes(scenario_id: str) -> None:
+    scenario, analysis = studied(scenario_id)
+    mark = scenario.model.scoring.pass_mark
+    assert {"longest", "shortest", "first", "last"} <= set(analysis.blind_policies)
+    passing = {name: mean for name, mean in analysis.blind_policies.items() if mean >= mark}
+    assert passing == {}
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_every_path_the_analysis_prints_replays_with_its_seed(scenario_id: str) -> None:
+    """Best, worst and one path to every ending: each, played as a trainer would type it
+    (`run ID --choices ... --seed N`), reaches the same ending with the same score."""
+    scenario, analysis = studied(scenario_id)
+    paths = {"best": analysis.best, "worst": analysis.worst, **analysis.ending_paths}
+    assert set(analysis.ending_paths) == {
+        ending for ending, meta in analysis.endings.items() if meta["reached"]
+    }
+    for name, path in paths.items():
+        assert path.seed is not None, name
+        session, problem = play_script(scenario, list(path.numbers), seed=path.seed)
+        result = session.result()
+        assert problem is None and result is not None, (name, problem)
+        assert result.score == path.score, name
+        if name in analysis.ending_paths:
+            assert result.ending == name
+
+
+def test_the_lesson_applying_option_is_rarely_the_longest() -> None:
+    """Across the bundled scenarios: in at most 40% of decisions is the longest option one
+    that applies a lesson, and the best option does not sit in one place."""
+    longest_applies = decisions = 0
+    for scenario_id in IDS:
+        scenario, analysis = studied(scenario_id)
+        applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
+        for node in scenario.model.nodes.values():
+            if len(node.choices or []) < 2:
+                continue
+            decisions += 1
+            longest = max(node.choices or [], key=lambda choice: len(choice.text))
+            longest_applies += longest.id in applying
+        positions = {number for number in analysis.best.numbers if isinstance(number, int)}
+        assert len(positions) >= 3, (scenario_id, analysis.best.numbers)
+    assert longest_applies <= 0.4 * decisions, (longest_applies, decisions)

@@ -2,30 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.analysis.explore import TIMEOUT, Explorer, StateSpaceTooLarge, apply_option
+from simulator.analysis.explore import (
+    TIMEOUT,
+    Explorer,
+    StateSpaceTooLarge,
+    apply_option,
+    options,
+)
+from simulator.engine.plan import ChoicePlan, plan_for
 from simulator.engine.script import settle
 from simulator.engine.session import DecisionRecord, Session
+from simulator.scenario.model import Choice
 from simulator.scenario.playable import PlayableScenario
 
 MEANINGFUL_GAIN = 1.0  # score points; smaller differences are not worth a trainee's attention
-# The debrief waits for this search: about a second and a half at most on a slow machine.
+# The search behind the debrief's hints: about a second and a half at most on a slow machine
+# (the debrief shows meanwhile, and gives no hints past it).
 REVIEW_MAX_STATES = 100_000
+
+
+#: How a decision is marked in the debrief.
+WELL_JUDGED, COULD_BE_BETTER, COSTLY = "well-judged", "could-be-better", "costly"
+#: Tags that mark a plain give-in or a flat no: never recommended over a choice that
+#: applied a lesson, whatever the numbers say.
+PLAIN_TAGS = frozenset({"accommodate", "refuse"})
 
 
 @dataclass(frozen=True)
 class DecisionReview:
     decision: DecisionRecord
+    verdict: str | None  # WELL_JUDGED, COULD_BE_BETTER or COSTLY; None when not weighed
     chosen_value: float  # best expected score still reachable after the choice made
     better_choice: str | None  # the id of a clearly better option, if there was one
     better_text: str | None
     better_value: float | None
+    better_feedback: str = ""  # why it is better, in the scenario's own words
+    better_lesson: str | None = None
 
     @classmethod
     def unreviewed(cls, decision: DecisionRecord) -> DecisionReview:
         """A decision shown as it was, with nothing weighed against it."""
-        return cls(decision, float("nan"), None, None, None)
+        return cls(decision, None, float("nan"), None, None, None)
+
+
+@dataclass(frozen=True)
+class _Option:
+    id: str
+    best: float  # the best single outcome still reachable after it
+    expected: float  # the best expected score after it, random branches averaged
+    choice: Choice | None  # None for letting the timer run out
 
 
 def review_decisions(
@@ -38,24 +66,89 @@ def review_decisions(
     guess."""
     session = Session.start(scenario, seed=seed)
     explorer = Explorer(REVIEW_MAX_STATES)
+    plans = plan_for(scenario).nodes
+    applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
+    pass_mark = scenario.model.scoring.pass_mark
     reviews = []
     too_large = False
     for decision in decisions:
         settle(session)
-        texts = {view.id: view.text for view in session.choices}
-        texts[TIMEOUT] = "(let the time run out)"
-        try:
-            values = {} if too_large else explorer.option_values(session)
-        except StateSpaceTooLarge:
-            too_large, values = True, {}
         chosen = decision.choice or TIMEOUT
-        chosen_value = values.get(chosen, float("-inf"))
-        best = max(values, key=lambda option: values[option]) if values else chosen
-        if best != chosen and best != TIMEOUT and values[best] - chosen_value >= MEANINGFUL_GAIN:
-            reviews.append(
-                DecisionReview(decision, chosen_value, best, texts.get(best), values[best])
-            )
+        weighed: dict[str, _Option] = {}
+        if not too_large:
+            try:
+                weighed = _weigh(explorer, session, plans[session.state.node].by_id)
+            except StateSpaceTooLarge:
+                too_large = True
+        if chosen not in weighed:
+            reviews.append(DecisionReview.unreviewed(decision))
         else:
-            reviews.append(DecisionReview(decision, chosen_value, None, None, None))
+            reviews.append(_judge(decision, weighed, chosen, applying, pass_mark))
         apply_option(session, chosen)
     return reviews
+
+
+def _weigh(
+    explorer: Explorer, session: Session, plans: Mapping[str, ChoicePlan]
+) -> dict[str, _Option]:
+    found = {}
+    for option in options(session):
+        branch = session.fork(exploring=True)
+        apply_option(branch, option)
+        summary = explorer.summary(branch)
+        plan = plans.get(option)
+        found[option] = _Option(
+            option, summary.best, summary.expected, plan.choice if plan else None
+        )
+    return found
+
+
+def _judge(
+    decision: DecisionRecord,
+    weighed: dict[str, _Option],
+    chosen: str,
+    applying: set[str],
+    pass_mark: float,
+) -> DecisionReview:
+    """Mark the decision and, where one clearly does better, name a better option.
+
+    A recommendation must teach: never an option that can no longer end well while
+    another still can, never a critical mistake, and never a plain give-in or flat no
+    over a choice that applied a lesson."""
+    mine = weighed[chosen]
+    could_pass = any(option.best >= pass_mark for option in weighed.values())
+    candidates = [
+        option
+        for option in weighed.values()
+        if option.id not in (chosen, TIMEOUT)
+        and option.choice is not None
+        and option.choice.critical is None
+        and (option.best >= pass_mark or not could_pass)
+        and not (chosen in applying and _plain(option, applying))
+    ]
+    better = max(candidates, key=lambda option: option.expected, default=None)
+    if better is not None and better.expected - mine.expected < MEANINGFUL_GAIN:
+        better = None
+    if decision.critical or (could_pass and mine.best < pass_mark):
+        verdict = COSTLY
+    elif better is not None:
+        verdict = COULD_BE_BETTER
+    else:
+        verdict = WELL_JUDGED
+    if better is None or better.choice is None:
+        return DecisionReview(decision, verdict, mine.expected, None, None, None)
+    return DecisionReview(
+        decision,
+        verdict,
+        mine.expected,
+        better.id,
+        better.choice.text,
+        better.expected,
+        better.choice.feedback,
+        better.choice.lesson,
+    )
+
+
+def _plain(option: _Option, applying: set[str]) -> bool:
+    assert option.choice is not None
+    return option.id not in applying and bool(PLAIN_TAGS & set(option.choice.tags))

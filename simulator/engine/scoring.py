@@ -9,7 +9,11 @@ Two things decide a score, in this order.
    that cannot be kept) scores below the pass mark whatever its ending. So a score can
    never say "Excellent" beside an ending that says the week went badly, and no meter
    total can buy a pass for a lost customer.
-2. **The balance places the play inside its band.** Satisfaction earns points up to the
+2. **The balance places the play inside its band.** Where the balance lies inside the
+   band (ten points or more from its edge), it is the score. Nearer the edge, or where
+   the meters and the ending disagree, the balance is squeezed into the band's ten
+   points at that edge, keeping the order of plays.
+   Satisfaction earns points up to the
    scenario's target and nothing beyond it (delight bought at any price is not the
    goal); cost loses points past its target, reaching none at the cost limit and going on
    losing them past it, at the same rate, so nothing spent past the limit is free. A
@@ -19,9 +23,13 @@ Two things decide a score, in this order.
     satisfaction part = weight       * (min(satisfaction, target) / target) ** 2
     cost part         = (1 - weight) * (1 - max(0, cost - target) / (limit - target))
     balance           = 100 * (satisfaction part + cost part), never below 0
-    score, balanced   = pass + (100 - pass) * balance / 100
-    score, failing    = (pass - 1) * balance / 100      (lost, over-accommodating, critical)
-    score, other      = balance
+    band              = pass..100 for a balanced ending; 0..pass-1 for a lost or
+                        over-accommodating one, or any play with a critical mistake;
+                        0..100 for an "other" ending
+    score             = the balance, where it lies in the band at least 10 points from
+                        the band's edge; otherwise the balance squeezed, in order, into
+                        those 10 points (balanced: 70 + 10 * balance / 80, for a pass
+                        mark of 70; failing: 59 + 10 * (balance - 59) / 41)
     (pass: the pass mark rounded up to a whole point; scores are rounded)
 """
 
@@ -34,6 +42,8 @@ from simulator.scenario.model import Scoring
 from simulator.wording import Wording
 
 BALANCED_BAND, FAILING_BAND, OPEN_BAND = "balanced", "failing", "open"
+#: How many points at a band's edge hold the plays whose balance lies outside it.
+SQUEEZE = 10
 FAILING_KINDS = frozenset({"lost", "over-accommodating"})
 
 
@@ -154,7 +164,19 @@ def band_of(scoring: Scoring, ending_kind: str, critical: int) -> tuple[str, int
 
 
 def _placed(balance: float, low: int, high: int) -> int:
-    return round(low + (high - low) * balance / 100)
+    """The score is the balance itself where it lies inside the band, SQUEEZE points or
+    more from the band's edge. Nearer the edge or beyond it (the meters and the ending
+    disagree), the balance is squeezed into those SQUEEZE points, in order: more balance
+    is always more score."""
+    if low > 0:  # a balanced ending: never below the pass mark
+        edge = low + SQUEEZE
+        placed = balance if balance >= edge else low + SQUEEZE * balance / edge
+    elif high < 100:  # a failing ending: never at the pass mark
+        edge = high - SQUEEZE
+        placed = balance if balance <= edge else edge + SQUEEZE * (balance - edge) / (100 - edge)
+    else:
+        placed = balance
+    return round(placed)
 
 
 def score_of(

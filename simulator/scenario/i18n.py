@@ -76,6 +76,7 @@ def translatable_texts(
             add(f"{key}.text", choice.text, (*choice_path, "text"))
             add(f"{key}.reason", choice.reason, (*choice_path, "reason"))
             add(f"{key}.feedback", choice.feedback, (*choice_path, "feedback"))
+            add(f"{key}.critical", choice.critical, (*choice_path, "critical"))
         if node.timer is not None:
             add(
                 f"timers.{node_id}.feedback", node.timer.feedback, (*node_path, "timer", "feedback")

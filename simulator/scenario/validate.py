@@ -115,6 +115,7 @@ class ScenarioChecker:
     def run(self) -> list[Diagnostic]:
         self.check_variables()
         self.check_lessons()
+        self.check_consequences()
         self.check_characters()
         self.check_clock_and_episodes()
         self.check_scoring()
@@ -207,15 +208,21 @@ class ScenarioChecker:
                 self.report("E216", "min and max are only for int and number variables", path)
 
     def check_lessons(self) -> None:
-        choice_ids = self.declarations.choice_ids
         for lesson_id, lesson in self.scenario.lessons.items():
             for index, choice in enumerate(lesson.applied_by):
-                if choice not in choice_ids:
-                    self.report(
-                        "E219",
-                        f"no choice is called '{choice}'{suggest(choice, choice_ids)}",
-                        ("lessons", lesson_id, "applied_by", index),
-                    )
+                self.check_choice_reference(choice, ("lessons", lesson_id, "applied_by", index))
+
+    def check_consequences(self) -> None:
+        for node_id, node in self.scenario.nodes.items():
+            for index, choice in enumerate(node.consequence_of):
+                self.check_choice_reference(choice, ("nodes", node_id, "consequence_of", index))
+
+    def check_choice_reference(self, choice: str, path: Path) -> None:
+        choice_ids = self.declarations.choice_ids
+        if choice not in choice_ids:
+            self.report(
+                "E219", f"no choice is called '{choice}'{suggest(choice, choice_ids)}", path
+            )
 
     def check_characters(self) -> None:
         for character_id, character in self.scenario.characters.items():

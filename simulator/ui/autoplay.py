@@ -58,6 +58,10 @@ class Autoplay:
                 self.shot(app, "choice")
                 self.pick(app, scene)
         elif isinstance(scene, DebriefScene):
+            if scene.reviews is None:  # a handout shows the finished review
+                scene.wait_for_review()
+                app.invalidate()
+                return
             self.shot(app, "debrief")
             self.debrief_pages += 1
             if scene.scroll + scene.view_height < scene.content_height and self.debrief_pages < 12:

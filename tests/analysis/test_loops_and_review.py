@@ -22,7 +22,8 @@ from tests.conftest import run_cli
 SCORING = "scoring: {target: {satisfaction: 70, cost: 0}, cost_limit: 10, pass_mark: 60}\n"
 
 # From 'a' the trainee can fix it (+30: 100) or go to 'b'; from 'b', refuse (-30: a
-# balance of 54, in the lost band below the pass mark of 60: 32) or go back to 'a'.
+# balance of 54, within ten points of the pass mark of 60, so squeezed to 50 for a lost
+# ending) or go back to 'a'.
 # Whichever door they come in by, 100 is still within reach.
 LOOP = (
     """\
@@ -110,7 +111,7 @@ def test_scores_inside_a_loop_count_every_way_out(
     values = Explorer().option_values(Session.start(scenario, exploring=True))
     assert values == {"go-a": 100.0, "go-b": 100.0}  # from 'b', back to 'a' and fix it
     result = analyse(scenario, walks=50)
-    assert (result.best.score, result.worst.score) == (100, 32)
+    assert (result.best.score, result.worst.score) == (100, 50)
     assert result.best.choices == ["go-a", "a-fix"]  # the shortest way, not round the loop
     assert result.worst.choices == ["go-b", "b-refuse"]
     assert all(len(path) <= 4 for path in result.best_paths)

@@ -51,9 +51,24 @@ def test_cost_points_fall_linearly_to_the_limit_and_on_past_it() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_spending_past_the_limit_keeps_lowering_the_score(kind: str) -> None:
-    at_limit = score_outcome(SCORING, 70, 12, kind).score
-    past = [score_outcome(SCORING, 70, 12 + 4 * step, kind).score for step in range(1, 4)]
-    assert at_limit > past[0] > past[1] > past[2]
+    """Until nothing is left of the balance (past 21 h here), each hour past the limit
+    costs what an hour costs before it."""
+    scores = [score_outcome(SCORING, 70, 12 + 2.5 * step, kind).score for step in range(4)]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+def test_the_score_is_the_balance_where_story_and_meters_agree() -> None:
+    assert score_outcome(SCORING, 70, 4.8, "balanced").score == 90  # 50 + 40
+    assert score_outcome(SCORING, 35, 6.6, "lost").score == 42  # 12.5 + 30
+
+
+def test_a_balance_outside_the_band_is_squeezed_into_its_edge() -> None:
+    # A balance of 37.5 with a balanced ending: 70 + 10 * 37.5 / 80, not "Excellent".
+    assert score_outcome(SCORING, 35, 7.5, "balanced").score == 75
+    # A balance of 75, close to the band's edge, is squeezed with it: 70 + 10 * 75 / 80.
+    assert score_outcome(SCORING, 70, 7.5, "balanced").score == 79
+    # A perfect balance with a lost customer: 59 + 10, still below the pass mark.
+    assert score_outcome(SCORING, 70, 3, "lost").score == 69
 
 
 @pytest.mark.parametrize("kind", ["lost", "over-accommodating"])

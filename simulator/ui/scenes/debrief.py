@@ -305,8 +305,24 @@ class DebriefScene(Scene):
         )
         parts: list[tuple[str, int, object, str]] = [
             (said, theme.size(18), theme.text, "bold"),
-            (deltas, theme.size(15), theme.muted, "regular"),
         ]
+        if review.verdict is not None:
+            colour = {"well-judged": theme.good, "costly": theme.bad}.get(
+                review.verdict, theme.cost
+            )
+            parts.append(
+                (words(f"debrief.verdict.{review.verdict}"), theme.size(15), colour, "bold")
+            )
+        parts.append((deltas, theme.size(15), theme.muted, "regular"))
+        if decision.critical:
+            parts.append(
+                (
+                    words("score.critical", reason=decision.critical),
+                    theme.size(17),
+                    theme.bad,
+                    "bold",
+                )
+            )
         if decision.feedback:
             parts.append((decision.feedback, theme.size(17), theme.text, "regular"))
         if decision.lesson and decision.lesson in lessons:
@@ -327,6 +343,12 @@ class DebriefScene(Scene):
                     "italic",
                 )
             )
+            why = review.better_feedback
+            if review.better_lesson in lessons:
+                title = lessons[review.better_lesson].title
+                why = f"{why} ({words('debrief.lesson', title=title)})" if why else title
+            if why:
+                parts.append((why, theme.size(16), theme.muted, "italic"))
         height = (
             sum(
                 wrapped_height(fonts, text, size, inner, style) + 4

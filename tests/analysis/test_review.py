@@ -1,0 +1,132 @@
+"""The debrief's "a better choice here" must teach the lesson, never its opposite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from simulator.analysis.review import (
+    COSTLY,
+    COULD_BE_BETTER,
+    WELL_JUDGED,
+    DecisionReview,
+    review_decisions,
+)
+from simulator.engine.script import settle
+from simulator.engine.session import Session
+from simulator.scenario.playable import PlayableScenario
+
+SCORING = "scoring: {target: {satisfaction: 70, cost: 2}, cost_limit: 10, pass_mark: 70}\n"
+
+
+def review(scenario: PlayableScenario, *choices: str, seed: int = 1) -> list[DecisionReview]:
+    session = Session.start(scenario, seed=seed)
+    for choice in choices:
+        settle(session)
+        session.choose(choice)
+    settle(session)
+    assert session.result() is not None
+    return review_decisions(scenario, seed, session.decisions)
+
+
+# 'fair' keeps him half the time (a balanced ending) and loses him otherwise: on average
+# it scores less than the outburst, whose every play ends with the customer lost.
+GAMBLE = (
+    """\
+format: 1
+id: gamble
+title: Gamble
+start: ask
+lessons:
+  fair: {title: Be fair, debrief: Say what you can do., applied_by: [fair]}
+nodes:
+  ask:
+    choices:
+      - {id: shrug, text: Shrug, effects: [satisfaction += 5], next: meh}
+      - {id: outburst, text: Tell him off, effects: [satisfaction += 25], next: gone}
+      - id: fair
+        text: Offer what is fair
+        effects: [satisfaction += 20]
+        next: coin
+        feedback: A fair offer keeps the door open.
+        lesson: fair
+  coin:
+    random:
+      - {weight: 1, next: kept}
+      - {weight: 1, next: gone}
+  meh: {ending: {kind: other, title: Meh}}
+  kept: {ending: {kind: balanced, title: Kept}}
+  gone: {ending: {kind: lost, title: Gone}}
+"""
+    + SCORING
+)
+
+# Giving in scores higher inside the balanced band than the visible favour, but it is
+# a plain give-in: the debrief must not hold it up to a trainee who applied the lesson.
+FAVOUR = (
+    """\
+format: 1
+id: favour
+title: Favour
+start: ask
+lessons:
+  visible: {title: Make it visible, debrief: Say it is a favour., applied_by: [visible]}
+nodes:
+  ask:
+    choices:
+      - {id: visible, text: Just this once for you, effects: [satisfaction += 10, cost += 4],
+         next: good, lesson: visible}
+      - {id: give-in, text: Sure thing, effects: [satisfaction += 20, cost += 2],
+         next: good, tags: [accommodate]}
+      - id: lie
+        text: The system won't let me
+        effects: [satisfaction += 20]
+        next: good
+        critical: Inventing a system rule is a lie the customer will find out.
+  good: {ending: {kind: balanced, title: Good}}
+"""
+    + SCORING
+)
+
+
+def test_never_recommends_what_can_only_lose_the_customer_while_another_can_keep_him(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    (decision,) = review(playable(GAMBLE), "shrug")
+    assert decision.better_choice == "fair"  # not the outburst, though its mean is higher
+    assert decision.better_feedback == "A fair offer keeps the door open."
+    assert decision.better_lesson == "fair"
+
+
+def test_never_recommends_a_plain_give_in_over_a_lesson_applied(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    (decision,) = review(playable(FAVOUR), "visible")
+    assert decision.better_choice is None
+    assert decision.verdict == WELL_JUDGED
+
+
+def test_never_recommends_a_critical_mistake(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    (decision,) = review(playable(FAVOUR), "give-in")
+    assert decision.better_choice != "lie"
+
+
+def test_a_critical_mistake_is_marked_costly(playable: Callable[[str], PlayableScenario]) -> None:
+    (decision,) = review(playable(FAVOUR), "lie")
+    assert decision.verdict == COSTLY
+
+
+def test_a_choice_that_closes_every_way_to_pass_is_costly(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    (decision,) = review(playable(GAMBLE), "outburst")
+    assert decision.verdict == COSTLY and decision.better_choice == "fair"
+
+
+def test_a_clearly_better_option_marks_the_decision_could_be_better(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    scenario = playable(GAMBLE.replace("weight: 1, next: gone", "weight: 0.01, next: gone"))
+    (decision,) = review(scenario, "shrug")
+    assert decision.verdict == COULD_BE_BETTER
