@@ -54,6 +54,7 @@ class _Option:
     best: float  # the best single outcome still reachable after it
     expected: float  # the best expected score after it, random branches averaged
     choice: Choice | None  # None for letting the timer run out
+    feedback: str  # as the trainee would have read it after this option
 
 
 def review_decisions(
@@ -97,10 +98,20 @@ def _weigh(
         apply_option(branch, option)
         summary = explorer.summary(branch)
         plan = plans.get(option)
+        choice = plan.choice if plan else None
         found[option] = _Option(
-            option, summary.best, summary.expected, plan.choice if plan else None
+            option, summary.best, summary.expected, choice, _feedback_after(session, option)
         )
     return found
+
+
+def _feedback_after(session: Session, option: str) -> str:
+    """The feedback the trainee would have got for this option, as this play stood."""
+    if option == TIMEOUT:
+        return ""
+    trial = session.fork(exploring=False)
+    trial.choose(option)
+    return trial.decisions[-1].feedback
 
 
 def _judge(
@@ -144,7 +155,7 @@ def _judge(
         better.id,
         better.choice.text,
         better.expected,
-        better.choice.feedback,
+        better.feedback,
         better.choice.lesson,
     )
 

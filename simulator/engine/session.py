@@ -40,8 +40,9 @@ from simulator.engine.plan import (
 )
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
-from simulator.scenario.model import Node, RandomBranch
+from simulator.scenario.model import Node, RandomBranch, VariableText
 from simulator.scenario.playable import CRITICAL, PlayableScenario
+from simulator.scenario.templates import fill
 
 SAVE_FORMAT = 1
 MIN_SAVE_FORMAT = 1
@@ -267,7 +268,7 @@ class Session:
                         line.speaker,
                         character.name if character else None,
                         line.mood,
-                        line.text,
+                        self.text_now(line.text),
                     )
                 )
         return views
@@ -312,6 +313,20 @@ class Session:
 
     def value(self, name: str) -> Any:
         return self.state.values[name]
+
+    def text_now(self, text: VariableText) -> str:
+        """A text as the play stands now: of its variants, the first whose condition holds
+        (none may), with the play's values written into it."""
+        if not isinstance(text, str):
+            conditions = self.scenario.conditions
+            for variant in text:
+                if variant.if_ is None or conditions[variant.if_](self.state):
+                    text = variant.text
+                    break
+            else:
+                return ""
+        clock = self.scenario.model.clock
+        return fill(text, self.state.values, (clock.day_names or ()) if clock else ())
 
     # ------------------------------------------------------------ acting
 
@@ -416,7 +431,7 @@ class Session:
         return SessionResult(
             ending=self.state.node,
             ending_title=ending.title,
-            ending_text=ending.text,
+            ending_text=self.text_now(ending.text),
             ending_kind=ending.kind.value,
             satisfaction=satisfaction,
             cost=cost,
@@ -444,7 +459,7 @@ class Session:
                 choice.text,
                 tuple(choice.tags),
                 choice.lesson,
-                choice.feedback,
+                self.text_now(choice.feedback),
                 before,
                 choice.critical,
             )
@@ -470,7 +485,12 @@ class Session:
             effect(state)
         if before is not None:
             self._record(
-                None, "(no answer in time)", ("timeout",), timer.lesson, timer.feedback, before
+                None,
+                "(no answer in time)",
+                ("timeout",),
+                timer.lesson,
+                self.text_now(timer.feedback),
+                before,
             )
             state.events.append(
                 TimerExpired(
@@ -686,7 +706,9 @@ class Session:
                     mood = state.moods.get(line.speaker)
                 elif line.speaker in characters:
                     state.moods[line.speaker] = mood
-            state.events.append(LineShown(node_id, key, line.speaker, mood, line.text))
+            state.events.append(
+                LineShown(node_id, key, line.speaker, mood, self.text_now(line.text))
+            )
 
     # ------------------------------------------------------------ saving
 

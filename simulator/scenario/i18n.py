@@ -13,7 +13,7 @@ from typing import Any
 
 from simulator.library import available_languages, translation_files
 from simulator.scenario.diagnostics import Diagnostic
-from simulator.scenario.model import Scenario, Translation
+from simulator.scenario.model import Scenario, Translation, VariableText
 from simulator.scenario.playable import PlayableScenario, choice_id, line_id, mood_label
 from simulator.scenario.yamlfile import YamlDocument
 
@@ -33,8 +33,14 @@ def translatable_texts(
     """Every text a trainee can see: key -> (source text, where it sits in the data)."""
     texts: dict[str, tuple[str, YamlPath]] = {}
 
-    def add(key: str, text: str | None, path: YamlPath) -> None:
-        if text:
+    def add(key: str, text: VariableText | None, path: YamlPath) -> None:
+        # (No call of itself for variants: a closure that calls itself is a reference
+        # cycle, which the analysis, running with the cycle collector paused, would keep.)
+        if isinstance(text, list):  # variants: one key each, numbered from 1
+            for index, variant in enumerate(text):
+                if variant.text:
+                    texts[f"{key}.{index + 1}"] = (variant.text, (*path, index, "text"))
+        elif text:
             texts[key] = (text, path)
 
     add("title", model.title, ("title",))

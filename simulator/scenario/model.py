@@ -132,6 +132,18 @@ class Line(Strict):
     if_: Expression | None = Field(None, alias="if")
 
 
+class TextVariant(Strict):
+    """One version of a text, shown when its condition holds (the first that holds wins;
+    a variant without ``if`` always holds, so it belongs last)."""
+
+    if_: Expression | None = Field(None, alias="if")
+    text: Text
+
+
+#: A text that can depend on the play: one text, or variants chosen by condition.
+VariableText = Text | list[TextVariant]
+
+
 class Choice(Strict):
     id: Identifier | None = Field(
         None,
@@ -151,7 +163,11 @@ class Choice(Strict):
     once: bool = False
     effects: list[Expression] = Field(default_factory=list)
     next: Identifier
-    feedback: Text = ""
+    feedback: VariableText = Field(
+        "",
+        description="Shown in the debrief. A list of {if, text} variants gives the first "
+        "whose condition holds just after the choice.",
+    )
     lesson: Identifier | None = None
     tags: list[Identifier] = Field(default_factory=list)
     critical: Text | None = Field(
@@ -167,7 +183,7 @@ class Timer(Strict):
     seconds: float = Field(gt=0, le=600)
     next: Identifier
     effects: list[Expression] = Field(default_factory=list)
-    feedback: Text = ""
+    feedback: VariableText = ""
     lesson: Identifier | None = None
 
 
@@ -191,7 +207,11 @@ class EndingKind(str, Enum):
 class Ending(Strict):
     kind: EndingKind = EndingKind.other
     title: Text
-    text: Text = ""
+    text: VariableText = Field(
+        "",
+        description="A list of {if, text} variants gives the first whose condition holds "
+        "as the play ends.",
+    )
 
 
 class Node(Strict):

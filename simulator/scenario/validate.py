@@ -33,8 +33,9 @@ from simulator.scenario.expressions import (
     parse_condition,
     parse_effect,
 )
-from simulator.scenario.model import Character, Node, Scenario, VariableType
+from simulator.scenario.model import Character, Node, Scenario, VariableText, VariableType
 from simulator.scenario.playable import BUILTIN_NAMES, TIMEOUT_WORDS, choice_id
+from simulator.scenario.templates import names_in
 
 Path = tuple[str | int, ...]
 MAX_AVAILABILITY_CASES = 20_000
@@ -292,12 +293,17 @@ class ScenarioChecker:
                 self.check_node_reference(target, (*path, *reference))
             for index, choice in enumerate(node.choices or []):
                 choice_path: Path = (*path, "choices", index)
+                self.check_text(choice.text, (*choice_path, "text"))
+                self.check_text(choice.feedback, (*choice_path, "feedback"))
                 if choice.if_ is not None:
                     self.compile_condition(choice.if_, (*choice_path, "if"))
                 for effect_index, source in enumerate(choice.effects):
                     self.compile_effect(source, (*choice_path, "effects", effect_index))
                 self.check_lesson_reference(choice.lesson, (*choice_path, "lesson"))
+            if node.ending is not None:
+                self.check_text(node.ending.text, (*path, "ending", "text"))
             if node.timer is not None:
+                self.check_text(node.timer.feedback, (*path, "timer", "feedback"))
                 for effect_index, source in enumerate(node.timer.effects):
                     self.compile_effect(source, (*path, "timer", "effects", effect_index))
                 self.check_lesson_reference(node.timer.lesson, (*path, "timer", "lesson"))
@@ -354,9 +360,32 @@ class ScenarioChecker:
                         True,
                     )
 
+    def check_text(self, text: VariableText, path: Path) -> None:
+        """Variants' conditions, and the names written into the text in braces."""
+        if isinstance(text, str):
+            self.check_text_names(text, path)
+            return
+        for index, variant in enumerate(text):
+            if variant.if_ is not None:
+                self.compile_condition(variant.if_, (*path, index, "if"))
+            self.check_text_names(variant.text, (*path, index, "text"))
+
+    def check_text_names(self, text: str, path: Path) -> None:
+        variables = self.declarations.variables
+        for name, offset in names_in(text):
+            if name not in variables:
+                self.report(
+                    "E302",
+                    f"no variable is called '{name}' to write into the text"
+                    f"{suggest(name, variables)} (write {{{{ for a brace)",
+                    path,
+                    offset=offset,
+                )
+
     def check_lines(self, node: Node, path: Path) -> None:
         for index, line in enumerate(node.lines):
             line_path: Path = (*path, "lines", index)
+            self.check_text_names(line.text, (*line_path, "text"))
             if line.if_ is not None:
                 self.compile_condition(line.if_, (*line_path, "if"))
             if line.speaker is None:
