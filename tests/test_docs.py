@@ -58,3 +58,25 @@ def test_format_doc_run_command_works() -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_scoring_docs_worked_example_is_what_the_game_scores() -> None:
+    """docs/scoring.md walks a trainer through one play's score: the command it gives
+    must produce the numbers it shows."""
+    doc = (REPO / "docs" / "scoring.md").read_text(encoding="utf-8")
+    command = re.search(r"python -m simulator (run late-client [^\n]+)", doc)
+    assert command is not None
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", *command.group(1).split(), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert "**78, Good, passed**" in doc
+    assert (data["score"], data["grade"], data["passed"]) == (78, "Good", True)
+    assert (data["satisfaction"], data["cost"]) == (70, 6.5)
+    assert round(data["breakdown"]["balance"]) == 67
+    assert data["ending_title"] == "A loyal client, on fair terms"
