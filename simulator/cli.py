@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 from simulator.engine.events import NodeEntered
 from simulator.engine.script import play_pick, play_script, resolve_pick
 from simulator.engine.session import Session, Status
+from simulator.file_checks import load_any
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
 from simulator.scenario.diagnostics import Diagnostic, Severity
-from simulator.scenario.loader import LoadResult, load_any, load_document, load_scenario
+from simulator.scenario.loader import LoadResult, load_document, load_scenario
 from simulator.scenario.model import FILE_MODELS, IDENTIFIER_PATTERN, Scenario
+from simulator.scenario.translations import load_translated
 from simulator.transcript import (
     describe_analysis,
     describe_choices,
@@ -121,7 +123,7 @@ def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, 
         return None, _usage_error(
             f"no scenario file or bundled scenario called '{name}' (see 'python -m simulator list')"
         )
-    result = load_scenario(path, language=language)
+    result = load_translated(path, language)
     if result.scenario is None:
         _print_diagnostics(result.diagnostics, sys.stderr)
         return None, EXIT_INVALID
@@ -590,8 +592,19 @@ def command_menu(arguments: argparse.Namespace) -> int:
     return run_menu()
 
 
+def _version() -> str:
+    """The installed package's version (a checkout that was never installed says so)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cs-simulator")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="simulator", description="Customer-service training simulator.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     validate = commands.add_parser("validate", help="check scenario files and folders")

@@ -18,6 +18,7 @@ from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.loader import load_document, load_scenario
 from simulator.scenario.model import Bounds, Playtest, PlaytestFile
 from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.translations import load_translated
 from simulator.scenario.yamlfile import YamlDocument, read_file
 
 
@@ -216,7 +217,7 @@ def run_playtest_file(path: Path) -> TestFileResult:
         outcome = TestOutcome(test.name)
         playable = scenario
         if test.language:
-            translated = load_scenario(Path(scenario.path), language=test.language)
+            translated = load_translated(Path(scenario.path), test.language)
             if translated.scenario is None:
                 outcome.failures = [
                     document.locate(

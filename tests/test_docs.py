@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from simulator.scenario.loader import load_any
+from simulator.file_checks import load_any
 from simulator.scenario.model import Scenario
 from tests.conftest import REPO
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.file_checks import load_any
 from simulator.library import bundled_scenarios_dir
 from simulator.playtests import playtest_files, run_playtest_file
-from simulator.scenario.loader import load_any
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "docs" / "examples"

@@ -8,23 +8,14 @@ translatable text is derived here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from simulator.library import available_languages, translation_files
-from simulator.scenario.diagnostics import Diagnostic
+from simulator.library import available_languages
 from simulator.scenario.model import Scenario, Translation, VariableText
 from simulator.scenario.playable import PlayableScenario, choice_id, line_id, mood_label
-from simulator.scenario.yamlfile import YamlDocument
 
 YamlPath = tuple[str | int, ...]
-__all__ = [
-    "available_languages",
-    "check_translation",
-    "find_translation",
-    "translatable_texts",
-    "translate",
-]
+__all__ = ["available_languages", "translatable_texts", "translate"]
 
 
 def translatable_texts(
@@ -124,73 +115,3 @@ def _set(data: Any, path: YamlPath, value: str) -> None:
     for step in path[:-1]:
         data = data[step]
     data[path[-1]] = value
-
-
-def find_translation(scenario_path: Path, scenario_id: str, language: str) -> Any:
-    """The checked translation of a scenario into ``language``, or None."""
-    from simulator.scenario.loader import load_any
-
-    for candidate in translation_files(scenario_path):
-        if candidate.name.split(".")[-2] == language:
-            return load_any(candidate)
-    return None
-
-
-def check_translation(path: Path, translation: Translation, document: YamlDocument | None) -> Any:
-    """Check a translation against the scenario it translates."""
-    from simulator.scenario.loader import LoadResult, load_scenario
-
-    result = LoadResult(str(path), "translation", translation=translation)
-    problems: list[Diagnostic] = []
-    target = (path.parent / translation.translates).resolve()
-    if path.parent.resolve() not in target.parents:
-        problems.append(
-            Diagnostic(
-                "E401", f"'{translation.translates}' is outside this folder", path=("translates",)
-            )
-        )
-    elif not target.is_file():
-        problems.append(
-            Diagnostic("E401", f"'{translation.translates}' does not exist", path=("translates",))
-        )
-    else:
-        original = load_scenario(target)
-        if original.scenario is None:
-            problems.append(
-                Diagnostic(
-                    "E401",
-                    f"'{translation.translates}' has errors; fix it first",
-                    path=("translates",),
-                )
-            )
-        else:
-            texts = translatable_texts(original.scenario.model, dict(original.scenario.characters))
-            for key in texts:
-                if key not in translation.strings:
-                    problems.append(
-                        Diagnostic(
-                            "E402",
-                            f"no translation for '{key}' (\"{_short(texts[key][0])}\")",
-                            path=("strings",),
-                            at_key=True,
-                        )
-                    )
-            for key in translation.strings:
-                if key not in texts:
-                    problems.append(
-                        Diagnostic(
-                            "E403",
-                            f"'{key}' is not a text of the scenario (renamed or removed?)",
-                            path=("strings", key),
-                            at_key=True,
-                        )
-                    )
-    if document is not None:
-        problems = [document.locate(p) for p in problems]
-    result.diagnostics = problems
-    return result
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 50 else text[:47] + "..."

@@ -26,8 +26,6 @@ from simulator.scenario.model import (
     MIN_FORMAT_VERSION,
     Character,
     CharacterFile,
-    Playlist,
-    PlaytestFile,
     Scenario,
     Translation,
 )
@@ -415,70 +413,26 @@ def build_playable(
     return playable, problems
 
 
-def load_scenario(
-    path: str | Path, language: str | None = None, max_bytes: int = MAX_FILE_BYTES
-) -> LoadResult:
-    """Load, check and compile one scenario file, optionally in a translation."""
+def load_scenario(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+    """Load, check and compile one scenario file, in its own language (for another, see
+    translations.load_translated)."""
     with without_cyclic_gc():
-        return _load_scenario(Path(path), language, max_bytes)
+        return _load_scenario(Path(path), max_bytes)
 
 
-def _load_scenario(path: Path, language: str | None, max_bytes: int) -> LoadResult:
+def _load_scenario(path: Path, max_bytes: int) -> LoadResult:
     document, kind, model, problems = load_document(path, max_bytes)
     if model is not None and not isinstance(model, Scenario):
         problems = [Diagnostic("E012", f"this is a {kind} file, not a scenario", str(path))]
     if document is None or not isinstance(model, Scenario):
         return LoadResult(str(path), kind, diagnostics=problems)
-    return _finish_scenario(path, document, model, language)
+    return finish_scenario(path, document, model)
 
 
-def _finish_scenario(
-    path: Path, document: YamlDocument, model: Scenario, language: str | None
-) -> LoadResult:
+def finish_scenario(path: Path, document: YamlDocument, model: Scenario) -> LoadResult:
+    """Check and compile a scenario file whose shape is valid."""
     result = LoadResult(str(path), "scenario")
     playable, problems = build_playable(model, path, document.text)
     result.diagnostics = _located(document, str(path), problems)
-    if playable is not None and language and language != model.language:
-        from simulator.scenario.i18n import find_translation, translate
-
-        found = find_translation(path, model.id, language)
-        if found is None:
-            result.diagnostics.append(
-                Diagnostic(
-                    "E401",
-                    f"no '{language}' translation of '{model.id}' was found next to it",
-                    str(path),
-                )
-            )
-            return result
-        result.diagnostics.extend(found.diagnostics)
-        if not found.ok or found.translation is None:
-            return result
-        playable = translate(playable, found.translation)
     result.scenario = playable if result.ok else None
     return result
-
-
-def load_any(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
-    """Validate a file of any kind (scenario, characters, translation or playlist)."""
-    with without_cyclic_gc():
-        return _load_any(Path(path), max_bytes)
-
-
-def _load_any(path: Path, max_bytes: int) -> LoadResult:
-    document, kind, model, problems = load_document(path, max_bytes)
-    if isinstance(model, Scenario) and document is not None:
-        return _finish_scenario(path, document, model, None)
-    if isinstance(model, Translation):
-        from simulator.scenario.i18n import check_translation
-
-        return check_translation(path, model, document)
-    if isinstance(model, Playlist):
-        from simulator.scenario.playlist import check_playlist
-
-        _, problems = check_playlist(path, model, document)
-    if isinstance(model, PlaytestFile):
-        from simulator.playtests import check_playtests
-
-        _, problems = check_playtests(path, model, document)
-    return LoadResult(str(path), kind, diagnostics=problems)

@@ -41,7 +41,7 @@ def resolve_entry(playlist_path: Path, name: str) -> Path | None:
 def check_playlist(
     path: Path, playlist: Playlist, document: YamlDocument | None
 ) -> tuple[CheckedPlaylist, list[Diagnostic]]:
-    from simulator.scenario.loader import load_scenario
+    from simulator.scenario.translations import load_translated
 
     checked = CheckedPlaylist(playlist, path)
     problems: list[Diagnostic] = []
@@ -58,7 +58,7 @@ def check_playlist(
                 )
             )
             continue
-        result = load_scenario(target, language=entry.language)
+        result = load_translated(target, entry.language)
         if result.scenario is None:
             problems.append(
                 Diagnostic(

@@ -21,6 +21,7 @@ import pygame
 from simulator.ui.fonts import Fonts
 from simulator.ui.input import Intent, intents_for
 from simulator.ui.portraits import PortraitCache
+from simulator.ui.scene import Scene
 from simulator.ui.theme import Theme, theme_for
 from simulator.userdata import Settings
 from simulator.wording import Wording, wording
@@ -32,52 +33,6 @@ if TYPE_CHECKING:  # the model and the store load only once needed (fast start)
 IDLE_WAIT_MS = 500
 IDLE_POLL_SECONDS = 0.02
 ANIMATION_FPS = 60
-
-
-class Scene:
-    """One screen. Subclasses override what they need."""
-
-    #: A scene that covers only part of the window draws the one below it first.
-    overlay = False
-    #: True while the text field of the scene has focus (keys become text).
-    typing = False
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    @property
-    def words(self) -> Wording:
-        """The interface's words: the trainee's chosen language (scenes of a play use the
-        play's language instead)."""
-        return self.app.words
-
-    def handle(self, intent: Intent) -> None:
-        """React to what the trainee did."""
-
-    def update(self, seconds: float) -> None:
-        """Advance animations and timers."""
-
-    def draw(self, surface: pygame.Surface) -> None:
-        """Draw the whole scene."""
-
-    @property
-    def animating(self) -> bool:
-        """True while the scene needs frames without input (typewriter, timers)."""
-        return False
-
-    def entered(self) -> None:
-        """Called when the scene becomes the top of the stack again."""
-
-    @property
-    def caption(self) -> str | None:
-        """What the window's title says this screen is (None: the program's name alone).
-        It tells the trainee where they are in the task bar, and tests which screen shows."""
-        return None
-
-    def changed_area(self) -> pygame.Rect | None:
-        """During an animation: the only part of the window that changed since the last
-        frame, or None when it may be anywhere."""
-        return None
 
 
 class App:
@@ -145,6 +100,15 @@ class App:
     def reset_to(self, scene: Scene) -> None:
         self.scenes = [scene]
         self._screen_changed()
+
+    def go(self, screen: str, *details: object, how: str = "push") -> None:
+        """Open a screen by name (see screens.py): scenes say where to go and the app
+        builds the scene, so that no scene imports another. ``how``: "push" it over the
+        current screen, "replace" the current screen, or "reset" to it alone."""
+        from simulator.ui.screens import build
+
+        scene = build(screen, self, *details)
+        {"push": self.push, "replace": self.replace, "reset": self.reset_to}[how](scene)
 
     def _screen_changed(self) -> None:
         self._keys_held_over = set(self._keys_down)

@@ -13,7 +13,7 @@ from pathlib import Path
 from simulator.analysis.explore import TIMEOUT
 from simulator.engine.script import replay
 from simulator.engine.session import Session
-from simulator.scenario.loader import load_scenario
+from simulator.scenario.translations import load_translated
 from simulator.ui.app import App
 from simulator.ui.playthrough import Playthrough
 from simulator.ui.scenes.debrief import DebriefScene
@@ -58,7 +58,7 @@ class Preview:
     def load(self) -> None:
         picks = self.picks_so_far()
         self.watched = self.stamps()
-        result = load_scenario(self.path, language=self.language)
+        result = load_translated(self.path, self.language)
         if result.scenario is None:
             self.app.reset_to(
                 ProblemsScene(self.app, str(self.path), result.diagnostics, closable=False)

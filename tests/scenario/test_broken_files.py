@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.file_checks import load_any
 from simulator.scenario.diagnostics import CATALOGUE
-from simulator.scenario.loader import load_any
 
 BROKEN = Path(__file__).resolve().parent.parent / "broken"
 FILES = sorted(BROKEN.glob("*.yaml"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from simulator.scenario.loader import load_any, load_scenario
+from simulator.file_checks import load_any
+from simulator.scenario.loader import load_scenario
 from tests.conftest import MINIMAL
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.engine.session import Session
+from simulator.file_checks import load_any
 from simulator.scenario.i18n import available_languages, translatable_texts
-from simulator.scenario.loader import load_any, load_scenario
+from simulator.scenario.loader import load_scenario
+from simulator.scenario.translations import load_translated
 
 SCENARIO = """\
 format: 1
@@ -79,7 +81,7 @@ def test_stale_key_is_reported_where_it_stands(tmp_path: Path) -> None:
 
 def test_playing_in_a_language_swaps_every_text(tmp_path: Path) -> None:
     write(tmp_path, HUNGARIAN)
-    result = load_scenario(tmp_path / "shop.yaml", language="hu")
+    result = load_translated(tmp_path / "shop.yaml", "hu")
     assert result.scenario is not None
     session = Session.start(result.scenario)
     assert session.lines[0].text.startswith("Hol van a rendelésem? Őszintén")
@@ -92,14 +94,14 @@ def test_playing_in_a_language_swaps_every_text(tmp_path: Path) -> None:
 def test_translation_keeps_the_content_hash(tmp_path: Path) -> None:
     write(tmp_path, HUNGARIAN)
     english = load_scenario(tmp_path / "shop.yaml").scenario
-    hungarian = load_scenario(tmp_path / "shop.yaml", language="hu").scenario
+    hungarian = load_translated(tmp_path / "shop.yaml", "hu").scenario
     assert english is not None and hungarian is not None
     assert english.content_hash == hungarian.content_hash
 
 
 def test_missing_language_is_reported(tmp_path: Path) -> None:
     write(tmp_path, HUNGARIAN)
-    result = load_scenario(tmp_path / "shop.yaml", language="et")
+    result = load_translated(tmp_path / "shop.yaml", "et")
     assert [d.code for d in result.diagnostics] == ["E401"]
     assert result.scenario is None
 

@@ -375,7 +375,7 @@ def test_a_playlists_language_wins_over_the_settings(app: App, tmp_path: Path) -
 
 
 def test_playlist_with_a_missing_scenario_is_reported(tmp_path: Path) -> None:
-    from simulator.scenario.loader import load_any
+    from simulator.file_checks import load_any
 
     path = write_playlist(tmp_path)
     path.write_text(path.read_text().replace("tour.yaml", "gone.yaml"))

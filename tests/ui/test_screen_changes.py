@@ -118,3 +118,41 @@ def test_the_frame_at_rest_is_drawn_when_the_typewriter_finishes(app: App, tmp_p
 def test_the_window_title_names_the_screen(app: App, tmp_path: Path) -> None:
     reach_debrief_holding(app, tmp_path, repeats=0)
     assert pygame.display.get_caption()[0].startswith("Debrief: One decision")
+
+
+def open_pause_after_one_decision(app: App) -> DialogueScene:
+    tour = Path(__file__).resolve().parents[2] / "docs" / "examples" / "format-tour.yaml"
+    app.push(MenuScene(app))
+    open_scenario(app, tour, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], press(pygame.K_SPACE), [], press(pygame.K_3), []], max_frames=5)
+    dialogue = app.scene
+    assert isinstance(dialogue, DialogueScene) and len(dialogue.play.session.decisions) == 1
+    app.run(events=[press(pygame.K_ESCAPE), []], max_frames=2)
+    return dialogue
+
+
+def test_number_keys_do_nothing_in_the_pause_menu(app: App) -> None:
+    dialogue = open_pause_after_one_decision(app)
+    pause = app.scene
+    app.run(events=[press(pygame.K_2), press(pygame.K_4), []], max_frames=3)
+    assert app.scene is pause
+    assert len(dialogue.play.session.decisions) == 1
+
+
+def test_restarting_asks_first_and_the_safe_answer_has_the_focus(app: App) -> None:
+    dialogue = open_pause_after_one_decision(app)
+    app.run(events=[press(pygame.K_DOWN), press(pygame.K_RETURN), []], max_frames=3)
+    assert app.scene.confirming  # type: ignore[union-attr]
+    app.run(events=[press(pygame.K_RETURN), [], press(pygame.K_ESCAPE), []], max_frames=4)
+    assert app.scene is dialogue and len(dialogue.play.session.decisions) == 1
+
+
+def test_a_confirmed_restart_starts_the_play_again(app: App) -> None:
+    dialogue = open_pause_after_one_decision(app)
+    app.run(
+        events=[press(pygame.K_DOWN), press(pygame.K_RETURN), press(pygame.K_DOWN)]
+        + [press(pygame.K_RETURN), []],
+        max_frames=5,
+    )
+    (restarted,) = [scene for scene in app.scenes if isinstance(scene, DialogueScene)]
+    assert restarted is not dialogue and restarted.play.session.decisions == []

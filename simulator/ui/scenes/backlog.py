@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
 from simulator.transcript import episode_title
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
+from simulator.ui.scene import Scene
 from simulator.ui.widgets.basic import draw_wrapped, panel, wrapped_height
 from simulator.wording import Wording
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 
 class BacklogScene(Scene):

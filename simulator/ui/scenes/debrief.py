@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -10,10 +11,10 @@ from simulator.analysis.review import DecisionReview, review_decisions
 from simulator.engine.session import SessionResult
 from simulator.scenario.playable import PlayableScenario
 from simulator.transcript import format_cost
-from simulator.ui.app import App, Scene
 from simulator.ui.background import BackgroundTask
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
+from simulator.ui.scene import Scene
 from simulator.ui.widgets.basic import (
     Button,
     draw_button,
@@ -24,6 +25,9 @@ from simulator.ui.widgets.basic import (
 )
 from simulator.ui.widgets.charts import MeterHistory, balance_plane, meters_over_time
 from simulator.wording import Wording
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 Block = tuple[int, Callable[[pygame.Surface, int, int, int], None]]
 #: How long the debrief is on screen before its buttons answer: longer than a held key's
@@ -132,13 +136,10 @@ class DebriefScene(Scene):
                     self.app.invalidate()
 
     def act(self, action: str) -> None:
-        from simulator.ui.scenes.dialogue import DialogueScene
-        from simulator.ui.scenes.menu import MenuScene
-
         if action == "again":
-            self.app.replace(DialogueScene(self.app, self.play.restart()))
+            self.app.go("dialogue", self.play.restart(), how="replace")
         else:
-            self.app.reset_to(MenuScene(self.app))
+            self.app.go("menu", how="reset")
 
     # ------------------------------------------------------------ drawing
 

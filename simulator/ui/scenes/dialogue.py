@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pygame
 
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
 from simulator.engine.session import ChoiceView, Status
 from simulator.transcript import format_cost
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import dialogue_layout
 from simulator.ui.playthrough import Playthrough
+from simulator.ui.scene import Scene
 from simulator.ui.widgets.basic import draw_meter, draw_wrapped, panel, wrapped_height
 from simulator.wording import Wording
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 CHARACTERS_PER_SECOND = {"slow": 22.0, "normal": 45.0, "fast": 110.0, "instant": float("inf")}
 MOOD_FADE_SECONDS = 0.35
@@ -141,14 +145,10 @@ class DialogueScene(Scene):
         if self.pending_card is not None:
             return  # the episode card comes first
         if intent.kind == "back":
-            from simulator.ui.scenes.pause import PauseScene
-
-            self.app.push(PauseScene(self.app, self))
+            self.app.go("pause", self)
             return
         if intent.kind == "backlog" or (intent.kind == "page" and intent.value < 0):
-            from simulator.ui.scenes.backlog import BacklogScene
-
-            self.app.push(BacklogScene(self.app, self.play))
+            self.app.go("history", self.play)
             return
         if not self.typing_done:
             if intent.kind in ("confirm", "skip", "click", "choose"):
@@ -219,16 +219,12 @@ class DialogueScene(Scene):
 
     def update(self, seconds: float) -> None:
         if self.pending_card is not None and self.app.scene is self:
-            from simulator.ui.scenes.episode import EpisodeCard
-
             card, self.pending_card = self.pending_card, None
-            self.app.push(EpisodeCard(self.app, self.play, card))
+            self.app.go("episode", self.play, card)
             return
         if self.finished:
             self.finished = False
-            from simulator.ui.scenes.debrief import DebriefScene
-
-            self.app.replace(DebriefScene(self.app, self.play))
+            self.app.go("debrief", self.play, how="replace")
             return
         if not self.typing_done:
             speed = CHARACTERS_PER_SECOND[self.app.settings.text_speed]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from simulator.engine.events import EpisodeStarted
 from simulator.transcript import episode_title
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
+from simulator.ui.scene import Scene
 from simulator.wording import Wording
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 FADE_SECONDS = 0.6
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -14,11 +15,14 @@ from simulator.library import (
     scenario_entries_for,
     translated_heading,
 )
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import Box, card_grid
+from simulator.ui.scene import Scene
 from simulator.ui.scenes.settings import language_name
 from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, layout_buttons, panel
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 MAX_NAME_LENGTH = 40
 
@@ -53,23 +57,19 @@ def open_scenario(
     resume: bool = True,
 ) -> None:
     """Load a scenario and start playing it, offering to resume a saved play."""
-    from simulator.scenario.loader import load_scenario
+    from simulator.scenario.translations import load_translated
     from simulator.ui.playthrough import Playthrough
-    from simulator.ui.scenes.dialogue import DialogueScene
-    from simulator.ui.scenes.problems import ProblemsScene
 
-    result = load_scenario(path, language=language)
+    result = load_translated(path, language)
     if result.scenario is None:
-        app.push(ProblemsScene(app, str(path), result.diagnostics))
+        app.go("problems", str(path), result.diagnostics)
         return
     store = app.results_store()
     unfinished = Playthrough.unfinished(store, result.scenario, trainee) if resume else None
     if unfinished is not None and store is not None and unfinished.language == language:
-        from simulator.ui.scenes.resume import ResumePrompt
-
-        app.push(ResumePrompt(app, result.scenario, store, unfinished, trainee, seed))
+        app.go("resume", result.scenario, store, unfinished, trainee, seed)
         return
-    app.push(DialogueScene(app, Playthrough.begin(result.scenario, trainee, language, store, seed)))
+    app.go("dialogue", Playthrough.begin(result.scenario, trainee, language, store, seed))
 
 
 class MenuScene(Scene):
@@ -174,9 +174,7 @@ class MenuScene(Scene):
                 if button.action == "quit":
                     self.app.quit()
                 else:
-                    from simulator.ui.scenes.settings import SettingsScene
-
-                    self.app.push(SettingsScene(self.app, self.languages))
+                    self.app.go("settings", self.languages)
                 return
         for index, card in enumerate(self.cards):
             for code, chip in card.chips:

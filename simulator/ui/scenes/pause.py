@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import centred_panel
-from simulator.ui.widgets.basic import Button, draw_button, panel
+from simulator.ui.scene import Scene
+from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, panel, wrapped_height
 from simulator.wording import Wording
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 
 class PauseScene(Scene):
+    """Esc during play. Nothing here acts on a single stray key: number keys do nothing,
+    and restarting, which throws the play's decisions away, asks first. (Going to the
+    menu throws nothing away: the play waits there to be resumed.)"""
+
     overlay = True
 
     def __init__(self, app: App, dialogue: Scene) -> None:
         super().__init__(app)
         self.dialogue = dialogue
+        self.confirming = False
+        self.buttons = self._menu_buttons()
+        self.selected = 0
+
+    def _menu_buttons(self) -> list[Button]:
         words = self.words
-        self.buttons = [
+        return [
             Button(words("pause.resume"), "resume"),
             Button(words("pause.restart"), "restart"),
             Button(words("pause.settings"), "settings"),
             Button(words("pause.menu"), "menu"),
         ]
-        self.selected = 0
 
     @property
     def words(self) -> Wording:
@@ -34,14 +47,19 @@ class PauseScene(Scene):
     def caption(self) -> str:
         return self.words("pause.title")
 
+    @property
+    def decisions(self) -> int:
+        return len(self.dialogue.play.session.decisions)  # type: ignore[attr-defined]
+
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
-            self.app.pop()
+            if self.confirming:
+                self._leave_confirmation()
+            else:
+                self.app.pop()
         elif intent.kind in ("move", "adjust"):
             self.selected = (self.selected + intent.value) % len(self.buttons)
-        elif intent.kind == "choose" and 1 <= intent.value <= len(self.buttons):
-            self.act(self.buttons[intent.value - 1].action)
-        elif intent.kind in ("confirm", "skip"):
+        elif intent.kind == "confirm":
             self.act(self.buttons[self.selected].action)
         elif intent.kind == "hover":
             for index, button in enumerate(self.buttons):
@@ -54,22 +72,31 @@ class PauseScene(Scene):
                     self.act(button.action)
 
     def act(self, action: str) -> None:
-        from simulator.ui.scenes.dialogue import DialogueScene
-
         if action == "resume":
             self.app.pop()
-        elif action == "restart" and isinstance(self.dialogue, DialogueScene):
-            play = self.dialogue.play.restart()
+        elif action == "restart" and self.decisions:
+            words = self.words
+            self.confirming = True
+            self.buttons = [
+                Button(words("pause.keep_playing"), "cancel"),
+                Button(words("pause.restart_confirm"), "restart-now"),
+            ]
+            self.selected = 0  # the safe answer has the focus
+        elif action in ("restart", "restart-now"):
+            play = self.dialogue.play.restart()  # type: ignore[attr-defined]
             self.app.pop()
-            self.app.replace(DialogueScene(self.app, play))
+            self.app.go("dialogue", play, how="replace")
+        elif action == "cancel":
+            self._leave_confirmation()
         elif action == "settings":
-            from simulator.ui.scenes.settings import SettingsScene
-
-            self.app.push(SettingsScene(self.app))
+            self.app.go("settings")
         elif action == "menu":
-            from simulator.ui.scenes.menu import MenuScene
+            self.app.go("menu", how="reset")
 
-            self.app.reset_to(MenuScene(self.app))
+    def _leave_confirmation(self) -> None:
+        self.confirming = False
+        self.buttons = self._menu_buttons()
+        self.selected = 1
 
     def draw(self, surface: pygame.Surface) -> None:
         app, theme = self.app, self.app.theme
@@ -78,12 +105,37 @@ class PauseScene(Scene):
         shade.fill((0, 0, 0, 150))
         surface.blit(shade, (0, 0))
         button_height = app.fonts.line_height(theme.size(18), "bold") + 16
-        box = centred_panel(width, height, 420, 110 + len(self.buttons) * (button_height + 14))
+        panel_width = min(width - 40, max(420, round(width * 0.4)))
+        question = ""
+        question_height = 0
+        if self.confirming:
+            question = self.words("pause.restart_question", decisions=self.decisions)
+            question_height = wrapped_height(app.fonts, question, theme.size(18), panel_width - 80)
+        box = centred_panel(
+            width,
+            height,
+            panel_width,
+            110 + question_height + len(self.buttons) * (button_height + 14),
+        )
         rect = pygame.Rect(box.as_tuple())
         panel(surface, rect, theme)
         title = app.fonts.render(self.words("pause.title"), theme.size(28), theme.text, "bold")
         surface.blit(title, title.get_rect(midtop=(rect.centerx, rect.y + 20)))
         y = rect.y + 40 + title.get_height()
+        if question:
+            y = (
+                draw_wrapped(
+                    surface,
+                    app.fonts,
+                    question,
+                    theme.size(18),
+                    theme.text,
+                    rect.x + 40,
+                    y,
+                    rect.w - 80,
+                )
+                + 10
+            )
         for index, button in enumerate(self.buttons):
             button.rect = pygame.Rect(rect.x + 40, y, rect.w - 80, button_height)
             draw_button(surface, button, app.fonts, theme, highlighted=index == self.selected)

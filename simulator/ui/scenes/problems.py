@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from simulator.scenario.diagnostics import Diagnostic
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
+from simulator.ui.scene import Scene
 from simulator.ui.widgets.basic import draw_wrapped, panel
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 
 class ProblemsScene(Scene):

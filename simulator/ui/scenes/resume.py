@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from simulator.records.store import ResultsStore
 from simulator.scenario.playable import PlayableScenario
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
 from simulator.ui.layout import centred_panel
 from simulator.ui.playthrough import Playthrough, Unfinished
+from simulator.ui.scene import Scene
 from simulator.ui.widgets.basic import Button, draw_button, draw_wrapped, panel
 from simulator.wording import Wording, wording
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 
 class ResumePrompt(Scene):
@@ -58,8 +63,6 @@ class ResumePrompt(Scene):
                     self.act(button.action)
 
     def act(self, action: str) -> None:
-        from simulator.ui.scenes.dialogue import DialogueScene
-
         play = None
         if action == "resume":
             play = Playthrough.resume(self.scenario, self.store, self.trainee, self.unfinished)
@@ -68,7 +71,7 @@ class ResumePrompt(Scene):
             play = Playthrough.begin(
                 self.scenario, self.trainee, self.unfinished.language, self.store, self.seed
             )
-        self.app.replace(DialogueScene(self.app, play))
+        self.app.go("dialogue", play, how="replace")
 
     def draw(self, surface: pygame.Surface) -> None:
         app, theme = self.app, self.app.theme

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pygame
 
-from simulator.ui.app import App, Scene
 from simulator.ui.input import Intent
+from simulator.ui.scene import Scene
 from simulator.ui.widgets.basic import draw_wrapped, panel, wrapped_height
 from simulator.userdata import TEXT_SIZES, TEXT_SPEEDS
 from simulator.wording import Wording
 from simulator.wording import languages as wording_languages
+
+if TYPE_CHECKING:
+    from simulator.ui.app import App
 
 LANGUAGE_NAMES = {
     "en": "English",

@@ -1,0 +1,118 @@
+"""Loading a scenario in another language: finding its translation, checking it against
+the scenario it translates, and swapping its texts in.
+
+This sits above the loader (it loads the scenario a translation translates), and the
+loader knows nothing of it, so the two never import each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.gcpause import without_cyclic_gc
+from simulator.library import translation_files
+from simulator.scenario.diagnostics import Diagnostic
+from simulator.scenario.i18n import translatable_texts, translate
+from simulator.scenario.loader import LoadResult, load_document, load_scenario
+from simulator.scenario.model import Translation
+from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument
+
+
+def load_translated(
+    path: str | Path, language: str | None, max_bytes: int = MAX_FILE_BYTES
+) -> LoadResult:
+    """Load, check and compile one scenario file, in ``language`` where that is not the
+    scenario's own (None: its own)."""
+    with without_cyclic_gc():
+        result = load_scenario(path, max_bytes)
+        playable = result.scenario
+        if playable is None or not language or language == playable.model.language:
+            return result
+        found = find_translation(Path(path), language)
+        if found is None:
+            result.diagnostics.append(
+                Diagnostic(
+                    "E401",
+                    f"no '{language}' translation of '{playable.id}' was found next to it",
+                    str(path),
+                )
+            )
+            result.scenario = None
+            return result
+        result.diagnostics.extend(found.diagnostics)
+        if not found.ok or found.translation is None:
+            result.scenario = None
+            return result
+        result.scenario = translate(playable, found.translation)
+        return result
+
+
+def find_translation(scenario_path: Path, language: str) -> LoadResult | None:
+    """The checked translation of a scenario into ``language``, or None."""
+    for candidate in translation_files(scenario_path):
+        if candidate.name.split(".")[-2] == language:
+            document, kind, model, problems = load_document(candidate)
+            if isinstance(model, Translation):
+                return check_translation(candidate, model, document)
+            return LoadResult(str(candidate), kind, diagnostics=problems)
+    return None
+
+
+def check_translation(
+    path: Path, translation: Translation, document: YamlDocument | None
+) -> LoadResult:
+    """Check a translation against the scenario it translates."""
+    result = LoadResult(str(path), "translation", translation=translation)
+    problems: list[Diagnostic] = []
+    target = (path.parent / translation.translates).resolve()
+    if path.parent.resolve() not in target.parents:
+        problems.append(
+            Diagnostic(
+                "E401", f"'{translation.translates}' is outside this folder", path=("translates",)
+            )
+        )
+    elif not target.is_file():
+        problems.append(
+            Diagnostic("E401", f"'{translation.translates}' does not exist", path=("translates",))
+        )
+    else:
+        original = load_scenario(target)
+        if original.scenario is None:
+            problems.append(
+                Diagnostic(
+                    "E401",
+                    f"'{translation.translates}' has errors; fix it first",
+                    path=("translates",),
+                )
+            )
+        else:
+            texts = translatable_texts(original.scenario.model, dict(original.scenario.characters))
+            for key in texts:
+                if key not in translation.strings:
+                    problems.append(
+                        Diagnostic(
+                            "E402",
+                            f"no translation for '{key}' (\"{_short(texts[key][0])}\")",
+                            path=("strings",),
+                            at_key=True,
+                        )
+                    )
+            for key in translation.strings:
+                if key not in texts:
+                    problems.append(
+                        Diagnostic(
+                            "E403",
+                            f"'{key}' is not a text of the scenario (renamed or removed?)",
+                            path=("strings", key),
+                            at_key=True,
+                        )
+                    )
+    if document is not None:
+        problems = [document.locate(p) for p in problems]
+    result.diagnostics = problems
+    return result
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:47] + "..."
