@@ -156,3 +156,14 @@ def test_a_confirmed_restart_starts_the_play_again(app: App) -> None:
     )
     (restarted,) = [scene for scene in app.scenes if isinstance(scene, DialogueScene)]
     assert restarted is not dialogue and restarted.play.session.decisions == []
+
+
+def test_in_high_contrast_the_meter_captions_are_light_on_the_dark_bar(app: App) -> None:
+    app.settings.high_contrast = True
+    app.apply_settings()
+    dialogue = open_pause_after_one_decision(app)
+    app.pop()
+    app.draw(app.screen)
+    label = dialogue.play.scenario.model.meters.satisfaction.label
+    colours = {key[3] for key in app.fonts._wrapped if key[0] == label}
+    assert colours and all(sum(colour) > 600 for colour in colours), colours

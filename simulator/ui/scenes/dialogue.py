@@ -101,7 +101,7 @@ class DialogueScene(Scene):
                 self.last_said = event.text
                 fresh_lines = []
             elif isinstance(event, TimerExpired):
-                self.last_said = None
+                self.last_said = self.words("play.time_up")
                 fresh_lines = []
         if card is not None:
             self.last_said = None
@@ -406,6 +406,9 @@ class DialogueScene(Scene):
 
     def _draw_speech(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         app, theme = self.app, self.app.theme
+        if not self.lines and not self.last_said:
+            self._typing_area = None
+            return  # nothing is said here: no empty panel
         panel(surface, rect, theme)
         inner = rect.inflate(-36, -28)
         size = theme.size(21)
@@ -433,7 +436,7 @@ class DialogueScene(Scene):
                 y = draw_wrapped(
                     surface,
                     app.fonts,
-                    self.words("play.you", text=data),
+                    self._said_text(str(data)),
                     theme.size(17),
                     theme.muted,
                     inner.x,
@@ -499,11 +502,17 @@ class DialogueScene(Scene):
             return self.app.store_problem  # None in preview, which records on purpose nothing
         return self.play.problem
 
+    def _said_text(self, said: str) -> str:
+        """What the trainee said, or that the time ran out before they said anything."""
+        if said == self.words("play.time_up"):
+            return said
+        return self.words("play.you", text=said)
+
     def _block_height(self, kind: str, data: object, width: int) -> int:
         theme = self.app.theme
         if kind == "said":
             return wrapped_height(
-                self.app.fonts, self.words("play.you", text=data), theme.size(17), width, "italic"
+                self.app.fonts, self._said_text(str(data)), theme.size(17), width, "italic"
             )
         line, _ = data  # type: ignore[misc]
         name = self.app.fonts.line_height(theme.size(18), "bold") if line.speaker_name else 0
@@ -529,7 +538,9 @@ class DialogueScene(Scene):
         return heights
 
     def _choices_height(self, column: pygame.Rect, heights: list[int]) -> int:
-        timer_room = 22 if self.session.timer is not None else 0
+        timer_room = 0
+        if self.session.timer is not None:
+            timer_room = 16 + self.app.fonts.line_height(self.app.theme.size(15), "bold")
         wanted = sum(heights) + 10 * len(heights) + timer_room + 14
         return min(wanted, round(column.h * 0.68))  # the speech above scrolls; choices must show
 
@@ -549,13 +560,15 @@ class DialogueScene(Scene):
             pygame.draw.rect(
                 surface, theme.bad if left < total * 0.3 else theme.cost, filled, border_radius=4
             )
+            warning = left < total * 0.3
             seconds = app.fonts.render(
                 self.words("play.seconds", seconds=f"{max(0, left):.0f}"),
-                theme.size(13),
-                (230, 230, 235),
+                theme.size(15),
+                theme.bad if warning else (230, 230, 235),
+                "bold" if warning else "regular",
             )
-            surface.blit(seconds, (bar.right - seconds.get_width(), bar.bottom + 1))
-            top += 22
+            surface.blit(seconds, (bar.right - seconds.get_width(), bar.bottom + 2))
+            top += 8 + 2 + seconds.get_height() + 6  # the label always clears the choices
         area = pygame.Rect(rect.x, top, rect.w, rect.bottom - top)
         self._last_choice_area = area
         content = sum(heights) + 10 * len(heights)

@@ -113,7 +113,8 @@ def draw_meter(
 ) -> None:
     """A labelled bar: the label above, the bar below with its value at the right."""
     size = theme.size(14)
-    colour_of_caption = theme.accent_text if theme.panel == (0, 0, 0) else (235, 238, 245)
+    # The meters sit on the dark top bar: their captions are light in either look.
+    colour_of_caption = theme.text if theme.panel == (0, 0, 0) else (235, 238, 245)
     # One line, shortened to the bar's width rather than running off the window.
     bar_y = draw_wrapped(
         surface, fonts, label, size, colour_of_caption, rect.x, rect.y, rect.w, max_lines=1
