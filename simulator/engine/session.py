@@ -43,6 +43,7 @@ from simulator.engine.scoring import ScoreBreakdown, score_outcome
 from simulator.scenario.model import Node, RandomBranch, VariableText
 from simulator.scenario.playable import CRITICAL, PlayableScenario
 from simulator.scenario.templates import fill
+from simulator.wording import wording
 
 SAVE_FORMAT = 1
 MIN_SAVE_FORMAT = 1
@@ -325,8 +326,10 @@ class Session:
                     break
             else:
                 return ""
-        clock = self.scenario.model.clock
-        return fill(text, self.state.values, (clock.day_names or ()) if clock else ())
+        model = self.scenario.model
+        day_names = (model.clock.day_names or ()) if model.clock else ()
+        decimal_point = wording(model.language)("format.decimal_point")
+        return fill(text, self.state.values, day_names, decimal_point)
 
     # ------------------------------------------------------------ acting
 

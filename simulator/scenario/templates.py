@@ -25,8 +25,14 @@ def names_in(text: str) -> Iterator[tuple[str, int]]:
             yield match.group(1), match.start()
 
 
-def fill(text: str, values: Mapping[str, Any], day_names: Sequence[str] = ()) -> str:
-    """The text with each name in braces replaced by its value in the play."""
+def fill(
+    text: str,
+    values: Mapping[str, Any],
+    day_names: Sequence[str] = (),
+    decimal_point: str = ".",
+) -> str:
+    """The text with each name in braces replaced by its value in the play, numbers
+    written as the text's language writes them (7,5 in Hungarian)."""
     if "{" not in text and "}" not in text:
         return text
 
@@ -36,16 +42,16 @@ def fill(text: str, values: Mapping[str, Any], day_names: Sequence[str] = ()) ->
             return match.group(0)[0]  # {{ or }}: one brace
         if name not in values:
             return match.group(0)
-        return _shown(name, values[name], day_names)
+        return _shown(name, values[name], day_names, decimal_point)
 
     return _FIELD.sub(value, text)
 
 
-def _shown(name: str, value: Any, day_names: Sequence[str]) -> str:
+def _shown(name: str, value: Any, day_names: Sequence[str], decimal_point: str) -> str:
     if name == "time" and isinstance(value, int):
         return f"{value // 60 % 24:02d}:{value % 60:02d}"
     if name == "day" and isinstance(value, int) and day_names:
         return day_names[(value - 1) % len(day_names)]
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:g}".replace(".", decimal_point)
     return str(value)

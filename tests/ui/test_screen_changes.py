@@ -149,11 +149,8 @@ def test_restarting_asks_first_and_the_safe_answer_has_the_focus(app: App) -> No
 
 def test_a_confirmed_restart_starts_the_play_again(app: App) -> None:
     dialogue = open_pause_after_one_decision(app)
-    app.run(
-        events=[press(pygame.K_DOWN), press(pygame.K_RETURN), press(pygame.K_DOWN)]
-        + [press(pygame.K_RETURN), []],
-        max_frames=5,
-    )
+    keys = (pygame.K_DOWN, pygame.K_RETURN, pygame.K_DOWN, pygame.K_RETURN)
+    app.run(events=[*(press(key) for key in keys), []], max_frames=5)
     (restarted,) = [scene for scene in app.scenes if isinstance(scene, DialogueScene)]
     assert restarted is not dialogue and restarted.play.session.decisions == []
 
