@@ -14,6 +14,7 @@ from simulator.ui.app import App
 from simulator.ui.scenes.debrief import SETTLE_SECONDS, DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
+from simulator.ui.scenes.resume import ResumePrompt
 from tests.ui.keyboard import key, press, release
 
 ONE_DECISION = """\
@@ -164,3 +165,25 @@ def test_in_high_contrast_the_meter_captions_are_light_on_the_dark_bar(app: App)
     label = dialogue.play.scenario.model.meters.satisfaction.label
     colours = {key[3] for key in app.fonts._wrapped if key[0] == label}
     assert colours and all(sum(colour) > 600 for colour in colours), colours
+
+
+def test_a_play_left_before_any_decision_is_not_offered_for_resuming(app: App) -> None:
+    tour = Path(__file__).resolve().parents[2] / "docs" / "examples" / "format-tour.yaml"
+    app.push(MenuScene(app))
+    open_scenario(app, tour, None, "Early Leaver", seed=1, resume=False)
+    app.reset_to(MenuScene(app))
+    open_scenario(app, tour, None, "Early Leaver")
+    assert not isinstance(app.scene, ResumePrompt)
+    assert any(isinstance(scene, DialogueScene) for scene in app.scenes)
+
+
+def test_the_resume_prompt_speaks_to_the_trainee_and_says_where_they_were(app: App) -> None:
+    dialogue = open_pause_after_one_decision(app)
+    last = dialogue.play.session.decisions[-1].text
+    app.reset_to(MenuScene(app))
+    tour = Path(__file__).resolve().parents[2] / "docs" / "examples" / "format-tour.yaml"
+    open_scenario(app, tour, None, "Test Trainee")
+    prompt = app.scene
+    assert isinstance(prompt, ResumePrompt)
+    assert prompt.prompt.startswith("Welcome back, Test Trainee.") and last in prompt.prompt
+    assert pygame.display.get_caption()[0].startswith("Resume? ")

@@ -66,6 +66,9 @@ def open_scenario(
         return
     store = app.results_store()
     unfinished = Playthrough.unfinished(store, result.scenario, trainee) if resume else None
+    if unfinished is not None and store is not None and not unfinished.snapshot.get("decisions"):
+        Playthrough.abandon(store, unfinished.play_id)  # nothing was decided: nothing to resume
+        unfinished = None
     if unfinished is not None and store is not None and unfinished.language == language:
         app.go("resume", result.scenario, store, unfinished, trainee, seed)
         return

@@ -48,6 +48,22 @@ class ResumePrompt(Scene):
         """In the language the unfinished play was in."""
         return wording(self.unfinished.language or self.scenario.model.language)
 
+    @property
+    def caption(self) -> str:
+        return self.words("resume.caption", title=self.scenario.title)
+
+    @property
+    def prompt(self) -> str:
+        """Spoken to the trainee: how far they got, and their last answer."""
+        decisions = self.unfinished.snapshot.get("decisions", [])
+        last = decisions[-1].get("text", "") if decisions else ""
+        return self.words(
+            "resume.prompt",
+            trainee=self.trainee or self.words("resume.someone"),
+            decisions=len(decisions),
+            last=last,
+        )
+
     def handle(self, intent: Intent) -> None:
         if intent.kind == "back":
             self.app.pop()
@@ -90,12 +106,7 @@ class ResumePrompt(Scene):
             box.w - 60,
             "bold",
         )
-        decisions = len(self.unfinished.snapshot.get("decisions", []))
-        text = self.words(
-            "resume.prompt",
-            trainee=self.trainee or self.words("resume.someone"),
-            decisions=decisions,
-        )
+        text = self.prompt
         draw_wrapped(
             surface, app.fonts, text, theme.size(19), theme.text, box.x + 30, y + 12, box.w - 60
         )

@@ -1,0 +1,1 @@
+"""Tests that run the game in a real X window and drive it with real key presses."""
