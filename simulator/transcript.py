@@ -16,7 +16,7 @@ from simulator.engine.events import (
     TimerExpired,
 )
 from simulator.engine.session import ChoiceView, Session, SessionResult
-from simulator.wording import wording
+from simulator.wording import Wording, wording
 
 if TYPE_CHECKING:  # the analysis loads only when a play has ended
     from simulator.analysis.review import DecisionReview
@@ -31,7 +31,7 @@ def clock_text(day: int | None, time: int | None, session: Session) -> str:
         return ""
     clock = session.scenario.model.clock
     names = (clock.day_names if clock else None) or []
-    name = names[(day - 1) % len(names)] if names else f"Day {day}"
+    name = names[(day - 1) % len(names)] if names else _words(session)("run.day", day=day)
     return f"{name} {time // 60:02d}:{time % 60:02d}"
 
 
@@ -43,8 +43,14 @@ def episode_title(event: EpisodeStarted, session: Session) -> tuple[str, str]:
     return when, title
 
 
+def _words(session: Session) -> Wording:
+    """The interface's words in the play's language (a translated scenario's language)."""
+    return wording(session.scenario.model.language)
+
+
 def describe_event(event: Event, session: Session) -> list[str]:
     characters = session.scenario.characters
+    words = _words(session)
     if isinstance(event, EpisodeStarted):
         when, title = episode_title(event, session)
         heading = f"== {' · '.join(part for part in (title, when) if part)} =="
@@ -57,30 +63,36 @@ def describe_event(event: Event, session: Session) -> list[str]:
         mood = f" ({labels.get(event.mood, event.mood)})" if event.mood else ""
         return [f"  {name}{mood}: {event.text}"]
     if isinstance(event, ChoiceMade):
-        return [f"  > You: {event.text}", f"    {_deltas(event, session)}"]
+        said = words("play.you", text=event.text)
+        return [f"  > {said}", f"    {_deltas(event, session)}"]
     if isinstance(event, TimerExpired):
-        return [
-            "  > (You did not answer in time.)",
-            f"    {_deltas(event, session)}",
-        ]
+        return [f"  > {words('play.time_up')}", f"    {_deltas(event, session)}"]
     if isinstance(event, (BranchTaken, FallbackTaken)):
         return []
     if isinstance(event, SessionStuck):
-        return [f"  !! The session is stuck at '{event.node}': {event.reason}"]
+        stuck = words("run.stuck", node=event.node, reason=event.reason)
+        return [f"  !! {stuck}"]
     return []
 
 
 def _deltas(event: ChoiceMade | TimerExpired, session: Session) -> str:
     return (
-        f"[satisfaction {event.satisfaction_delta:+g} -> {event.satisfaction:g}, "
-        f"cost {event.cost_delta:+g} -> {format_cost(session, event.cost)}]"
+        "["
+        + _words(session)(
+            "run.deltas_after",
+            satisfaction=f"{event.satisfaction_delta:+g}",
+            satisfaction_now=f"{event.satisfaction:g}",
+            cost=f"{event.cost_delta:+g}",
+            cost_now=format_cost(session, event.cost),
+        )
+        + "]"
     )
 
 
 def describe_choices(choices: list[ChoiceView]) -> list[str]:
     lines = []
     for view in choices:
-        suffix = "" if view.available else f"   (unavailable: {view.reason})"
+        suffix = "" if view.available else f"   ({view.reason})"
         lines.append(f"    {view.number}) {view.text}{suffix}")
     return lines
 
@@ -88,33 +100,41 @@ def describe_choices(choices: list[ChoiceView]) -> list[str]:
 def describe_result(result: SessionResult, session: Session) -> list[str]:
     breakdown = result.breakdown
     unit = session.scenario.model.meters.cost.short_unit
-    verdict = "passed" if result.passed else "not passed"
+    words = _words(session)
+    verdict = words("debrief.passed" if result.passed else "debrief.not_passed")
     lines = [
         "",
-        f"ENDING: {result.ending_title}",
+        words("run.ending", title=result.ending_title),
         *([f"  {result.ending_text}"] if result.ending_text else []),
         "",
-        f"Score {result.score}/100, {result.grade}, {verdict} (pass mark {breakdown.pass_mark:g})",
-        *(f"  {line}" for line in breakdown.explain(wording(None), unit)),
+        words(
+            "run.score",
+            score=result.score,
+            grade=result.grade,
+            verdict=verdict,
+            mark=words.number(breakdown.pass_mark),
+        ),
+        *(f"  {line}" for line in breakdown.explain(words, unit)),
         "",
-        "Your decisions:",
+        words("debrief.your_decisions") + ":",
     ]
     lessons = session.scenario.model.lessons
-    words = wording(None)
     for number, review in enumerate(reviewed(session, result), start=1):
         decision = review.decision
         verdict = f"  ({words('debrief.verdict.' + review.verdict)})" if review.verdict else ""
-        lines.append(
-            f"  {number}. {decision.text}  "
-            f"[satisfaction {decision.satisfaction_delta:+g}, "
-            f"cost {decision.cost_delta:+g}]{verdict}"
+        deltas = words(
+            "debrief.deltas",
+            satisfaction=f"{decision.satisfaction_delta:+g}",
+            cost=f"{decision.cost_delta:+g}",
         )
+        lines.append(f"  {number}. {decision.text}  [{deltas}]{verdict}")
         if decision.critical:
             lines.append(f"     {words('score.critical', reason=decision.critical)}")
         if decision.feedback:
             lines.append(f"     {decision.feedback}")
         if decision.lesson and decision.lesson in lessons:
-            lines.append(f"     Lesson: {lessons[decision.lesson].title}")
+            lesson = words("debrief.lesson", title=lessons[decision.lesson].title)
+            lines.append(f"     {lesson}")
         if review.better_text:
             lines.append(f"     {words('debrief.better', text=review.better_text)}")
             if review.better_feedback:

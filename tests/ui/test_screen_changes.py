@@ -187,3 +187,21 @@ def test_the_resume_prompt_speaks_to_the_trainee_and_says_where_they_were(app: A
     assert isinstance(prompt, ResumePrompt)
     assert prompt.prompt.startswith("Welcome back, Test Trainee.") and last in prompt.prompt
     assert pygame.display.get_caption()[0].startswith("Resume? ")
+
+
+def test_settings_opened_during_a_hungarian_play_speak_hungarian(app: App) -> None:
+    from simulator.library import bundled_scenarios_dir
+    from simulator.wording import wording
+
+    app.push(MenuScene(app))
+    late = bundled_scenarios_dir() / "late-client.yaml"
+    open_scenario(app, late, "hu", "Teszt Elek", seed=1, resume=False)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
+    app.run(events=[press(pygame.K_ESCAPE), []], max_frames=2)
+    pause = app.scene
+    pause.act("settings")  # type: ignore[union-attr]
+    app.draw(app.screen)
+    hungarian = wording("hu")
+    assert pygame.display.get_caption()[0].startswith(hungarian("settings.title"))
+    texts = {key[0] for key in [*app.fonts._surfaces, *app.fonts._wrapped]}
+    assert hungarian("settings.text_size") in texts

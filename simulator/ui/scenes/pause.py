@@ -89,7 +89,7 @@ class PauseScene(Scene):
         elif action == "cancel":
             self._leave_confirmation()
         elif action == "settings":
-            self.app.go("settings")
+            self.app.go("settings", None, self.words)
         elif action == "menu":
             self.app.go("menu", how="reset")
 

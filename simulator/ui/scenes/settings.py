@@ -50,8 +50,13 @@ class Row:
 
 
 class SettingsScene(Scene):
-    def __init__(self, app: App, languages: list[str] | None = None) -> None:
+    def __init__(
+        self, app: App, languages: list[str] | None = None, play_words: Wording | None = None
+    ) -> None:
         super().__init__(app)
+        # Opened during a play, the screen speaks the play's language, as the rest of it
+        # does; from the menu, the trainee's chosen one (which the language row changes).
+        self.play_words = play_words
         # Every language the interface speaks, and any the scenarios are translated into.
         offered = set(languages or []) | set(wording_languages())
         if app.settings.language:
@@ -78,6 +83,10 @@ class SettingsScene(Scene):
         ]
         self.selected = 0
         self.row_rects: list[pygame.Rect] = []
+
+    @property
+    def words(self) -> Wording:
+        return self.play_words or self.app.words
 
     def change(self, index: int, step: int) -> None:
         row = self.rows[index]
