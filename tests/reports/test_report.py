@@ -150,3 +150,29 @@ def test_damaged_store_gives_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all" * 100)
     done = simulator("report", "--results", str(path), "-o", str(tmp_path / "r.html"))
     assert done.returncode == 1 and "damaged" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_name_that_looks_like_a_formula_reaches_the_csv_as_text(tmp_path: Path) -> None:
+    """Trainee names are typed by anyone: a spreadsheet must show them, not run them."""
+    results = tmp_path / "results.sqlite3"
+    hostile = '=HYPERLINK("http://example.invalid","click")'
+    done = simulator(
+        "run",
+        str(TOUR),
+        "--choices",
+        "2",
+        "--seed",
+        "1",
+        "--trainee",
+        hostile,
+        "--results",
+        str(results),
+    )
+    assert done.returncode == 0, done.stderr
+    table = tmp_path / "decisions.csv"
+    page = tmp_path / "report.html"
+    done = simulator("report", "--results", str(results), "-o", str(page), "--csv", str(table))
+    assert done.returncode == 0, done.stderr
+    (row,) = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert row["trainee"] == "'" + hostile
+    assert not any(str(cell).startswith(("=", "+", "@")) for cell in row.values())
