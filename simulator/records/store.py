@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from simulator.engine.session import DecisionRecord, SessionResult
+from simulator.records.redaction import redacted
 from simulator.userdata import RESULTS_ENVIRONMENT, data_dir
 
 SCHEMA_VERSION = 1
@@ -115,7 +116,8 @@ def _url(location: str) -> str:
 
 
 def _describe(error: BaseException, location: str) -> str:
-    text = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    location = redacted(location)
+    text = redacted(str(getattr(error, "orig", None) or error).strip().splitlines()[0])
     lowered = text.lower()
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
         return (
@@ -407,7 +409,8 @@ def _create_schema(engine: Engine, location: str) -> None:
             )
     if version is not None and int(version) > SCHEMA_VERSION:
         raise StoreError(
-            f"the results store {location} was written by a newer simulator; update this one"
+            f"the results store {redacted(location)} was written by a newer simulator; "
+            "update this one"
         )
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from simulator.engine.session import DecisionRecord, SessionResult
+from simulator.records.redaction import redacted
 from simulator.scenario.playable import PlayableScenario
 from simulator.userdata import data_dir, read_json
 
@@ -182,11 +183,13 @@ class LrsClient:
             if error.code == 409:
                 return 409
             raise LrsUnavailable(
-                f"the LRS at {self.url} refused the statements (HTTP {error.code})"
+                f"the LRS at {redacted(self.url)} refused the statements (HTTP {error.code})"
             ) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise LrsUnavailable(f"the LRS at {self.url} cannot be reached ({reason})") from None
+            raise LrsUnavailable(
+                f"the LRS at {redacted(self.url)} cannot be reached ({redacted(str(reason))})"
+            ) from None
 
     def send(self, statements: list[dict[str, Any]]) -> list[str]:
         """Send statements; the ids the LRS now holds. A statement it already had (same id)
