@@ -18,7 +18,12 @@ def test_a_password_in_an_address_is_hidden_and_the_rest_kept() -> None:
     )
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="/@: \n"), min_size=1, max_size=30))
+PASSWORD_CHARACTERS = st.characters(
+    blacklist_characters="/@:", blacklist_categories=("Cc", "Zs", "Zl", "Zp")
+)
+
+
+@given(st.text(alphabet=PASSWORD_CHARACTERS, min_size=1, max_size=30))
 def test_no_password_survives(password: str) -> None:
     assert redacted(f"postgresql://user:{password}@host/db") == "postgresql://user:***@host/db"
 
