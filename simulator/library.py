@@ -5,13 +5,24 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+def bundled_path(inside_package: str, in_checkout: str) -> Path:
+    """Where files that ship with the simulator are: inside the installed package (the
+    wheel carries them as simulator/bundled/...), or, in a checkout, where authors and
+    translators keep them (see pyproject.toml)."""
+    installed = Path(str(resources.files("simulator"))) / "bundled" / inside_package
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / in_checkout
+
+
 def bundled_scenarios_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    return bundled_path("scenarios", "scenarios")
 
 
 def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pygame
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "fonts"
+from simulator.library import bundled_path
+
+FONT_DIR = bundled_path("fonts", "assets/fonts")
 FONT_FILES = {
     "regular": "NotoSans-Regular.ttf",
     "bold": "NotoSans-Bold.ttf",
