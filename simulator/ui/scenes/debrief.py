@@ -199,39 +199,44 @@ class DebriefScene(Scene):
 
         unit = model.meters.cost.short_unit
         explanation = breakdown.explain(words, unit)
+        # The score and the verdict on the left, why beside them: all of it above the fold,
+        # with the charts, at 1280x720. In a narrow window the reasons go underneath.
+        big = fonts.render(f"{result.score}", theme.size(44), theme.accent, "bold")
+        rest = fonts.render(f"/ 100   {result.grade}", theme.size(24), theme.text, "bold")
+        # In an onboarding session the session's pass mark counts, not the scenario's.
+        verdict_text = words(
+            "debrief.pass_mark",
+            verdict=words("debrief.passed" if self.passed else "debrief.not_passed"),
+            mark=f"{self.pass_mark:g}",
+        )
+        verdict = fonts.render(
+            verdict_text, theme.size(17), theme.good if self.passed else theme.bad, "bold"
+        )
+        left_width = max(big.get_width() + 10 + rest.get_width(), verdict.get_width())
+        left_height = big.get_height() + 4 + verdict.get_height()
+        beside = width - left_width - 36 >= 320
+        reasons_x = left_width + 36 if beside else 0
+        reasons_width = width - reasons_x
+        reason_size = theme.size(16)
+        reasons_height = sum(
+            wrapped_height(fonts, line, reason_size, reasons_width) for line in explanation
+        )
         score_height = (
-            fonts.line_height(theme.size(44), "bold")
-            + 8
-            + len(explanation) * fonts.line_height(theme.size(17))
+            max(left_height, reasons_height) if beside else left_height + 10 + reasons_height
         )
 
         def score(surface: pygame.Surface, x: int, y: int, w: int) -> None:
-            big = fonts.render(f"{result.score}", theme.size(44), theme.accent, "bold")
             surface.blit(big, (x, y))
-            rest = fonts.render(f"/ 100   {result.grade}", theme.size(24), theme.text, "bold")
             surface.blit(
                 rest, (x + big.get_width() + 10, y + big.get_height() - rest.get_height() - 6)
             )
-            # In an onboarding session the session's pass mark counts, not the scenario's.
-            verdict = words("debrief.passed" if self.passed else "debrief.not_passed")
-            colour = theme.good if self.passed else theme.bad
-            badge = fonts.render(
-                words("debrief.pass_mark", verdict=verdict, mark=f"{self.pass_mark:g}"),
-                theme.size(17),
-                colour,
-                "bold",
-            )
-            surface.blit(
-                badge,
-                (
-                    x + big.get_width() + rest.get_width() + 36,
-                    y + big.get_height() - badge.get_height() - 9,
-                ),
-            )
-            line_y = y + big.get_height() + 8
-            for line in explanation:
-                surface.blit(fonts.render(line, theme.size(17), theme.muted), (x, line_y))
-                line_y += fonts.line_height(theme.size(17))
+            surface.blit(verdict, (x, y + big.get_height() + 4))
+            line_y = y if beside else y + left_height + 10
+            for index, line in enumerate(explanation):
+                colour = theme.text if index == 0 else theme.muted  # the main reason first
+                line_y = draw_wrapped(
+                    surface, fonts, line, reason_size, colour, x + reasons_x, line_y, reasons_width
+                )
 
         blocks.append((score_height, score))
 
@@ -239,7 +244,7 @@ class DebriefScene(Scene):
         cost_scale = max(model.scoring.cost_limit, max(cost) if cost else 0) or 1.0
         cost_label = f"{model.meters.cost.label} ({unit})"
         side_by_side = width >= 880
-        chart_height = 300
+        chart_height = 250 if side_by_side else 280
 
         history = MeterHistory(
             satisfaction,
@@ -248,6 +253,8 @@ class DebriefScene(Scene):
             breakdown.target_satisfaction,
             breakdown.target_cost,
             cost_label,
+            model.scoring.cost_limit,
+            unit,
         )
 
         def charts(surface: pygame.Surface, x: int, y: int, w: int) -> None:

@@ -22,6 +22,8 @@ class MeterHistory:
     target_satisfaction: float
     target_cost: float
     cost_label: str
+    cost_limit: float
+    cost_unit: str
 
 
 def _dashed_line(
@@ -54,7 +56,9 @@ def meters_over_time(
     words: Wording,
 ) -> None:
     """Satisfaction (left axis, 0-100) and cost (right axis) after each decision."""
-    satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
+    satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label, _, unit = astuple(
+        history
+    )
     small = theme.size(13)
     legend_y = _title(surface, rect, fonts, theme, words("chart.over_time")) + 4
     x = rect.x
@@ -64,7 +68,10 @@ def meters_over_time(
         label = fonts.render(text, small, theme.muted)
         surface.blit(label, (x + 28, legend_y))
         x += 40 + label.get_width()
-    plot = pygame.Rect(rect.x + 36, legend_y + 26, rect.w - 84, rect.bottom - legend_y - 50)
+    tick_height = fonts.line_height(small)
+    plot = pygame.Rect(
+        rect.x + 36, legend_y + 26, rect.w - 84, rect.bottom - legend_y - 32 - 2 * tick_height
+    )
     pygame.draw.rect(surface, theme.panel_edge, plot, 1)
     for value in (0, 50, 100):
         y = plot.bottom - plot.h * value / 100
@@ -82,6 +89,19 @@ def meters_over_time(
     )
     cost_target_y = round(plot.bottom - plot.h * min(1.0, target_cost / cost_scale))
     _dashed_line(surface, theme.cost, (plot.x, cost_target_y), (plot.right, cost_target_y))
+    # The dashed lines say what they are: each meter's target, with its value.
+    satisfaction_target_y = round(plot.bottom - plot.h * target_satisfaction / 100)
+    for text, colour, y in (
+        (
+            words("chart.target_value", value=f"{target_satisfaction:g}"),
+            theme.satisfaction,
+            satisfaction_target_y,
+        ),
+        (words("chart.target_value", value=f"{target_cost:g} {unit}"), theme.cost, cost_target_y),
+    ):
+        tag = fonts.render(text, small, colour, "bold")
+        above = y - tag.get_height() - 2
+        surface.blit(tag, (plot.right - tag.get_width() - 4, above if above > plot.y else y + 2))
     steps = max(1, len(satisfaction) - 1)
     for series, colour, scale in (
         (satisfaction, theme.satisfaction, 100.0),
@@ -107,6 +127,8 @@ def meters_over_time(
                 label,
                 (round(plot.x + plot.w * index / steps) - label.get_width() // 2, plot.bottom + 4),
             )
+    axis = fonts.render(words("chart.decisions"), small, theme.muted, "italic")
+    surface.blit(axis, (plot.centerx - axis.get_width() // 2, plot.bottom + 4 + tick_height))
 
 
 def balance_plane(
@@ -118,14 +140,16 @@ def balance_plane(
     words: Wording,
 ) -> None:
     """Where the outcome landed: satisfaction up, cost to the right, the target shaded."""
-    satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label = astuple(history)
+    satisfaction, cost, cost_scale, target_satisfaction, target_cost, cost_label, limit, unit = (
+        astuple(history)
+    )
     small = theme.size(13)
     title_bottom = _title(surface, rect, fonts, theme, words("chart.balance"))
     plot = pygame.Rect(
         rect.x + 36,
         title_bottom + 12,
         rect.w - 56,
-        rect.bottom - title_bottom - 44,
+        rect.bottom - title_bottom - 24 - 2 * fonts.line_height(theme.size(13)),
     )
     pygame.draw.rect(surface, theme.panel_edge, plot, 1)
 
@@ -156,10 +180,24 @@ def balance_plane(
         if position[0] + you.get_width() > plot.right:
             position = (trail[-1][0] - 12 - you.get_width(), position[1])
         surface.blit(you, position)
-    axis = fonts.render(words("chart.more_cost", cost=cost_label), small, theme.muted)
-    surface.blit(axis, (plot.right - axis.get_width(), plot.bottom + 4))
-    zero = fonts.render("0", small, theme.muted)
-    surface.blit(zero, (plot.x, plot.bottom + 4))  # cost
+    if limit < cost_scale:  # where cost stops earning points: the cost limit
+        limit_x = to_screen(limit, 0)[0]
+        _dashed_line(surface, theme.bad, (limit_x, plot.y), (limit_x, plot.bottom))
+        mark = fonts.render(words("chart.limit"), small, theme.bad, "bold")
+        surface.blit(mark, (limit_x - mark.get_width() - 4, plot.y + 4))
+    # Cost numbers along the bottom: nothing, the target's edge, the limit, the axis' end.
+    ticks = {0.0: "0", target_cost: f"{target_cost:g}", limit: f"{limit:g}"}
+    ticks[cost_scale] = f"{cost_scale:g} {unit}"  # the axis' end carries the unit
+    used_until = -1
+    for value, text in sorted(ticks.items()):
+        label = fonts.render(text, small, theme.muted)
+        x = min(plot.right - label.get_width(), to_screen(value, 0)[0] - label.get_width() // 2)
+        x = max(plot.x, x)
+        if x > used_until:
+            surface.blit(label, (x, plot.bottom + 4))
+            used_until = x + label.get_width() + 6
+    axis = fonts.render(words("chart.more_cost", cost=cost_label), small, theme.muted, "italic")
+    surface.blit(axis, (plot.right - axis.get_width(), plot.bottom + 4 + fonts.line_height(small)))
     top = fonts.render("100", small, theme.muted)
     surface.blit(top, (plot.x - top.get_width() - 6, plot.y))
     bottom = fonts.render("0", small, theme.muted)
@@ -167,7 +205,8 @@ def balance_plane(
     name = pygame.transform.rotate(
         fonts.render(words("chart.satisfaction"), small, theme.muted), 90
     )
-    surface.blit(name, (plot.x - name.get_width() - 8, plot.centery - name.get_height() // 2))
+    if name.get_height() <= plot.h:  # on a short plot in large text, the ticks say enough
+        surface.blit(name, (plot.x - name.get_width() - 8, plot.centery - name.get_height() // 2))
 
 
 def _title(
