@@ -205,3 +205,63 @@ def test_settings_opened_during_a_hungarian_play_speak_hungarian(app: App) -> No
     assert pygame.display.get_caption()[0].startswith(hungarian("settings.title"))
     texts = {key[0] for key in [*app.fonts._surfaces, *app.fonts._wrapped]}
     assert hungarian("settings.text_size") in texts
+
+
+WEEK = [
+    "wait-visibly",
+    "kadri-must-stay",
+    "wed-same-time",
+    "text-half-seven",
+    "fri-whenever",
+    "kadri-home-fri",
+    "book-next-year",
+]
+
+
+def test_debrief_run_json_store_and_report_agree_on_every_number(app: App, tmp_path: Path) -> None:
+    """One week of late-client, played in the game and headless: each decision's share of
+    satisfaction and cost is the same in the debrief, in `run --json`, in the results
+    store and in the report's CSV, and the shares add up to the final meters."""
+    import csv
+    import json
+
+    from simulator.library import bundled_scenarios_dir
+    from simulator.records.store import ResultsStore
+    from tests.conftest import run_cli
+    from tests.ui.keyboard import keyboard_player
+
+    path = bundled_scenarios_dir() / "late-client.yaml"
+    picks = iter(WEEK)
+
+    def pick(session) -> int:  # type: ignore[no-untyped-def]
+        wanted = next(picks)
+        return next(view.number for view in session.choices if view.id == wanted)
+
+    app.push(MenuScene(app))
+    open_scenario(app, path, None, "Agreeing Trainee", seed=0, resume=False)
+    app.run(events=keyboard_player(app, pick), max_frames=3000)
+    debrief = app.scene
+    assert isinstance(debrief, DebriefScene)
+    shown = [(d.satisfaction_delta, d.cost_delta) for d in debrief.result.decisions]
+
+    done = run_cli("run", str(path), "--choices", ",".join(WEEK), "--seed", "0", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    headless = [(d["satisfaction_delta"], d["cost_delta"]) for d in data["decisions"]]
+
+    store = ResultsStore.open()
+    (played,) = store.plays(trainee="Agreeing Trainee")
+    stored = [
+        (row["satisfaction_delta"], row["cost_delta"]) for row in store.decisions([played["id"]])
+    ]
+    table = tmp_path / "decisions.csv"
+    report = run_cli("report", "-o", str(tmp_path / "r.html"), "--csv", str(table))
+    assert report.returncode == 0, report.stderr
+    rows = [r for r in csv.DictReader(table.open(encoding="utf-8")) if r["play_id"] == played["id"]]
+    reported = [(float(r["satisfaction_delta"]), float(r["cost_delta"])) for r in rows]
+
+    assert shown == headless == stored == reported
+    first = debrief.result.decisions[0]
+    assert first.satisfaction_before + sum(s for s, _ in shown) == data["satisfaction"]
+    assert first.cost_before + sum(c for _, c in shown) == data["cost"] == 6.5
+    assert (data["score"], played["score"], debrief.result.score) == (78, 78, 78)
