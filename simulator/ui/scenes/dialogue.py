@@ -259,7 +259,11 @@ class DialogueScene(Scene):
             if candidates:
                 line = candidates[-1]
                 return line.speaker, line.mood or moods.get(line.speaker or "")
+        # Nobody has spoken yet in this step: the face stays as it was, not as the lines
+        # still to come will leave it (the session has already taken in their moods).
         character = self.portrait_character
+        if self.portrait_mood is not None:
+            return character, self.portrait_mood
         return character, moods.get(character or "")
 
     def _revealed_lines(self) -> list[ShownLine]:
@@ -361,11 +365,15 @@ class DialogueScene(Scene):
             self.portrait_character, self.portrait_mood = character, mood
         size = min(rect.w - 32, rect.h - 120)
         size = max(80, size)
-        image = app.portraits.get(character, mood, size, app.settings.high_contrast)
+        looks = list(self.play.scenario.characters)
+        look = looks.index(character) if character in looks else -1
+        image = app.portraits.get(character, mood, size, app.settings.high_contrast, look)
         position = (rect.centerx - size // 2, rect.y + 16)
         surface.blit(image, position)
         if self.fade > 0 and self.previous_portrait is not None:
-            old = app.portraits.get(*self.previous_portrait, size, app.settings.high_contrast)
+            previous, old_mood = self.previous_portrait
+            old_look = looks.index(previous) if previous in looks else -1
+            old = app.portraits.get(previous, old_mood, size, app.settings.high_contrast, old_look)
             faded = old.copy()
             faded.set_alpha(round(255 * self.fade / MOOD_FADE_SECONDS))
             surface.blit(faded, position)
