@@ -265,3 +265,20 @@ def test_debrief_run_json_store_and_report_agree_on_every_number(app: App, tmp_p
     assert first.satisfaction_before + sum(s for s, _ in shown) == data["satisfaction"]
     assert first.cost_before + sum(c for _, c in shown) == data["cost"] == 6.5
     assert (data["score"], played["score"], debrief.result.score) == (78, 78, 78)
+
+
+def test_the_clock_says_how_long_since_the_story_began_once_weeks_pass(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "one-decision.yaml"
+    path.write_text(
+        ONE_DECISION.replace("start: ask\n", 'start: ask\nclock: {day: 1, time: "09:00"}\n'),
+        encoding="utf-8",
+    )
+    app.push(MenuScene(app))
+    open_scenario(app, path, None, "Test Trainee", seed=1, resume=False)
+    dialogue = app.scene
+    assert isinstance(dialogue, DialogueScene)
+    assert dialogue._clock_text(1, "Day 1", "09:00") == "Day 1  09:00"
+    assert dialogue._clock_text(15, "Monday", "09:00") == "Monday  09:00  ·  2 week(s) later"
+    assert dialogue._clock_text(31, "Wednesday", "10:00").endswith("1 month(s) later")

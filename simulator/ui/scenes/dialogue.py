@@ -305,7 +305,10 @@ class DialogueScene(Scene):
         clock = self.session.clock
         if clock is not None:
             when = app.fonts.render(
-                f"{clock.day_name}  {clock.time_text}", theme.size(18), (255, 225, 150), "bold"
+                self._clock_text(clock.day, clock.day_name, clock.time_text),
+                theme.size(18),
+                (255, 225, 150),
+                "bold",
             )
             surface.blit(when, (x, rect.centery - when.get_height() // 2))
             x += when.get_width() + 24
@@ -351,6 +354,19 @@ class DialogueScene(Scene):
                     theme.cost,
                 )
             right = box.x - 16
+
+    def _clock_text(self, day: int, day_name: str, time_text: str) -> str:
+        """The day and time, saying how long since the story began once weeks have passed
+        (a weekday alone would read as the same week)."""
+        first = self.play.scenario.model.clock
+        passed = day - (first.day if first is not None else day)
+        if passed >= 28:
+            since = self.words("clock.months_later", months=max(1, round(passed / 30)))
+        elif passed >= 7:
+            since = self.words("clock.weeks_later", weeks=passed // 7)
+        else:
+            return f"{day_name}  {time_text}"
+        return f"{day_name}  {time_text}  ·  {since}"
 
     def _draw_portrait(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         app, theme = self.app, self.app.theme
