@@ -23,6 +23,23 @@ from simulator.scenario.loader import LoadResult, load_scenario
 from simulator.scenario.playable import PlayableScenario
 
 REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+DEBIAN_PACKAGES = {"dot": "graphviz", "chromium": "chromium"}
+
+
+def requires(*tools: str) -> pytest.MarkDecorator:
+    """For a test that needs programs beside Python (Graphviz, Chromium...): on a
+    developer's machine without them it is skipped, saying what to install; in CI, where
+    .ci/run installs them, it runs and fails if one is missing, so nothing hides there."""
+    import shutil
+
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    packages = " ".join(DEBIAN_PACKAGES.get(tool, tool) for tool in missing)
+    return pytest.mark.skipif(
+        bool(missing) and not IN_CI,
+        reason=f"needs {', '.join(missing)} (sudo apt-get install {packages})",
+    )
+
 
 MINIMAL = """\
 format: 1

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 from simulator.analysis.graph import to_dot
 from simulator.scenario.loader import load_scenario
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, requires, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 
@@ -46,6 +46,7 @@ def test_invalid_path_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 1 and "choice 9 cannot be picked" in done.stderr
 
 
+@requires("dot")
 def test_svg_is_rendered_by_graphviz(tmp_path: Path) -> None:
     out = tmp_path / "map.svg"
     done = graph(str(TOUR), "-o", str(out), "--best")
