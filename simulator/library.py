@@ -51,13 +51,11 @@ def scenario_files(paths: Iterable[Path]) -> list[Path]:
 
 def _shallow_read(path: Path) -> dict[str, object] | None:
     """A YAML file's top mapping, without the loader's checks (for menus and listings);
-    None when it cannot be read as one."""
-    import yaml_rs
+    None when it cannot be read as one. Still read safely: a named pipe, a huge file or an
+    alias bomb among the scenarios must not hang or exhaust the menu."""
+    from simulator.scenario.yamlfile import read_data
 
-    try:
-        data = yaml_rs.loads(path.read_text(encoding="utf-8"), parse_datetime=False)
-    except (OSError, UnicodeDecodeError, yaml_rs.YAMLDecodeError, ValueError):
-        return None
+    data = read_data(path)
     return data if isinstance(data, dict) else None
 
 
@@ -114,17 +112,28 @@ def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
 
 
 def _read_entry(path: Path) -> dict[str, object] | None:
+    """A menu entry from what a file says, taking only text where text belongs (``str``
+    of a number past 4,300 digits raises; the full checks report such a file)."""
     data = _shallow_read(path)
-    if data is None or data.get("kind", "scenario") != "scenario" or "id" not in data:
+    if data is None or data.get("kind", "scenario") != "scenario":
         return None
-    minutes = data.get("minutes", 10)
+    scenario_id = data.get("id")
+    if not isinstance(scenario_id, str):
+        return None
+    minutes = data.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 240:
+        minutes = 10
     return {
-        "id": str(data["id"]),
-        "title": str(data.get("title", data["id"])),
-        "minutes": minutes if isinstance(minutes, int) and not isinstance(minutes, bool) else 10,
-        "language": str(data.get("language", "en")),
-        "summary": str(data.get("summary", "")),
+        "id": scenario_id,
+        "title": _text(data.get("title"), scenario_id),
+        "minutes": minutes,
+        "language": _text(data.get("language"), "en"),
+        "summary": _text(data.get("summary"), ""),
     }
+
+
+def _text(value: object, default: str) -> str:
+    return value if isinstance(value, str) else default
 
 
 def translation_files(scenario_path: Path) -> list[Path]:

@@ -40,8 +40,13 @@ class TestFileResult:
 
 
 def _target_scenario(path: Path, tests: PlaytestFile) -> Path | None:
-    target = (path.parent / tests.scenario).resolve()
-    if path.parent.resolve() not in target.parents or not target.is_file():
+    """The scenario the tests are for: a file in their folder, or None (a path that leaves
+    the folder, does not exist, or cannot be followed, such as a symlink loop)."""
+    try:
+        target = (path.parent / tests.scenario).resolve()
+        if path.parent.resolve() not in target.parents or not target.is_file():
+            return None
+    except (OSError, RuntimeError, ValueError):
         return None
     return target
 

@@ -13,10 +13,11 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
+from simulator.scenario.expressions import VALUE_LIMIT, EvaluationContext, Evaluator, start_value
 from simulator.scenario.expressions import Effect as CompiledEffect
-from simulator.scenario.expressions import EvaluationContext, Evaluator
-from simulator.scenario.model import Choice, Node
+from simulator.scenario.model import Choice, Node, RandomBranch
 from simulator.scenario.playable import PlayableScenario
 
 
@@ -63,6 +64,7 @@ class NodePlan:
     effects: tuple[CompiledEffect, ...]
     choices: tuple[ChoicePlan, ...]
     branches: tuple[tuple[Evaluator | None, str], ...]  # empty unless the node branches
+    weights: tuple[float, ...]  # the random branches' weights as rolled (see _weight)
     timer_effects: tuple[CompiledEffect, ...]
     consequence_of: frozenset[str]  # choices the node's effects are charged to, if made
     by_id: dict[str, ChoicePlan]
@@ -111,6 +113,7 @@ class ScenarioPlan:
     nodes: dict[str, NodePlan]
     tags: Mapping[str, tuple[str, ...]]  # every choice's tags, for the analysis's policies
     texts: Mapping[str, str]  # every choice's text, for the content-blind policies
+    start_values: Mapping[str, Any]  # the values a play starts with, each within its range
 
 
 _PLANS: weakref.WeakKeyDictionary[PlayableScenario, ScenarioPlan] = weakref.WeakKeyDictionary()
@@ -125,9 +128,29 @@ def plan_for(scenario: PlayableScenario) -> ScenarioPlan:
         tags = {plan.id: tuple(plan.choice.tags) for plan in plans}
         texts = {plan.id: plan.choice.text for plan in plans}
         found = _PLANS[scenario] = ScenarioPlan(
-            nodes, MappingProxyType(tags), MappingProxyType(texts)
+            nodes, MappingProxyType(tags), MappingProxyType(texts), _start_values(scenario)
         )
     return found
+
+
+def _start_values(scenario: PlayableScenario) -> Mapping[str, Any]:
+    """The scenario's initial values with every number within its variable's range, as
+    every value assigned later will be: a file may start one at ``.nan`` or ``.inf``."""
+    variables = scenario.declarations.variables
+    return MappingProxyType(
+        {
+            name: value if name not in variables else start_value(variables[name], value)
+            for name, value in scenario.initial_values.items()
+        }
+    )
+
+
+def _weight(branch: RandomBranch) -> float:
+    """A random branch's weight as the dice see it: at most VALUE_LIMIT, so that an
+    infinite weight makes its branch near certain rather than the sum infinite and every
+    branch but the last impossible; one that is not a positive number counts as 1."""
+    weight = branch.weight
+    return min(weight, float(VALUE_LIMIT)) if weight > 0 else 1.0
 
 
 def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
@@ -164,6 +187,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 (None if branch.if_ is None else conditions[branch.if_], branch.next)
                 for branch in node.branch or []
             ),
+            weights=tuple(_weight(branch) for branch in node.random or []),
             timer_effects=compiled(node.timer.effects) if node.timer else (),
             consequence_of=frozenset(node.consequence_of),
             by_id={plan.id: plan for plan in choices},

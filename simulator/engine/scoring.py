@@ -36,6 +36,7 @@ Two things decide a score, in this order.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 
 from simulator.scenario.model import Scoring
@@ -142,10 +143,17 @@ def _points(scoring: Scoring, satisfaction: float, cost: float) -> tuple[float, 
         satisfaction_share = 1.0
     else:
         satisfaction_share = (min(satisfaction, target.satisfaction) / target.satisfaction) ** 2
-    over = max(0.0, cost - target.cost) / (scoring.cost_limit - target.cost)
+    span = _finite(scoring.cost_limit) - target.cost
+    over = max(0.0, cost - target.cost) / span if span > 0 else 0.0
     satisfaction_points = 100 * weight * satisfaction_share
     cost_points = 100 * (1 - weight) * (1.0 - over)
     return satisfaction_points, cost_points, max(0.0, satisfaction_points + cost_points)
+
+
+def _finite(amount: float) -> float:
+    """A cost target or limit as a number: a file may write ``.inf`` for "no limit", which
+    counts, and is reported, as the largest float rather than as infinity (not JSON)."""
+    return min(amount, sys.float_info.max)
 
 
 def balance_of(scoring: Scoring, satisfaction: float, cost: float) -> float:
@@ -215,8 +223,8 @@ def score_outcome(
         satisfaction=satisfaction,
         cost=cost,
         target_satisfaction=target.satisfaction,
-        target_cost=target.cost,
-        cost_limit=scoring.cost_limit,
+        target_cost=_finite(target.cost),
+        cost_limit=_finite(scoring.cost_limit),
         grade=grade,
         grade_label=label,
         passed=score >= scoring.pass_mark,

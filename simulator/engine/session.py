@@ -40,7 +40,7 @@ from simulator.engine.plan import (
 )
 from simulator.engine.random import SplitMix64
 from simulator.engine.scoring import ScoreBreakdown, score_outcome
-from simulator.scenario.model import Node, RandomBranch, VariableText
+from simulator.scenario.model import Node, VariableText
 from simulator.scenario.playable import CRITICAL, PlayableScenario
 from simulator.scenario.templates import fill
 from simulator.wording import wording
@@ -212,7 +212,7 @@ class Session:
     @classmethod
     def start(cls, scenario: PlayableScenario, seed: int = 0, exploring: bool = False) -> Session:
         model = scenario.model
-        values = dict(scenario.initial_values)
+        values = dict(plan_for(scenario).start_values)
         state = SessionState(
             seed=seed,
             rng=SplitMix64.seeded(seed),
@@ -358,8 +358,12 @@ class Session:
         """While waiting for chance: each random branch's target and probability."""
         if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
             return []
-        total = sum(option.weight for option in self.node.random)
-        return [(option.next, option.weight / total) for option in self.node.random]
+        weights = self._plans[self.state.node].weights
+        total = sum(weights)
+        return [
+            (option.next, weight / total)
+            for option, weight in zip(self.node.random, weights, strict=True)
+        ]
 
     def resolve_chance(self, index: int) -> None:
         """Take random branch ``index`` (analysis only: normal play rolls the seeded dice)."""
@@ -376,7 +380,7 @@ class Session:
         trainee playing with the same seed."""
         if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
             raise SessionError("no random branch is waiting")
-        self.resolve_chance(self._roll_dice(self.node.random))
+        self.resolve_chance(self._roll_dice(self._plans[self.state.node].weights))
 
     def fork(self, exploring: bool | None = None, keep_events: bool = False) -> Session:
         """An independent copy, cheap enough for searching many futures; an exploring
@@ -635,21 +639,22 @@ class Session:
         if state.exploring:
             state.status = Status.WAITING_FOR_CHANCE
             return None
-        target = options[self._roll_dice(options)].next
+        target = options[self._roll_dice(plan.weights)].next
         state.events.append(BranchTaken(plan.id, target, True))
         return target
 
-    def _roll_dice(self, options: list[RandomBranch]) -> int:
-        """Which random branch the session's seeded dice pick, by weight."""
+    def _roll_dice(self, weights: tuple[float, ...]) -> int:
+        """Which random branch the session's seeded dice pick, by weight (the plan's,
+        which are finite, so no branch is made impossible by an infinite sum)."""
         state = self.state
         dice = SplitMix64(state.rng)
-        roll = dice.next_float() * sum(option.weight for option in options)
+        roll = dice.next_float() * sum(weights)
         state.rng = dice.state
-        for index, option in enumerate(options):
-            roll -= option.weight
+        for index, weight in enumerate(weights):
+            roll -= weight
             if roll < 0:
                 return index
-        return len(options) - 1
+        return len(weights) - 1
 
     def _wait_for_choice(self, plan: NodePlan) -> str | None:
         state = self.state

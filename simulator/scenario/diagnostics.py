@@ -8,9 +8,13 @@ keeps the two in step.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import enum
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 
@@ -122,12 +126,110 @@ class Diagnostic:
         return replace(self, file=file, line=line, column=column)
 
     def format(self) -> str:
+        """One line for a terminal. Messages quote ids, keys and titles from untrusted
+        files (and file names), so control characters are shown escaped: a newline must
+        not start a fake diagnostic, an escape sequence must not drive the terminal."""
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.severity.value} {self.code}: {self.message}"
+        return printable(f"{where}: {self.severity.value} {self.code}: {self.message}")
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
+# C0 and C1 controls and DEL, line and paragraph separators, and the bidirectional
+# controls that can make a line read differently from what it holds.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+#: How many diagnostics of one code a file reports before "N more like this".
+MAX_PER_CODE = 100
+
+
+def capped(found: Sequence[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
+    """The first ``limit`` diagnostics of each code, then one that counts the rest.
+
+    A broken or hostile file can repeat one mistake tens of thousands of times; listing
+    them all helps no one, and locating and printing them should not grow without end.
+    The count line sits where the last of the rest is, so it sorts after those shown.
+    """
+    counts: Counter[str] = Counter()
+    kept: list[Diagnostic] = []
+    last_left_out: dict[str, Diagnostic] = {}
+    for diagnostic in found:
+        counts[diagnostic.code] += 1
+        if counts[diagnostic.code] <= limit:
+            kept.append(diagnostic)
+        else:
+            last_left_out[diagnostic.code] = diagnostic
+    for code, diagnostic in last_left_out.items():
+        more = counts[code] - limit
+        kept.append(
+            replace(
+                diagnostic,
+                message=f"{more:,} more {code} like the {limit} above are not shown; "
+                "fix those and validate again",
+                offset=None,
+            )
+        )
+    return kept
+
+
+#: How many name comparisons "did you mean" may make while one file is checked.
+SUGGESTION_BUDGET = 100_000
+
+
+class SuggestionBudget:
+    """Bounds the work "did you mean" does for one file.
+
+    difflib compares a name with every candidate, so a file with thousands of dangling
+    references to thousands of ids made validation quadratic (4,000 of each took over a
+    minute). Each suggestion spends one unit per candidate; when the budget cannot pay
+    for a search, the message goes without a hint.
+    """
+
+    def __init__(self, budget: int = SUGGESTION_BUDGET) -> None:
+        self.left = budget
+
+    def afford(self, candidates: int) -> bool:
+        if candidates > self.left:
+            return False
+        self.left -= candidates
+        return True
+
+
+_BUDGET: contextvars.ContextVar[SuggestionBudget | None] = contextvars.ContextVar(
+    "suggestion_budget", default=None
+)
+
+
+@contextlib.contextmanager
+def bounded_suggestions(budget: int = SUGGESTION_BUDGET) -> Iterator[SuggestionBudget]:
+    """Within this block every ``suggest`` (the expression checker's too) shares one
+    budget, so checking a file costs at most ``budget`` name comparisons for hints."""
+    active = SuggestionBudget(budget)
+    token = _BUDGET.set(active)
+    try:
+        yield active
+    finally:
+        _BUDGET.reset(token)
+
+
+def suggest(name: str, candidates: Collection[str]) -> str:
     """A "did you mean" tail for a misspelt name, or nothing."""
+    budget = _BUDGET.get()
+    if budget is not None and not budget.afford(len(candidates)):
+        return ""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -21,12 +21,20 @@ Grammar::
     effect     := NAME ("=" | "+=" | "-=" | "*=") condition | NAME "(" args ")"
 
 ``TIME`` is a clock time such as ``20:15`` and means minutes after midnight.
+
+Numbers stay finite whatever a file writes (see ``VALUE_LIMIT``): a literal is capped
+at ``LITERAL_LIMIT``, a whole-number product too large for a float becomes infinite,
+``round`` leaves what it cannot round as it is, and every number a variable is given
+is clamped to its range; an effect whose result is not a number (NaN, from ``inf -
+inf``) leaves the variable as it was. So no expression raises, and a session's values,
+saves and records hold finite numbers only.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import math
 import operator as ops
 import re
 from collections.abc import Callable, Mapping
@@ -37,6 +45,15 @@ from simulator.scenario.diagnostics import suggest
 
 MAX_EXPRESSION_LENGTH = 500
 MAX_DEPTH = 40
+#: The engine-wide bound on a number variable (meters and clock included): assignments
+#: are clamped to the declared min and max, narrowed to +-VALUE_LIMIT. Far beyond any
+#: sensible amount, yet whole numbers up to it are exact as floats, and a variable that
+#: grows without end (``x *= x`` in a loop) stops here instead of filling the memory.
+VALUE_LIMIT = 10**12
+#: The largest magnitude a number literal stands for: beyond any variable, so comparing
+#: with a larger literal means the same, yet sums of literals (an expression holds at
+#: most 250) stay far within a float, so mixing whole numbers and floats never overflows.
+LITERAL_LIMIT = 10**300
 
 
 class ExpressionError(Exception):
@@ -253,8 +270,7 @@ class _Parser:
         token = self.current
         if token.kind == "number":
             self.take()
-            value = float(token.text) if "." in token.text else int(token.text)
-            return Literal(value, token.offset)
+            return Literal(_number(token.text), token.offset)
         if token.kind == "time":
             self.take()
             hours, minutes = (int(part) for part in token.text.split(":"))
@@ -307,6 +323,15 @@ class _Parser:
         if self.at("op", "=="):
             raise self.error("an effect assigns with '=', '+=', '-=' or '*='")
         raise self.error("expected '=', '+=', '-=' or '*='")
+
+
+def _number(text: str) -> int | float:
+    """A number literal's value, capped at LITERAL_LIMIT (``10^400`` would overflow a
+    float; Python refuses to read a whole number of more than 4,300 digits)."""
+    if "." in text:
+        return min(float(text), float(LITERAL_LIMIT))
+    digits = text.lstrip("0")
+    return LITERAL_LIMIT if len(digits) > 301 else min(int(digits or "0"), LITERAL_LIMIT)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -383,7 +408,7 @@ class _Checker:
         if isinstance(node, Name):
             info = self.declarations.variables.get(node.name)
             if info is None:
-                known = sorted(self.declarations.variables)
+                known = self.declarations.variables
                 raise ExpressionError(
                     "E302",
                     f"undefined variable '{node.name}'{suggest(node.name, known)}",
@@ -474,7 +499,7 @@ class _Checker:
             if argument.value not in known:
                 raise ExpressionError(
                     "E201" if name == "visits" else "E302",
-                    f"unknown {what} '{argument.value}'{suggest(argument.value, sorted(known))}",
+                    f"unknown {what} '{argument.value}'{suggest(argument.value, known)}",
                     argument.offset,
                 )
             return _Typed(ValueType.INT if name == "visits" else ValueType.BOOL)
@@ -508,7 +533,7 @@ class _Checker:
             return
         info = self.declarations.variables.get(statement.target)
         if info is None:
-            known = sorted(self.declarations.variables)
+            known = self.declarations.variables
             raise ExpressionError(
                 "E302",
                 f"undefined variable '{statement.target}'{suggest(statement.target, known)}",
@@ -624,10 +649,26 @@ def _divide(left: float, right: float) -> float:
     return left / right if right else 0.0
 
 
+def _multiply(left: Any, right: Any) -> Any:
+    """A product; one of whole numbers beyond LITERAL_LIMIT becomes infinite, as a float's
+    would, since such a number cannot meet a float without overflowing (``k * k * ...``
+    in one expression reaches thousands of digits)."""
+    product = left * right
+    if product.__class__ is int and not -LITERAL_LIMIT <= product <= LITERAL_LIMIT:
+        return math.inf if product > 0 else -math.inf
+    return product
+
+
+def _round(value: Any) -> Any:
+    """``round()``, which leaves what it cannot round (NaN, infinities) as it is, and
+    numbers past LITERAL_LIMIT too, so whole numbers stay within a float's range."""
+    return round(value) if -LITERAL_LIMIT <= value <= LITERAL_LIMIT else value
+
+
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": ops.add,
     "-": ops.sub,
-    "*": ops.mul,
+    "*": _multiply,
     "/": _divide,
     "==": ops.eq,
     "!=": ops.ne,
@@ -678,7 +719,7 @@ def _compile_call(node: Call) -> Evaluator:
     arguments = [compile_value(argument) for argument in node.arguments]
     if node.function == "round":
         (only,) = arguments
-        return lambda context: round(only(context))
+        return lambda context: _round(only(context))
     if node.function == "abs":
         (only,) = arguments
         return lambda context: abs(only(context))
@@ -688,38 +729,60 @@ def _compile_call(node: Call) -> Evaluator:
 
 
 def _bounds(info: VariableInfo) -> tuple[float, float]:
-    """A number variable's min and max (whole numbers for an int), open ends infinite:
-    the one place that reads them, for clamping and for fixed steps alike."""
-    low, high = info.minimum, info.maximum
-    if info.type is ValueType.INT:
-        low = None if low is None else int(low)
-        high = None if high is None else int(high)
-    return (float("-inf") if low is None else low, float("inf") if high is None else high)
+    """A number variable's min and max (whole numbers for an int), within +-VALUE_LIMIT:
+    the one place that reads them, for clamping and for fixed steps alike. An open end,
+    or one that is not a number at all, is the engine's limit."""
+    whole = info.type is ValueType.INT
+    limit = VALUE_LIMIT if whole else float(VALUE_LIMIT)
+    low = _within(info.minimum, limit, -limit)
+    high = _within(info.maximum, limit, limit)
+    return (int(low), int(high)) if whole else (low, high)
+
+
+def _within(bound: float | None, limit: float, open_end: float) -> float:
+    if bound is None or bound != bound:  # absent, or NaN
+        return open_end
+    return min(max(bound, -limit), limit)
 
 
 def _clamp(info: VariableInfo) -> Callable[[Any], Any]:
+    """Brings a number into the variable's range (an infinity to its nearest end); NaN is
+    for the caller to catch, since what replaces it depends on where it arose."""
     floor, ceiling = _bounds(info)
     if info.type is ValueType.INT:
 
         def clamp_int(value: Any) -> Any:
-            value = int(value)
-            return floor if value < floor else ceiling if value > ceiling else value
+            return floor if value < floor else ceiling if value > ceiling else int(value)
 
         return clamp_int
-    if info.type is ValueType.NUMBER:
 
-        def clamp_number(value: Any) -> Any:
-            return floor if value < floor else ceiling if value > ceiling else value
+    def clamp_number(value: Any) -> Any:
+        return floor if value < floor else ceiling if value > ceiling else value
 
-        return clamp_number
-    return lambda value: value
+    return clamp_number
+
+
+def start_value(info: VariableInfo, value: Any) -> Any:
+    """A number variable's value at the start of a play, within its range like every value
+    it is given later. NaN (a file may write ``.nan``) becomes what the variable starts at
+    when the file gives no default: its min, else 0 (brought into range)."""
+    if info.type not in _NUMERIC:
+        return value
+    if value != value:
+        low = info.minimum
+        value = 0.0 if low is None or low != low else low
+    return _clamp(info)(value)
 
 
 def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
+    """An effect as a closure. One that gives a number variable NaN (``x = y - y`` with
+    ``y`` infinite) leaves it as it was; any other number is clamped to the variable's
+    range (see ``_bounds``). Only number variables pay for this, and fixed steps, the
+    commonest effects, pay nothing: their step is bounded once, here."""
     if isinstance(statement, CallStatement):
         argument = statement.call.arguments[0]
         if isinstance(argument, Literal):  # nearly always: the clock moves a fixed time
-            fixed = max(0, round(argument.value))
+            fixed = _minutes(argument.value)
 
             def advance_fixed(context: EvaluationContext) -> None:
                 _move_clock(context.values, fixed)
@@ -728,19 +791,33 @@ def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
         minutes = compile_value(argument)
 
         def advance(context: EvaluationContext) -> None:
-            _move_clock(context.values, max(0, round(minutes(context))))
+            _move_clock(context.values, _minutes(minutes(context)))
 
         return advance
     target = statement.target
     info = declarations.variables[target]
-    clamp = _clamp(info)
     operator = statement.operator
+    value = compile_value(statement.value)
+    if info.type not in _NUMERIC:  # true/false or text: assigned as it is
+        if isinstance(statement.value, Literal):
+            constant = statement.value.value
+
+            def set_fixed(context: EvaluationContext) -> None:
+                context.values[target] = constant
+
+            return set_fixed
+
+        def set_value(context: EvaluationContext) -> None:
+            context.values[target] = value(context)
+
+        return set_value
+    clamp = _clamp(info)
     if isinstance(statement.value, Literal):
         # Most effects add a fixed amount or set a fixed value; the analysis runs them
         # hundreds of thousands of times, so these skip the general closures.
         constant = statement.value.value
         if operator == "=":
-            clamped = clamp(constant)
+            clamped = clamp(constant)  # a literal is never NaN
 
             def set_constant(context: EvaluationContext) -> None:
                 context.values[target] = clamped
@@ -748,26 +825,35 @@ def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
             return set_constant
         if operator in ("+=", "-=") and _plain_step(info, constant):
             return _shift(target, info, constant if operator == "+=" else -constant)
-    value = compile_value(statement.value)
     if operator == "=":
 
         def assign(context: EvaluationContext) -> None:
-            context.values[target] = clamp(value(context))
+            result = value(context)
+            if result == result:  # NaN leaves the variable as it was
+                context.values[target] = clamp(result)
 
         return assign
     operation = _BINARY[operator[0]]
 
     def update(context: EvaluationContext) -> None:
         values = context.values
-        values[target] = clamp(operation(values[target], value(context)))
+        result = operation(values[target], value(context))
+        if result == result:  # NaN leaves the variable as it was
+            values[target] = clamp(result)
 
     return update
+
+
+def _minutes(value: Any) -> int:
+    """How far advance() moves the clock: whole minutes, none for a negative or NaN
+    amount, at most VALUE_LIMIT (the day is clamped to it too)."""
+    return round(min(value, VALUE_LIMIT)) if value > 0 else 0
 
 
 def _move_clock(values: dict[str, Any], minutes: int) -> None:
     total = values["time"] + minutes
     if total >= MINUTES_PER_DAY:
-        values["day"] += total // MINUTES_PER_DAY
+        values["day"] = min(values["day"] + total // MINUTES_PER_DAY, VALUE_LIMIT)
         total %= MINUTES_PER_DAY
     values["time"] = total
 
@@ -781,6 +867,10 @@ def _plain_step(info: VariableInfo, step: Any) -> bool:
 
 def _shift(target: str, info: VariableInfo, step: float) -> Effect:
     floor, ceiling = _bounds(info)
+    # A step longer than the range lands on the same end as one the length of the range,
+    # and a bounded step keeps the sum exact and finite.
+    span = ceiling - floor
+    step = max(-span, min(step, span))
 
     def shift(context: EvaluationContext) -> None:
         values = context.values

@@ -7,7 +7,9 @@ when there is no error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import types
 import typing
 from collections.abc import Iterable
@@ -19,7 +21,14 @@ import pydantic
 from pydantic import BaseModel, ValidationError
 
 from simulator.gcpause import without_cyclic_gc
-from simulator.scenario.diagnostics import Diagnostic, has_errors, sort_key, suggest
+from simulator.scenario.diagnostics import (
+    Diagnostic,
+    bounded_suggestions,
+    capped,
+    has_errors,
+    sort_key,
+    suggest,
+)
 from simulator.scenario.model import (
     FILE_MODELS,
     FORMAT_VERSION,
@@ -36,9 +45,19 @@ from simulator.scenario.playable import (
     mood_label,
 )
 from simulator.scenario.validate import check_scenario
-from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument, nesting_problem, read_file
+from simulator.scenario.yamlfile import (
+    MAX_FILE_BYTES,
+    YamlDocument,
+    nesting_problem,
+    read_file,
+    step_text,
+)
 
 MAX_INCLUDES = 20
+#: The largest whole number a file may write: SQLite's integer range, far beyond any
+#: count, day or seed a scenario needs. Python reads any size, and a larger one fails
+#: later, where it is stored, or printed (past 4,300 digits).
+MAX_WHOLE_NUMBER = 2**63 - 1
 
 
 @dataclass
@@ -124,22 +143,41 @@ def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
 
 
 def _describe(value: Any) -> str:
+    """A value from the file, short enough for a message (and never a whole number too
+    long for Python to write: over 4,300 digits ``repr`` raises)."""
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return step_text(value)
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _quoted(value: Any) -> str:
+    """Text in quotes as the file has it (Diagnostic.format shows control characters
+    escaped), anything else described."""
+    return f"'{value}'" if isinstance(value, str) and len(value) <= 100 else _describe(value)
+
+
+def _where(location: tuple[Any, ...]) -> str:
+    return ".".join(step_text(step) for step in location) or "the file"
+
+
 def model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
+    with bounded_suggestions():
+        return _model_diagnostics(error, model)
+
+
+def _model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for item in error.errors(include_url=False):
         location = tuple(item["loc"])
         kind = item["type"]
-        key = location[-1] if location else ""
-        where = ".".join(str(step) for step in location) or "the file"
+        key = step_text(location[-1]) if location else ""
+        where = _where(location)
         if kind == "extra_forbidden":
             allowed = _allowed_keys(_model_at(model, location[:-1]))
-            hint = suggest(str(key), allowed) or (
+            hint = suggest(key, allowed) or (
                 f"; allowed here: {', '.join(allowed)}" if allowed else ""
             )
             found.append(
@@ -169,7 +207,7 @@ def model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[Di
                 found.append(
                     Diagnostic(
                         "E106",
-                        f"{where}: '{item.get('input')}' is not a valid id; use letters, "
+                        f"{where}: {_quoted(item.get('input'))} is not a valid id; use letters, "
                         "digits, '-', '_' and '.', starting with a letter or digit",
                         path=location,
                     )
@@ -228,11 +266,11 @@ def _file_kind(document: YamlDocument) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     kind = data.get("kind", "scenario")
-    if kind not in FILE_MODELS:
+    if not isinstance(kind, str) or kind not in FILE_MODELS:
         return None, [
             Diagnostic(
                 "E012",
-                f"unknown kind '{kind}'; use one of {', '.join(FILE_MODELS)}",
+                f"unknown kind {_describe(kind)}; use one of {', '.join(FILE_MODELS)}",
                 path=("kind",),
             )
         ]
@@ -254,7 +292,7 @@ def _file_kind(document: YamlDocument) -> tuple[str | None, list[Diagnostic]]:
         return None, [
             Diagnostic(
                 "E011",
-                f"this file is written for format {version}; this "
+                f"this file is written for format {_describe(version)}; this "
                 f"simulator reads formats {MIN_FORMAT_VERSION} to "
                 f"{FORMAT_VERSION}; update the simulator",
                 path=("format",),
@@ -276,7 +314,7 @@ def _located(
     document: YamlDocument | None, path: str, found: Iterable[Diagnostic]
 ) -> list[Diagnostic]:
     result = []
-    for diagnostic in found:
+    for diagnostic in capped(list(found)):
         if diagnostic.file != "<string>":
             result.append(diagnostic)
         elif document is not None:
@@ -292,7 +330,7 @@ def load_document(
     """Read a file of any kind and validate its shape against its model."""
     document, problems = read_file(path, max_bytes)
     if document is None:
-        return None, None, None, problems
+        return None, None, None, capped(problems)  # a thousand duplicate keys: E006 each
     kind, problems = _file_kind(document)
     if kind is None:
         deep = nesting_problem(document)
@@ -319,7 +357,63 @@ def load_document(
             None,
             [Diagnostic("E008", "the file is nested too deeply", str(path))],
         )
+    unsafe = list(_unsafe_numbers(model))
+    if unsafe:
+        return document, kind, None, _located(document, str(path), unsafe)
     return document, kind, model, []
+
+
+@functools.cache
+def _number_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """The fields of a model that can hold a number, at any depth (name, key in the file):
+    the only ones ``_unsafe_numbers`` needs to visit."""
+    return tuple(
+        (name, info.alias or name)
+        for name, info in model.model_fields.items()
+        if _may_hold_number(info.annotation)
+    )
+
+
+def _may_hold_number(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return bool(_number_fields(annotation))
+    return any(_may_hold_number(argument) for argument in typing.get_args(annotation))
+
+
+def _unsafe_numbers(model: BaseModel) -> Iterable[Diagnostic]:
+    """E104 for every number no scenario can mean: infinity or NaN (YAML's ``.inf`` and
+    ``.nan``, ``1e400``, or the text "inf" that pydantic reads as a number), and whole
+    numbers past MAX_WHOLE_NUMBER. The models' ranges let them through where they have
+    no upper bound (a variable's min, a branch weight, a cost), and arithmetic, clamping
+    and printing then fail. Only fields that can hold a number are visited."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(model, ())]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, BaseModel):
+            stack.extend(
+                (getattr(item, name), (*where, key)) for name, key in _number_fields(type(item))
+            )
+        elif isinstance(item, dict):
+            stack.extend((value, (*where, key)) for key, value in item.items())
+        elif isinstance(item, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(item))
+        elif isinstance(item, float) and not math.isfinite(item):
+            yield Diagnostic(
+                "E104", f"{_where(where)}: input should be a finite number, not {item}", path=where
+            )
+        elif (
+            isinstance(item, int)
+            and not isinstance(item, bool)
+            and not -MAX_WHOLE_NUMBER <= item <= MAX_WHOLE_NUMBER
+        ):
+            yield Diagnostic(
+                "E104",
+                f"{_where(where)}: input should be between -{MAX_WHOLE_NUMBER:,} and "
+                f"{MAX_WHOLE_NUMBER:,}, not {_describe(item)}",
+                path=where,
+            )
 
 
 def _confined(base: Path, relative: str) -> Path | None:
@@ -331,6 +425,15 @@ def _confined(base: Path, relative: str) -> Path | None:
     return target if target == root or root in target.parents else None
 
 
+def resolve_inside(base: Path, relative: str) -> Path | str | None:
+    """A path a file names, resolved inside ``base``; None when it escapes that folder,
+    and why not when it cannot be resolved at all (a symlink loop, a NUL in the name)."""
+    try:
+        return _confined(base, relative)
+    except (OSError, RuntimeError, ValueError) as error:  # 3.11 raises RuntimeError on loops
+        return f"cannot be followed: {error}"
+
+
 def _includes(
     scenario: Scenario, path: Path, hasher: Any
 ) -> tuple[dict[str, Character], list[Diagnostic]]:
@@ -338,15 +441,10 @@ def _includes(
     problems: list[Diagnostic] = []
     for index, relative in enumerate(scenario.includes[:MAX_INCLUDES]):
         where = ("includes", index)
-        target = _confined(path.parent, relative)
-        if target is None:
-            problems.append(
-                Diagnostic(
-                    "E212",
-                    f"'{relative}' is outside the scenario's folder; includes must stay inside it",
-                    path=where,
-                )
-            )
+        target = resolve_inside(path.parent, relative)
+        if not isinstance(target, Path):
+            why = target or "is outside the scenario's folder; includes must stay inside it"
+            problems.append(Diagnostic("E212", f"'{relative}' {why}", path=where))
             continue
         document, kind, model, included = load_document(target)
         if included:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.scenario.diagnostics import Diagnostic
+from simulator.scenario.diagnostics import Diagnostic, capped
 from simulator.scenario.model import Playlist
 from simulator.scenario.yamlfile import YamlDocument
 
@@ -29,10 +29,11 @@ class CheckedPlaylist:
 def resolve_entry(playlist_path: Path, name: str) -> Path | None:
     """A scenario named by a playlist: a file beside the playlist, or a bundled id."""
     from simulator.library import resolve_scenario
+    from simulator.scenario.loader import resolve_inside
 
-    candidate = (playlist_path.parent / name).resolve()
-    if candidate.is_file() and playlist_path.parent.resolve() in candidate.parents:
-        return candidate
+    candidate = resolve_inside(playlist_path.parent, name)
+    if isinstance(candidate, Path) and candidate.exists() and not candidate.is_dir():
+        return candidate  # a pipe or device too: loading it says why it cannot be used
     if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
         return None
     return resolve_scenario(name)
@@ -41,12 +42,17 @@ def resolve_entry(playlist_path: Path, name: str) -> Path | None:
 def check_playlist(
     path: Path, playlist: Playlist, document: YamlDocument | None
 ) -> tuple[CheckedPlaylist, list[Diagnostic]]:
+    from simulator.scenario.loader import resolve_inside
     from simulator.scenario.translations import load_translated
 
     checked = CheckedPlaylist(playlist, path)
     problems: list[Diagnostic] = []
     for index, entry in enumerate(playlist.scenarios):
         where = ("scenarios", index, "scenario")
+        unusable = resolve_inside(path.parent, entry.scenario)
+        if isinstance(unusable, str):  # a symlink loop, say
+            problems.append(Diagnostic("E217", f"'{entry.scenario}' {unusable}", path=where))
+            continue
         target = resolve_entry(path, entry.scenario)
         if target is None:
             problems.append(
@@ -71,6 +77,7 @@ def check_playlist(
         model = result.scenario.model
         mark = entry.pass_mark if entry.pass_mark is not None else model.scoring.pass_mark
         checked.items.append(PlaylistItem(target, model.id, model.title, mark, entry.language))
+    problems = capped(problems)
     if document is not None:
         problems = [document.locate(p) for p in problems]
     return checked, problems

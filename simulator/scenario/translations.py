@@ -11,9 +11,9 @@ from pathlib import Path
 
 from simulator.gcpause import without_cyclic_gc
 from simulator.library import translation_files
-from simulator.scenario.diagnostics import Diagnostic
+from simulator.scenario.diagnostics import Diagnostic, capped
 from simulator.scenario.i18n import translatable_texts, translate
-from simulator.scenario.loader import LoadResult, load_document, load_scenario
+from simulator.scenario.loader import LoadResult, load_document, load_scenario, resolve_inside
 from simulator.scenario.model import Translation
 from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument
 
@@ -64,16 +64,21 @@ def check_translation(
     """Check a translation against the scenario it translates."""
     result = LoadResult(str(path), "translation", translation=translation)
     problems: list[Diagnostic] = []
-    target = (path.parent / translation.translates).resolve()
-    if path.parent.resolve() not in target.parents:
+    target = resolve_inside(path.parent, translation.translates)
+    if not isinstance(target, Path):
+        why = target or "is outside this folder"
         problems.append(
-            Diagnostic(
-                "E401", f"'{translation.translates}' is outside this folder", path=("translates",)
-            )
+            Diagnostic("E401", f"'{translation.translates}' {why}", path=("translates",))
         )
-    elif not target.is_file():
+    elif not target.exists():
         problems.append(
             Diagnostic("E401", f"'{translation.translates}' does not exist", path=("translates",))
+        )
+    elif not target.is_file():  # a folder, a named pipe: never opened
+        problems.append(
+            Diagnostic(
+                "E401", f"'{translation.translates}' is not a regular file", path=("translates",)
+            )
         )
     else:
         original = load_scenario(target)
@@ -107,6 +112,7 @@ def check_translation(
                             at_key=True,
                         )
                     )
+    problems = capped(problems)
     if document is not None:
         problems = [document.locate(p) for p in problems]
     result.diagnostics = problems

@@ -8,13 +8,14 @@ raised, so a trainer sees every problem of a file in one run.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.scenario.components import strongly_connected
-from simulator.scenario.diagnostics import Diagnostic, suggest
+from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, suggest
 from simulator.scenario.expressions import (
     Declarations,
     Effect,
@@ -609,7 +610,7 @@ class _ProbeContext:
 def _safe_truth(evaluate: Evaluator, context: _ProbeContext) -> bool:
     try:
         return bool(evaluate(context))
-    except (TypeError, KeyError, ArithmeticError):
+    except (TypeError, KeyError, ArithmeticError, ValueError):  # ValueError: round(nan)
         return True  # a probe value the type checker would not let happen
 
 
@@ -639,7 +640,9 @@ def _test_points(
             and isinstance(item.value, (int, float))
             and not isinstance(item.value, bool)
         ):
-            constants.append(item.value)
+            constant = _finite(item.value)
+            if constant is not None:
+                constants.append(constant)
         for attribute in ("operand", "left", "right"):
             child = getattr(item, attribute, None)
             if child is not None:
@@ -670,13 +673,23 @@ def _test_points(
             low = info.minimum if info.minimum is not None else min(candidates)
             high = info.maximum if info.maximum is not None else max(candidates)
             candidates.update((low, high))
-            kept = {value for value in candidates if low <= value <= high}
+            kept = {value for value in candidates if low <= value <= high and math.isfinite(value)}
             if info.type is ValueType.INT:
                 kept = {float(int(value)) for value in kept if value == int(value)}
             points[name] = sorted(int(v) if info.type is ValueType.INT else v for v in kept)
     for call in sorted(calls):
         points[call] = [0, 1, 2] if call.startswith("visits:") else [False, True]
     return points
+
+
+def _finite(value: float) -> float | None:
+    """A literal, or None for one no variable can reach: beyond a float, or not finite.
+    Comparing with it is true or false whatever the value, so it adds no test point, and
+    the points stay numbers that arithmetic and printing can take."""
+    try:
+        return value if math.isfinite(value) else None
+    except OverflowError:  # a whole number too large for a float
+        return None
 
 
 def _reachable(starts: list[str], neighbours: Any) -> set[str]:
@@ -705,5 +718,6 @@ def check_scenario(
     scenario: Scenario, characters: Mapping[str, Character]
 ) -> tuple[list[Diagnostic], CheckedExpressions, Declarations]:
     checker = ScenarioChecker(scenario, characters)
-    diagnostics = checker.run()
+    with bounded_suggestions():  # "did you mean" costs at most so much per file
+        diagnostics = checker.run()
     return diagnostics, checker.expressions, checker.declarations

@@ -9,7 +9,9 @@ keeps line and column for every node. See docs/decisions/yaml-parser.md.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +23,24 @@ from simulator.scenario.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 48
+#: What aliases may expand to, in characters of scalars (plus one per item): no more
+#: than the largest file, written out. yaml-rs counts expanded items but not their size,
+#: so a 326 KB file of aliases to one long text reached gigabytes.
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES
 ALIAS_LIMITS = yaml_rs.AliasLimits(
     max_total_replayed_events=200_000,
     max_replay_stack_depth=16,
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# C0 controls but tab and line ends, DEL, and the C1 controls (PyYAML refuses those but
+# NEL, which it alone takes for a line end, so positions would drift).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# What may be an anchor or an alias (if it starts a token: see _may_expand), and an
+# escape that may stand for a control character: cheap searches that decide whether the
+# costlier checks must run at all.
+_ANCHOR = re.compile(r"&[^\s\[\]{},]")
+_ALIAS = re.compile(r"\*[^\s\[\]{},]")
+_CONTROL_ESCAPE = re.compile(r"\\[0abvfeNxuU]")
 _BANG = re.compile(r"!(?![\s=])")  # a "!" that may start a tag; never "!="
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)", re.M)
 _RUST_POSITION = re.compile(r"line (\d+), column (\d+)")
@@ -42,6 +56,11 @@ class YamlDocument:
     data: Any
     _positions: yaml.Node | None = field(default=None, repr=False)
     _composed: bool = field(default=False, repr=False)
+    # Each mapping's keys, indexed the first time a path goes through it: locating
+    # thousands of diagnostics in one mapping must not scan it once for each.
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def root_node(self) -> yaml.Node | None:
         if not self._composed:
@@ -65,7 +84,7 @@ class YamlDocument:
             return 1, 1
         key_node: yaml.Node | None = None
         for step in path:
-            found = _child(node, step)
+            found = self._child(node, step)
             if found is None:
                 break
             key_node, node = found
@@ -83,21 +102,33 @@ class YamlDocument:
         line, column = self.position(diagnostic.path, diagnostic.at_key, diagnostic.offset)
         return diagnostic.located(self.path, line, column)
 
+    def _child(self, node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+        if isinstance(node, yaml.MappingNode):
+            keys = self._keys.get(id(node))  # the root keeps every node, and so its id
+            if keys is None:
+                # The last of equal keys wins, as in the data.
+                keys = {
+                    key.value: (key, value)
+                    for key, value in node.value
+                    if isinstance(key, yaml.ScalarNode)
+                }
+                self._keys[id(node)] = keys
+            return keys.get(step_text(step))
+        if (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
+            return None, node.value[step]
+        return None
 
-def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
-        match = None
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(step):
-                match = (key, value)
-        return match
-    if (
-        isinstance(node, yaml.SequenceNode)
-        and isinstance(step, int)
-        and 0 <= step < len(node.value)
-    ):
-        return None, node.value[step]
-    return None
+
+def step_text(step: object) -> str:
+    """A step of a data path as text. Keys come from untrusted files: a whole number of
+    more than 4,300 digits cannot be turned into text by ``str``, so it is summarised."""
+    if isinstance(step, int) and step.bit_length() > 64:
+        return f"<a number of about {int(step.bit_length() * 0.30103):,} digits>"
+    return str(step)
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
@@ -187,8 +218,9 @@ def _syntax_diagnostic(path: str, text: str, error: Exception) -> list[Diagnosti
         return [
             Diagnostic(
                 "E007",
-                "aliases expand to too much data (limit: 200,000 items, 16 levels); "
-                "write the repeated part out instead",
+                "aliases expand to too much data (limit: 200,000 items, 16 levels, "
+                f"{MAX_EXPANDED_CHARS // (1024 * 1024)} MiB); write the repeated part out "
+                "instead",
                 path,
                 line,
                 column,
@@ -249,12 +281,27 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
                 column,
             )
         ]
+    if _may_expand(text):
+        expansion = _alias_expansion(path, text)
+        if expansion is not None:
+            return None, [expansion]
     try:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=ALIAS_LIMITS)
     except yaml_rs.YAMLDecodeError as error:
         return None, _syntax_diagnostic(path, text, error)
     except RecursionError:
         return None, [Diagnostic("E008", f"nesting is deeper than {MAX_NESTING} levels", path)]
+    except TypeError:  # a list inside a key: yaml-rs cannot make it a dict key
+        return None, [
+            Diagnostic(
+                "E005",
+                "YAML syntax: a key must be a plain value such as a name, not a list or mapping",
+                path,
+                *_complex_key_position(text),
+            )
+        ]
+    except (ValueError, OverflowError) as error:  # nothing known; never a traceback
+        return None, [Diagnostic("E005", f"YAML cannot be read: {error}", path)]
     tag = _tag_position(text)
     if tag is not None:
         return None, [
@@ -274,7 +321,127 @@ def parse_text(text: str, path: str = "<string>") -> tuple[YamlDocument | None, 
                 *_second_document(text),
             )
         ]
-    return YamlDocument(path, text, data), []
+    document = YamlDocument(path, text, data)
+    if _CONTROL_ESCAPE.search(text):  # only an escape can hide a control character
+        hidden = _escaped_control(data)
+        if hidden is not None:
+            where, char, at_key = hidden
+            return None, [
+                Diagnostic(
+                    "E004",
+                    f"control character U+{ord(char):04X}, written as an escape, is not "
+                    "allowed in a scenario file",
+                    path,
+                    *document.position(where, at_key),
+                )
+            ]
+    return document, []
+
+
+def _may_expand(text: str) -> bool:
+    """Whether the text may hold both an anchor and an alias (text such as "R&D" or
+    "x *= 2" may say yes; then the exact check runs, and costs only time)."""
+    return all(
+        any(
+            m.start() == 0 or text[m.start() - 1] in " \t\r\n[{,-:?" for m in pattern.finditer(text)
+        )
+        for pattern in (_ANCHOR, _ALIAS)
+    )
+
+
+def _escaped_control(data: Any) -> tuple[tuple[str | int, ...], str, bool] | None:
+    """The first text (value or key) holding a control character: a NUL in a path, an
+    escape sequence for the terminal. The raw text was checked, so only an escape such as
+    ``"\\0"`` or ``"\\e"`` in a quoted scalar can put one there."""
+    stack: list[tuple[Any, tuple[Any, ...], bool]] = [(data, (), False)]
+    while stack:
+        item, where, is_key = stack.pop()
+        if isinstance(item, str):
+            found = _CONTROL.search(item)
+            if found:
+                return where, found.group(), is_key
+        elif isinstance(item, dict):
+            for key, value in reversed(item.items()):
+                stack.append((value, (*where, key), False))
+                stack.append((key, (*where, key), True))
+        elif isinstance(item, list):
+            stack.extend(
+                (value, (*where, index), False) for index, value in reversed(list(enumerate(item)))
+            )
+    return None
+
+
+def _alias_expansion(path: str, text: str) -> Diagnostic | None:
+    """E007 when aliases would expand past MAX_EXPANDED_CHARS, found without expanding:
+    PyYAML's event stream (C, no values built) gives each anchored value's size once,
+    and an alias adds that size. Linear in the text, and it stops at the limit.
+
+    yaml-rs is only asked after this says yes. If PyYAML cannot read the text (it reads
+    YAML 1.1, and without its C library it refuses more, such as "?" in a flow mapping's
+    text), the expansion cannot be measured, so a file with aliases is refused and told
+    why (fail closed).
+    """
+    sizes: dict[str, int] = {}
+    opened: list[tuple[str | None, int]] = []  # (anchor, total when it started)
+    total = 0
+    first_alias: yaml.Mark | None = None
+    try:
+        for event in yaml.parse(text, Loader=_COMPOSER):
+            if isinstance(event, yaml.AliasEvent):
+                total += sizes.get(event.anchor or "", 1)
+                first_alias = first_alias or event.start_mark
+            elif isinstance(event, yaml.ScalarEvent):
+                total += len(event.value) + 1
+                if event.anchor:
+                    sizes[event.anchor] = len(event.value) + 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                opened.append((event.anchor, total))
+                total += 1
+            elif isinstance(event, yaml.CollectionEndEvent) and opened:
+                anchor, start = opened.pop()
+                if anchor:
+                    sizes[anchor] = total - start
+            if total > MAX_EXPANDED_CHARS:
+                mark = first_alias or event.start_mark  # where E007 always points
+                return Diagnostic(
+                    "E007",
+                    "aliases expand to more than "
+                    f"{MAX_EXPANDED_CHARS // (1024 * 1024)} MiB of data; write the repeated "
+                    "part out instead",
+                    path,
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or "invalid YAML"
+        return Diagnostic(
+            "E007",
+            "this file uses aliases, and what they expand to cannot be measured: the "
+            f"checker cannot read it here ({reason}); write the repeated part out instead, "
+            "or put this text in quotes",
+            path,
+            *((mark.line + 1, mark.column + 1) if mark is not None else (1, 1)),
+        )
+    return None
+
+
+def _complex_key_position(text: str) -> tuple[int, int]:
+    """Where the first key that is a list or mapping starts."""
+    try:
+        stack = [yaml.compose(text, Loader=_COMPOSER)]
+    except yaml.YAMLError:
+        return 1, 1
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return key.start_mark.line + 1, key.start_mark.column + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return 1, 1
 
 
 def _is_multi(text: str) -> bool:
@@ -291,6 +458,44 @@ def _second_document(text: str) -> tuple[int, int]:
     return _line_column(text, index)
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "it is a folder"),
+    (stat.S_ISFIFO, "it is a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "it is a socket"),
+    (stat.S_ISCHR, "it is a device"),
+    (stat.S_ISBLK, "it is a device"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    return next((why for test, why in _NOT_REGULAR if test(mode)), "it is not a regular file")
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes | str:
+    """Up to ``max_bytes + 1`` bytes of a regular file, or why not.
+
+    Anything else is refused before it is opened: reading a named pipe or a terminal
+    waits for ever, a device can be endless. The file is opened without blocking and
+    checked again, in case it was swapped for one of those in between.
+    """
+    try:
+        why = _not_regular(os.stat(path).st_mode)
+        if why is not None:
+            return f"{why}, not a regular file"
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        with open(os.open(path, flags | getattr(os, "O_BINARY", 0)), "rb") as handle:
+            why = _not_regular(os.fstat(handle.fileno()).st_mode)
+            if why is not None:
+                return f"{why}, not a regular file"
+            return handle.read(max_bytes + 1)
+    except OSError as error:
+        return str(error.strerror or error)
+    except ValueError:  # a NUL in the name
+        return "the name holds a NUL character"
+
+
 def _deepest_line(document: YamlDocument) -> tuple[int, int]:
     # Indentation is the cheapest honest pointer to where the nesting runs away.
     lines = document.text.splitlines()
@@ -300,16 +505,30 @@ def _deepest_line(document: YamlDocument) -> tuple[int, int]:
     return deepest + 1, 1
 
 
+def read_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """A file's data without positions or diagnostics (for menus and listings), None when
+    it cannot be read; with the limits that keep an untrusted file from hanging the caller
+    or filling the memory (a regular file, its size, what its aliases expand to)."""
+    raw = _read_regular(path, max_bytes)
+    if isinstance(raw, str) or len(raw) > max_bytes:
+        return None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        if _may_expand(text) and _alias_expansion(str(path), text):
+            return None
+        return yaml_rs.loads(text, parse_datetime=False, alias_limits=ALIAS_LIMITS)
+    except (UnicodeDecodeError, yaml_rs.YAMLDecodeError, ValueError, TypeError, RecursionError):
+        return None
+
+
 def read_file(
     path: Path, max_bytes: int = MAX_FILE_BYTES
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read and parse one file with every safety limit applied."""
     name = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as error:
-        return None, [Diagnostic("E001", f"cannot read the file: {error.strerror or error}", name)]
+    raw = _read_regular(path, max_bytes)
+    if isinstance(raw, str):
+        return None, [Diagnostic("E001", f"cannot read the file: {raw}", name)]
     if len(raw) > max_bytes:
         return None, [
             Diagnostic("E002", f"the file is larger than {max_bytes // (1024 * 1024)} MiB", name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.scenario.expressions import (
+    LITERAL_LIMIT,
+    VALUE_LIMIT,
     Declarations,
     ExpressionError,
     ValueType,
@@ -20,6 +23,7 @@ from simulator.scenario.expressions import (
     compile_value,
     parse_condition,
     parse_effect,
+    start_value,
 )
 
 DECLARATIONS = Declarations(
@@ -241,3 +245,130 @@ def test_arithmetic_matches_python_integers(left: int, right: int) -> None:
 def test_assignments_stay_within_bounds(amount: int) -> None:
     values = run_effect(f"patience += {abs(amount)}" if amount >= 0 else f"patience -= {-amount}")
     assert 0 <= values["patience"] <= 5
+
+
+# ---------------------------------------------------------------- numbers stay finite
+
+HUGE = "1" + "0" * 400  # more than a float holds
+HOSTILE = Declarations(
+    variables={
+        **DECLARATIONS.variables,
+        "x": VariableInfo(ValueType.NUMBER),  # no bounds: the engine's limit
+        "k": VariableInfo(ValueType.INT),
+        "odd": VariableInfo(ValueType.NUMBER, True, math.nan, math.inf),  # what no file may say
+        "whole": VariableInfo(ValueType.INT, True, -math.inf, math.nan),
+    },
+    node_ids=DECLARATIONS.node_ids,
+    choice_ids=DECLARATIONS.choice_ids,
+)
+EXTREMES = [0, 0.5, -3, 1e12, -1e12, 10**12, 1e-300]
+
+
+def run_hostile(source: str, **values: Any) -> dict[str, Any]:
+    statement = parse_effect(source)
+    check_effect(statement, HOSTILE)
+    state = context(**{"x": 1.0, "k": 2, "odd": 0.0, "whole": 0, **values})
+    compile_effect(statement, HOSTILE)(state)
+    return state.values
+
+
+def test_literals_are_capped_where_a_float_would_overflow() -> None:
+    assert compile_value(parse_condition(HUGE + " + 0.5 > 1"))(context()) is True
+    assert compile_value(parse_condition(HUGE + ".0 > 1"))(context()) is True
+    assert compile_value(parse_condition("0" * 400 + "7 == 7"))(context()) is True
+    assert evaluate(f"{'1' + '0' * 150} * {'1' + '0' * 150} * {'1' + '0' * 150} * 0.5 > 1")
+    assert LITERAL_LIMIT < 2**1023
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (f"cost += {HUGE}", {"cost": VALUE_LIMIT}),
+        (f"cost -= {HUGE}.0", {"cost": 0}),
+        (f"x = x + {HUGE}", {"x": VALUE_LIMIT}),
+        (f"x = -{HUGE}", {"x": -VALUE_LIMIT}),
+        (f"k *= {HUGE}", {"k": VALUE_LIMIT}),
+        (f"k = round({HUGE}.0 * 2.0)", {"k": VALUE_LIMIT}),  # round() of a number past 10^300
+        ("x = " + " * ".join(["cost"] * 27) + " - " + " * ".join(["cost"] * 27), {"x": 1.0}),
+        ("k = round(" + " * ".join(["cost"] * 27) + " * 0 )", {"k": 2}),  # round(inf * 0)
+        ("x *= x", {"x": VALUE_LIMIT}),
+        ("odd = x * 10000000000000", {"odd": VALUE_LIMIT}),  # max .inf: the engine's limit
+        ("odd = -x * 10000000000000", {"odd": -VALUE_LIMIT}),  # min NaN: as if absent
+        ("whole -= 10000000000000", {"whole": -VALUE_LIMIT}),
+        ("whole += 10000000000000", {"whole": VALUE_LIMIT}),
+        ("advance(cost * cost * cost * cost - cost * cost * cost * cost)", {"time": 17 * 60}),
+        (f"advance({HUGE})", {"day": 1 + (17 * 60 + VALUE_LIMIT) // 1440}),
+    ],
+)
+def test_hostile_effects_leave_finite_values(source: str, expected: dict[str, Any]) -> None:
+    values = run_hostile(source, x=1e12 if "x *= x" in source else 1.0, cost=1e12)
+    assert {key: values[key] for key in expected} == expected
+    for key, value in values.items():
+        if isinstance(value, float):
+            assert math.isfinite(value), key
+
+
+def test_a_nan_result_leaves_the_variable_as_it_was() -> None:
+    nan = " * ".join(["cost"] * 27) + " * 0"  # infinity times nothing
+    assert run_hostile(f"x = {nan}", x=7.5, cost=1e12)["x"] == 7.5
+    assert run_hostile(f"x += {nan}", x=7.5, cost=1e12)["x"] == 7.5
+    assert run_hostile(f"satisfaction -= {nan}", cost=1e12)["satisfaction"] == 50.0
+
+
+def test_start_values_are_brought_into_range() -> None:
+    variables = HOSTILE.variables
+    assert start_value(variables["x"], math.nan) == 0.0
+    assert start_value(variables["satisfaction"], math.nan) == 0  # its min
+    assert start_value(variables["x"], math.inf) == VALUE_LIMIT
+    assert start_value(variables["k"], -(10**400)) == -VALUE_LIMIT
+    assert start_value(variables["odd"], math.nan) == 0.0  # a NaN min is no min
+    assert start_value(variables["stance"], "calm") == "calm"
+
+
+ARITHMETIC = st.recursive(
+    st.one_of(
+        st.sampled_from(["x", "k", "cost", "patience", "trust", HUGE, HUGE + ".0", "0", "0.5"]),
+        st.integers(min_value=0, max_value=10**15).map(str),
+    ),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
+        inner.map(lambda s: f"-{s}"),
+        inner.map(lambda s: f"round({s})"),
+        inner.map(lambda s: f"abs({s})"),
+        st.tuples(inner, inner).map(lambda t: f"max({t[0]}, {t[1]})"),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    ARITHMETIC,
+    st.sampled_from(["x", "k", "cost", "satisfaction", "patience", "odd", "whole"]),
+    st.sampled_from(["=", "+=", "-=", "*="]),
+    st.sampled_from(EXTREMES),
+)
+def test_no_arithmetic_raises_or_leaves_a_value_unbounded(
+    expression: str, target: str, operator: str, start: float
+) -> None:
+    """Whatever the expression, no evaluation raises, conditions stay true or false, and
+    every variable keeps a finite value within the engine's limit."""
+    if operator == "=" and target in ("k", "patience", "whole"):
+        expression = f"round({expression})"
+    source = f"{target} {operator} {expression}"
+    try:
+        statement = parse_effect(source)
+        check_effect(statement, HOSTILE)
+    except ExpressionError as error:
+        assert error.code in ("E301", "E304")  # too long; a number where a whole one goes
+        return
+    numbers = {"x": float(start), "cost": abs(float(start)), "k": int(start)}
+    values = run_hostile(source, **numbers)
+    value = values[target]
+    assert not isinstance(value, float) or math.isfinite(value)
+    assert abs(value) <= VALUE_LIMIT
+    if len(expression) <= 480:
+        condition = compile_value(parse_condition(f"{expression} > 0"))
+        assert isinstance(condition(context(**numbers)), bool)

@@ -11,7 +11,7 @@ import pygame.freetype
 import pytest
 import yaml_rs
 
-from simulator.ui.fonts import FONT_DIR, FONT_FILES
+from simulator.ui.fonts import FONT_DIR, FONT_FILES, REPLACEMENT
 from tests.conftest import REPO
 
 TEXT_FILES = sorted(
@@ -79,3 +79,8 @@ def test_every_character_the_interface_writes_has_a_glyph(fonts) -> None:
 
 def test_the_check_itself_notices_a_missing_glyph(fonts) -> None:
     assert missing({"→"}, fonts)  # an arrow is not in Noto Sans
+
+
+def test_the_stand_in_for_an_undrawable_character_has_a_glyph(fonts) -> None:
+    """Control characters in a scenario's text are drawn as this (see ui/fonts.py)."""
+    assert missing({REPLACEMENT}, fonts) == {}

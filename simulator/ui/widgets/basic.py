@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from simulator.ui.fonts import Fonts
+from simulator.ui.fonts import Fonts, drawable
 from simulator.ui.theme import Colour, Theme
 
 
@@ -72,7 +72,7 @@ def layout_buttons(
     size = theme.size(18)
     x = right
     for button in reversed(buttons):
-        width = fonts.font(size, "bold").size(button.label)[0] + 36
+        width = fonts.font(size, "bold").size(drawable(button.label))[0] + 36  # as rendered
         height = fonts.line_height(size, "bold") + 16
         x -= width
         button.rect = pygame.Rect(x, y, width, height)
