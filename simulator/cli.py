@@ -3,7 +3,8 @@
 Exit codes (also in docs/command-line.md):
     0  success
     1  a scenario has errors, or a run asked for a choice that cannot be picked
-    2  usage error (unknown option, missing file)
+    2  usage error (unknown option, missing file, a --seed, --results or --lrs that is
+       not one; a results store to read that does not exist)
     3  a headless run used up its choices before reaching an ending
     4  the game could not open a window (no display)
     5  the play ran, but the results store could not record it (the message says why)
@@ -35,10 +36,13 @@ from simulator.transcript import (
     describe_event,
     describe_result,
     result_json,
+    terminal_json,
+    terminal_text,
 )
 
 if TYPE_CHECKING:  # the store (and SQLAlchemy) load only when a command records
     from simulator.records.recorder import Recorder
+    from simulator.records.xapi import LrsClient
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -46,6 +50,28 @@ EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_NO_DISPLAY = 4
 EXIT_NOT_RECORDED = 5
+
+
+class UsageError(Exception):
+    """A usage error found after parsing (exit 2); the message says what to give instead."""
+
+
+#: A seed the results store can keep (a signed 64-bit integer).
+SEED_RANGE = (-(2**63), 2**63 - 1)
+
+
+def seed_argument(text: str) -> int:
+    """--seed: a whole number the store can keep; anything else is a usage error."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = None
+    if seed is None or not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from {SEED_RANGE[0]} to {SEED_RANGE[1]}, not "
+            f"{terminal_text(text)!r}"
+        )
+    return seed
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,7 +83,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
     for diagnostic in diagnostics:
-        print(diagnostic.format(), file=stream or sys.stdout)
+        print(terminal_text(diagnostic.format()), file=stream or sys.stdout)
 
 
 def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]:
@@ -71,8 +97,13 @@ def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]
 
 
 def _usage_error(message: str) -> int:
-    print(f"simulator: {message}", file=sys.stderr)
+    print(f"simulator: {terminal_text(message)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _say(message: str) -> None:
+    """A message on stderr; its text may come from a scenario or a store."""
+    print(f"simulator: {terminal_text(message)}", file=sys.stderr)
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
@@ -141,7 +172,23 @@ def command_run(arguments: argparse.Namespace) -> int:
     seed = arguments.seed if arguments.seed is not None else secrets.randbelow(2**31)
     session = Session.start(loaded.scenario, seed=seed)
     recorder, not_recorded = _recorder(arguments.results, arguments.trainee, "run", arguments.lrs)
-    out: list[str] = [f"{loaded.scenario.title} (seed {seed})"]
+    try:
+        return _play_run(arguments, loaded.scenario.title, picks, session, recorder, not_recorded)
+    finally:
+        if recorder is not None:
+            recorder.stop(session)  # a run that stopped early is not left "playing"
+
+
+def _play_run(
+    arguments: argparse.Namespace,
+    title: str,
+    picks: list[int | str],
+    session: Session,
+    recorder: Recorder | None,
+    not_recorded: str,
+) -> int:
+    seed = session.state.seed
+    out: list[str] = [f"{title} (seed {seed})"]
     seen = 0
 
     def flush() -> None:
@@ -162,7 +209,7 @@ def command_run(arguments: argparse.Namespace) -> int:
             out.extend(describe_choices(session.choices))
         resolved = resolve_pick(session, pick)
         if isinstance(resolved, str):
-            print(f"simulator: step {step}: {resolved}", file=sys.stderr)
+            _say(f"step {step}: {resolved}")
             return EXIT_INVALID
         play_pick(session, resolved)
         numbers.append(resolved.number)  # as shown, whether given as a number or an id
@@ -177,16 +224,17 @@ def command_run(arguments: argparse.Namespace) -> int:
     if result is not None:
         out.extend(describe_result(result, session))
     if arguments.json:
-        print(json.dumps(result_json(session, numbers), ensure_ascii=False, indent=2))
+        text = json.dumps(result_json(session, numbers), ensure_ascii=False, indent=2)
+        print(terminal_json(text))
     else:
-        print("\n".join(out))
+        print(terminal_text("\n".join(out)))
     if session.status is Status.STUCK:
         return EXIT_INVALID
     if recorder is not None and recorder.lrs_problem:
-        print(f"simulator: {recorder.lrs_problem}", file=sys.stderr)
+        _say(recorder.lrs_problem)
     if recorder is None or recorder.problem:
         problem = recorder.problem if recorder is not None else not_recorded
-        print(f"simulator: this run was not recorded: {problem}", file=sys.stderr)
+        _say(f"this run was not recorded: {problem}")
         return EXIT_NOT_RECORDED
     return EXIT_OK if result is not None else EXIT_INCOMPLETE
 
@@ -194,19 +242,39 @@ def command_run(arguments: argparse.Namespace) -> int:
 def _recorder(
     location: str | None, trainee: str | None, source: str, lrs_url: str | None
 ) -> tuple[Recorder | None, str]:
-    """A recorder for the results store, or None and why the store cannot be opened."""
+    """A recorder for the results store, or None and why the store cannot be opened.
+    Raises UsageError for a --results or --lrs address that is not one."""
     from simulator.records.recorder import Recorder
-    from simulator.records.store import ResultsStore, StoreError
-    from simulator.records.xapi import LrsClient
+    from simulator.records.store import ResultsStore, StoreAddressError, StoreError
 
+    lrs = _lrs(lrs_url)
     try:
         store = ResultsStore.open(location)
+    except StoreAddressError as error:
+        raise UsageError(str(error)) from None
     except StoreError as error:
         return None, str(error)
-    recorder = Recorder(
-        store, trainee or _default_trainee(), source, lrs=LrsClient.configured(lrs_url)
-    )
-    return recorder, ""
+    return Recorder(store, trainee or _default_trainee(), source, lrs=lrs), ""
+
+
+def _lrs(url: str | None) -> LrsClient | None:
+    """The LRS from --lrs or $CS_SIMULATOR_LRS (None if neither); UsageError if malformed."""
+    from simulator.records.xapi import LrsAddressError, LrsClient
+
+    try:
+        return LrsClient.configured(url)
+    except LrsAddressError as error:
+        raise UsageError(str(error)) from None
+
+
+def _check_results_address(location: str | None) -> None:
+    """UsageError for a --results (or $CS_SIMULATOR_RESULTS) that is not a store's address."""
+    from simulator.records.store import StoreAddressError, database_url, default_location
+
+    try:
+        database_url(location or default_location())
+    except StoreAddressError as error:
+        raise UsageError(str(error)) from None
 
 
 def _default_trainee() -> str:
@@ -231,7 +299,8 @@ def command_list(arguments: argparse.Namespace) -> int:
     width = max(len(entry.id) for entry in entries)
     for entry in entries:
         languages = ", ".join([entry.language, *available_languages(entry.path)])
-        print(f"{entry.id:<{width}}  {entry.title}  ({entry.minutes} min; {languages})")
+        line = f"{entry.id:<{width}}  {entry.title}  ({entry.minutes} min; {languages})"
+        print(terminal_text(line))
     return EXIT_OK
 
 
@@ -303,13 +372,15 @@ def command_analyze(arguments: argparse.Namespace) -> int:
             reports.append(analysis.to_json())
         else:
             # Each report as soon as it is ready, even into a pipe: the rest may take long.
-            print(("\n" if number else "") + "\n".join(describe_analysis(analysis)), flush=True)
+            text = ("\n" if number else "") + "\n".join(describe_analysis(analysis))
+            print(terminal_text(text), flush=True)
         _print_diagnostics(located_findings(found.path, analysis.findings), sys.stderr)
     # One object for one scenario named; a list for several, or for any folder, so a
     # script reading a folder gets a list however many scenarios it holds.
     single = len(paths) == 1 and not paths[0].is_dir()
     if arguments.json and (reports or not single):
-        print(json.dumps(reports[0] if single else reports, ensure_ascii=False, indent=2))
+        text = json.dumps(reports[0] if single else reports, ensure_ascii=False, indent=2)
+        print(terminal_json(text))
     return code
 
 
@@ -327,17 +398,17 @@ def command_test(arguments: argparse.Namespace) -> int:
     passed = failed = 0
     for path in files:
         result = run_playtest_file(path)
-        print(str(path))
+        print(terminal_text(str(path)))
         if result.problems:
             failed += 1
             print("  ERROR the test file cannot run:")
             for problem in result.problems:
-                print(f"    {problem.format()}")
+                print(terminal_text(f"    {problem.format()}"))
             continue
         for outcome in result.outcomes:
-            print(f"  {'ok  ' if outcome.passed else 'FAIL'}  {outcome.name}")
+            print(terminal_text(f"  {'ok  ' if outcome.passed else 'FAIL'}  {outcome.name}"))
             for failure in outcome.failures:
-                print(f"    {failure.format()}")
+                print(terminal_text(f"    {failure.format()}"))
             passed += outcome.passed
             failed += not outcome.passed
     print(f"{passed} passed, {failed} failed")
@@ -454,7 +525,13 @@ def command_preview(arguments: argparse.Namespace) -> int:
 def command_report(arguments: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from simulator.records.store import ResultsStore, StoreError
+    from simulator.records.store import (
+        TRAINEE_SOURCES,
+        ResultsStore,
+        StoreAddressError,
+        StoreError,
+        StoreMissing,
+    )
     from simulator.reports.cohort import build_cohort, csv_rows
     from simulator.reports.html import render, write_csv
 
@@ -466,12 +543,19 @@ def command_report(arguments: argparse.Namespace) -> int:
             return _usage_error("--since takes a date such as 2026-11-24")
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
+    try:  # read-only: a report never creates, changes or converts a store
+        store = ResultsStore.open(arguments.results, read_only=True)
+        every = store.plays(scenario=arguments.scenario, since=since)
+    except (StoreAddressError, StoreMissing) as error:
+        return _usage_error(str(error))
+    except StoreError as error:
+        _say(str(error))
+        return EXIT_INVALID
+    plays = [p for p in every if arguments.all_plays or p["source"] in TRAINEE_SOURCES]
     try:
-        store = ResultsStore.open(arguments.results)
-        plays = store.plays(scenario=arguments.scenario, since=since)
         decisions = store.decisions([play["id"] for play in plays])
     except StoreError as error:
-        print(f"simulator: {error}", file=sys.stderr)
+        _say(str(error))
         return EXIT_INVALID
     for play in plays:  # SQLite gives naive times back; every time stored is UTC
         if play["started_at"] is not None and play["started_at"].tzinfo is None:
@@ -481,41 +565,49 @@ def command_report(arguments: argparse.Namespace) -> int:
         for part in (
             f"scenario {arguments.scenario}" if arguments.scenario else "",
             f"since {arguments.since}" if arguments.since else "",
+            "with runs and demos" if arguments.all_plays else "",
         )
         if part
     )
+    left_out = len(every) - len(plays)
+    kinds = "run or demo" if left_out == 1 else "runs and demos"
+    note = f"; {left_out} {kinds} left out: --all-plays counts them" if left_out else ""
     output = Path(arguments.output)
     try:
         output.write_text(render(build_cohort(plays, decisions), filters), encoding="utf-8")
-        print(f"wrote {output} ({len(plays)} plays)")
+        print(terminal_text(f"wrote {output} ({len(plays)} plays{note})"))
         if arguments.csv:
             write_csv(Path(arguments.csv), csv_rows(plays, decisions))
-            print(f"wrote {arguments.csv} ({len(decisions)} decisions)")
+            print(terminal_text(f"wrote {arguments.csv} ({len(decisions)} decisions)"))
     except OSError as error:
-        print(f"simulator: cannot write the report: {error.strerror or error}", file=sys.stderr)
+        _say(f"cannot write the report: {error.strerror or error}")
         return EXIT_INVALID
     return EXIT_OK
 
 
 def command_sync(arguments: argparse.Namespace) -> int:
     from simulator.records.recorder import send_queued
-    from simulator.records.store import ResultsStore, StoreError
-    from simulator.records.xapi import LrsClient, LrsUnavailable
+    from simulator.records.redaction import redacted
+    from simulator.records.store import ResultsStore, StoreAddressError, StoreError, StoreMissing
+    from simulator.records.xapi import LrsUnavailable
 
-    lrs = LrsClient.configured(arguments.lrs)
+    lrs = _lrs(arguments.lrs)
     if lrs is None:
         return _usage_error("no LRS given: use --lrs URL or set CS_SIMULATOR_LRS")
     try:
-        store = ResultsStore.open(arguments.results)
+        store = ResultsStore.open(arguments.results, create=False)
         sent = send_queued(store, lrs)
         left = store.queued()
+    except (StoreAddressError, StoreMissing) as error:
+        return _usage_error(str(error))
     except StoreError as error:
-        print(f"simulator: {error}", file=sys.stderr)
+        _say(str(error))
         return EXIT_INVALID
     except LrsUnavailable as error:
-        print(f"simulator: {error}; nothing was lost, try again later", file=sys.stderr)
+        _say(f"{error}; nothing was lost, try again later")
         return EXIT_INVALID
-    print(f"sent {sent} statement{'s' * (sent != 1)} to {lrs.url}; {left} still queued")
+    plural = "s" * (sent != 1)
+    print(f"sent {sent} statement{plural} to {redacted(lrs.url)}; {left} still queued")
     return EXIT_OK if left == 0 else EXIT_INVALID
 
 
@@ -534,6 +626,8 @@ def command_play(arguments: argparse.Namespace) -> int:
     from simulator.ui.player import run_play
     from simulator.userdata import RESULTS_ENVIRONMENT
 
+    _check_results_address(arguments.results)
+    _lrs(arguments.lrs)  # a malformed address is a usage error before the window opens
     if arguments.results:
         os.environ[RESULTS_ENVIRONMENT] = arguments.results  # the player opens it when needed
     if arguments.lrs:
@@ -614,7 +708,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="play a scenario headless with scripted choices")
     run.add_argument("scenario", metavar="PATH_OR_ID")
     run.add_argument("--choices", default="", help="option numbers as shown, e.g. 2,1,3")
-    run.add_argument("--seed", type=int, help="seed for random branches (default: random)")
+    run.add_argument(
+        "--seed", type=seed_argument, help="seed for random branches (default: random)"
+    )
     run.add_argument("--lang", help="play a translation, e.g. hu")
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--trainee", help="who is playing (default: the login name)")
@@ -641,7 +737,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--lrs", metavar="URL", help="also send xAPI statements to this LRS")
     play.add_argument("--trainee", help="the trainee's name")
-    play.add_argument("--seed", type=int, help="seed for random branches")
+    play.add_argument("--seed", type=seed_argument, help="seed for random branches")
     play.add_argument("--lang", help="play a translation, e.g. hu")
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
@@ -672,7 +768,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         help="random playthroughs for the policy table (default 1000)",
     )
-    analyze.add_argument("--seed", type=int, default=0, help="seed for the random playthroughs")
+    analyze.add_argument(
+        "--seed", type=seed_argument, default=0, help="seed for the random playthroughs"
+    )
     analyze.set_defaults(handler=command_analyze)
 
     test = commands.add_parser("test", help="run playthrough tests (*.test.yaml)")
@@ -695,13 +793,15 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", required=True, help="FILE.svg, FILE.png or FILE.dot")
     graph.add_argument("--path", metavar="CHOICES", help="draw this play over the map: 2,1,3")
     graph.add_argument("--best", action="store_true", help="draw the best path over the map")
-    graph.add_argument("--seed", type=int, default=0, help="seed for random branches on --path")
+    graph.add_argument(
+        "--seed", type=seed_argument, default=0, help="seed for random branches on --path"
+    )
     graph.set_defaults(handler=command_graph)
 
     preview = commands.add_parser("preview", help="play a scenario, reloading it on every save")
     preview.add_argument("scenario", metavar="PATH")
     preview.add_argument("--lang", help="preview a translation, e.g. hu")
-    preview.add_argument("--seed", type=int, default=1, help="seed for random branches")
+    preview.add_argument("--seed", type=seed_argument, default=1, help="seed for random branches")
     preview.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
     preview.set_defaults(handler=command_preview)
 
@@ -711,6 +811,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--since", metavar="DATE", help="only plays from this date on")
     report.add_argument("-o", "--output", required=True, help="the HTML file to write")
     report.add_argument("--csv", metavar="FILE", help="also one row per decision, as CSV")
+    report.add_argument(
+        "--all-plays",
+        action="store_true",
+        help="also count headless runs and demos (by default only trainees' own plays)",
+    )
     report.set_defaults(handler=command_report)
 
     sync = commands.add_parser("sync", help="send queued xAPI statements to the LRS")
@@ -739,6 +844,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command_menu(arguments)
     try:
         return int(arguments.handler(arguments))
+    except UsageError as error:
+        return _usage_error(str(error))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

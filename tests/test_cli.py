@@ -183,3 +183,77 @@ def test_console_script_is_installed() -> None:
         [str(script), "validate", str(TOUR)], capture_output=True, text=True, cwd=REPO, timeout=60
     )
     assert done.returncode == 0
+
+
+@pytest.mark.parametrize("seed", ["18446744073709551616", "9223372036854775808", "1e3"])
+def test_a_seed_the_store_cannot_keep_is_a_usage_error(seed: str, tmp_path: Path) -> None:
+    store = tmp_path / "results.sqlite3"
+    done = cli("run", str(TOUR), "--choices", "2", "--seed", seed, "--results", str(store))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--seed: expected a whole number from -9223372036854775808" in done.stderr
+    widest = cli(
+        "run", str(TOUR), "--choices", "2", "--seed", str(2**63 - 1), "--results", str(store)
+    )
+    assert widest.returncode == 0, widest.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", str(TOUR), "--choices", "2"],
+        ["report", "-o", "report.html"],
+        ["sync", "--lrs", "http://127.0.0.1:1"],
+        ["play", str(TOUR)],
+    ],
+)
+def test_an_unknown_database_is_a_usage_error(command: list[str], tmp_path: Path) -> None:
+    done = cli(*command, "--results", "mysql://ann:hunter2@db.example/results", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "--results takes an SQLite file or a postgresql:// URL" in done.stderr
+    assert "hunter2" not in done.stderr and "mysql://ann:***@db.example" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lrs", ["http://[::1", "lrs.example.org", "ftp://lrs.example.org"])
+@pytest.mark.parametrize(
+    "command", [["run", str(TOUR), "--choices", "2"], ["sync"], ["play", str(TOUR)]]
+)
+def test_a_malformed_lrs_address_is_a_usage_error(
+    lrs: str, command: list[str], tmp_path: Path
+) -> None:
+    done = cli(*command, "--lrs", lrs, "--results", str(tmp_path / "r.sqlite3"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "--lrs takes the LRS's http:// or https:// address" in done.stderr
+
+
+TRICKY = MINIMAL.replace(
+    "title: Tiny",
+    'title: "Tiny \\u202Egnp.exe"',  # a right-to-left override: reads as "exe.png"
+).replace(
+    "    ending: {title: End}",
+    '    lines: [{id: a.l1, text: "Read \\u2066this\\u2069 \\u202Dtoo"}]\n'
+    '    ending: {title: "End \\u202Eeht"}',
+)
+
+
+def test_run_prints_no_control_characters_from_a_scenario(tmp_path: Path) -> None:
+    path = tmp_path / "tricky.yaml"
+    path.write_text(TRICKY, encoding="utf-8")
+    done = cli("run", str(path), "--results", str(tmp_path / "r.sqlite3"))
+    assert done.returncode == 0, done.stderr
+    assert "Tiny \\u202egnp.exe" in done.stdout and "Read \\u2066this\\u2069" in done.stdout
+    assert not any(character in done.stdout for character in "\u202e\u2066\u2069\u202d")
+    as_json = cli("run", str(path), "--json", "--results", str(tmp_path / "r.sqlite3"))
+    assert "\u202e" not in as_json.stdout and "\\u202e" in as_json.stdout
+    assert json.loads(as_json.stdout)["ending_title"] == "End \u202eeht"  # the same JSON
+
+
+def test_list_prints_no_terminal_escapes_from_titles(tmp_path: Path) -> None:
+    (tmp_path / "escapes.yaml").write_text(
+        MINIMAL.replace("title: Tiny", 'title: "Tiny\\e]0;owned\\a\\e[2J \\x9b31m \\u202Eexe"'),
+        encoding="utf-8",
+    )
+    done = cli("list", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert not any(character in done.stdout for character in "\x1b\x07\x9b\u202e")
+    assert "tiny" in done.stdout

@@ -3,19 +3,39 @@
 The recorder reads the session's plain data after each step and writes what
 is new; it never drives the session. When the store is briefly unusable
 (locked, disk full) nothing is dropped: the decisions stay in the session and
-the next successful write catches up. xAPI statements are queued in the same
-commit as the decisions they describe, then sent; an LRS that is down only
-leaves them queued for `simulator sync`. ``problem`` and ``lrs_problem`` say
-what went wrong, for the player or the command line to show.
+the next successful write catches up. With an LRS, xAPI statements are queued
+in the same commit as the decisions they describe, then sent; an LRS that is
+down only leaves them queued for `simulator sync`. Without one nothing is
+queued. ``problem`` and ``lrs_problem`` say what went wrong, for the player or
+the command line to show.
+
+Each write costs the same however long the play has run: only what is new is
+written, and only a trainee's play keeps a snapshot to resume from (its
+growing lists are stored item by item, see ``SnapshotChange``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
-from simulator.engine.session import Session, Status
-from simulator.records.store import ResultsStore, StoreError, now
-from simulator.records.xapi import LrsClient, LrsUnavailable, StatementBuilder
+from simulator.engine.session import DecisionRecord, Session, Status
+from simulator.records.store import (
+    GROWING,
+    SOURCES,
+    TRAINEE_SOURCES,
+    ResultsStore,
+    SnapshotChange,
+    StoreError,
+    now,
+)
+from simulator.records.xapi import (
+    XAPI_QUEUE_LIMIT,
+    LrsAddressError,
+    LrsClient,
+    LrsUnavailable,
+    StatementBuilder,
+)
 
 
 class Recorder:
@@ -28,23 +48,56 @@ class Recorder:
         written: int = 0,
         lrs: LrsClient | None = None,
     ) -> None:
+        if source not in SOURCES:
+            raise ValueError(f"a play's source is one of {', '.join(SOURCES)}, not {source!r}")
         self.store = store
         self.trainee = trainee
-        self.source = source
+        self.source = store.source or source
         self.play_id = play_id or str(uuid.uuid4())
         self.written = written  # decisions already in the store
         self.started = play_id is not None
         self.finished = False
-        self.lrs = lrs if lrs is not None else LrsClient.configured()
         self.problem: str | None = None
         self.lrs_problem: str | None = None
+        if lrs is None:
+            try:
+                lrs = LrsClient.configured()
+            except LrsAddressError as error:  # $CS_SIMULATOR_LRS set by hand, mistyped
+                self.lrs_problem = str(error)
+        self.lrs = lrs
+        self.queueing = lrs is not None  # no LRS, no statements: nothing would send them
+        self.queue_full: str | None = None  # why this play's statements are not queued
+        self.builder: StatementBuilder | None = None
+        # Only a trainee's play is offered for resuming, so only it keeps a snapshot.
+        self.keeps_snapshot = self.source in TRAINEE_SOURCES
+        # The decisions as last written, to see which a later step revised; None for a
+        # resumed play, whose written decisions are all written again once.
+        self.kept: list[DecisionRecord] | None = None if self.started else []
+        # How many items of each growing snapshot list are stored; None: ask the store.
+        self.parts: dict[str, int] | None = None if self.started else dict.fromkeys(GROWING, 0)
 
     def sync(self, session: Session) -> bool:
         """Bring the store up to date with the session; False (and ``problem``) if it failed."""
-        builder = StatementBuilder(session.scenario, self.play_id, self.trainee)
+        if self.queueing and self.builder is None:  # the pseudonym's secret is read once
+            try:
+                self.builder = StatementBuilder(session.scenario, self.play_id, self.trainee)
+            except OSError as error:  # the data folder cannot keep the secret
+                self.queueing = False
+                self.queue_full = self.lrs_problem = (
+                    f"no xAPI statements for this play: the pseudonyms' secret cannot be "
+                    f"kept in the data folder ({error.strerror or error})"
+                )
+        builder = self.builder if self.queueing else None
         try:
             if not self.started:
                 scenario = session.scenario
+                if builder is not None and self.store.queued() >= XAPI_QUEUE_LIMIT:
+                    self.queueing, builder = False, None
+                    self.queue_full = self.lrs_problem = (
+                        f"{XAPI_QUEUE_LIMIT} xAPI statements already wait for the LRS, so "
+                        "this play's are not queued (it is recorded all the same); send "
+                        "them with 'python -m simulator sync'"
+                    )
                 self.store.start_play(
                     self.play_id,
                     self.trainee,
@@ -55,38 +108,41 @@ class Recorder:
                     scenario.model.meters.cost.short_unit,
                     session.state.seed,
                     self.source,
-                    session.snapshot(),
-                    [builder.initialized(now())],
+                    [builder.initialized(now())] if builder is not None else [],
                 )
                 self.started = True
+            if self.parts is None and self.keeps_snapshot:
+                self.parts = self.store.snapshot_counts(self.play_id)
             new = session.decisions[self.written :]
             result = session.result()
-            xapi = [
-                builder.answered(self.written + offset, decision, now())
-                for offset, decision in enumerate(new)
-            ]
+            xapi = []
             ending = result is not None and not self.finished
-            if ending:
-                xapi += builder.ending(result, now())
+            if builder is not None:
+                xapi = [
+                    builder.answered(self.written + offset, decision, now())
+                    for offset, decision in enumerate(new)
+                ]
+                if ending:
+                    assert result is not None
+                    xapi += builder.ending(result, now())
             status = {Status.ENDED: "ended", Status.STUCK: "stuck"}.get(session.status, "playing")
-            # A decision's consequences arrive after it is written: the latest written one
-            # may have grown at each step, and at the ending any of them may have (an
-            # author can charge a late effect to an early choice).
-            first_revised = 0 if result is not None else max(0, self.written - 1)
-            revised = [
-                (step, session.decisions[step]) for step in range(first_revised, self.written)
-            ]
+            # A decision's consequences arrive after it is written (an author can even
+            # charge a late effect to an early choice): those whose record was replaced
+            # since are written again.
+            revised = self._revised(session)
+            snapshot = self._snapshot(session, revised) if status == "playing" else None
             self.store.record(
                 self.play_id,
                 self.written,
                 list(new),
                 status,
-                None if status != "playing" else session.snapshot(),
+                snapshot,
                 result,
                 xapi,
                 first_statement=1 + self.written,
-                revised=revised,
+                revised=[(step, session.decisions[step]) for step in revised],
             )
+            self._wrote(session, snapshot, revised)
             self.written += len(new)
             self.finished = self.finished or ending
         except StoreError as error:
@@ -96,18 +152,75 @@ class Recorder:
         self.send()
         return True
 
+    def _revised(self, session: Session) -> list[int]:
+        """The written decisions whose record the session has replaced since."""
+        decisions = session.decisions
+        if self.kept is None:
+            return list(range(self.written))
+        return [step for step in range(self.written) if decisions[step] is not self.kept[step]]
+
+    def _snapshot(self, session: Session, revised: list[int]) -> SnapshotChange | None:
+        """The snapshot's new and revised items and its small head, without serialising
+        what is already stored: the session snapshots a copy of its state that holds only
+        those items."""
+        if not self.keeps_snapshot or self.parts is None:
+            return None
+        state = session.state
+        stored = self.parts
+        changed = [step for step in revised if step < stored["decisions"]]
+        picked = {
+            "decisions": [state.decisions[step] for step in changed]
+            + state.decisions[stored["decisions"] :],
+            "events": state.events[stored["events"] :],
+        }
+        data = Session(session.scenario, dataclasses.replace(state, **picked)).snapshot()
+        change = SnapshotChange(
+            head={key: value for key, value in data.items() if key not in GROWING},
+            counts={"decisions": len(state.decisions), "events": len(state.events)},
+        )
+        positions = {
+            "decisions": changed + list(range(stored["decisions"], len(state.decisions))),
+            "events": list(range(stored["events"], len(state.events))),
+        }
+        for kind in GROWING:
+            for position, item in zip(positions[kind], data[kind], strict=True):
+                target = change.revised if position < stored[kind] else change.new
+                target.append((kind, position, item))
+        return change
+
+    def _wrote(self, session: Session, snapshot: SnapshotChange | None, revised: list[int]) -> None:
+        """Remember what is in the store now."""
+        if snapshot is not None:
+            self.parts = dict(snapshot.counts)
+        if self.kept is None:
+            self.kept = list(session.decisions)
+            return
+        for step in revised:
+            self.kept[step] = session.decisions[step]
+        self.kept += session.decisions[len(self.kept) :]
+
+    def stop(self, session: Session) -> None:
+        """A play given up before its ending (a run out of choices, a pick that cannot be
+        played) is marked abandoned, so that nothing counts it as under way."""
+        if self.started and session.status not in (Status.ENDED, Status.STUCK):
+            try:
+                self.store.abandon(self.play_id)
+            except StoreError as error:
+                self.problem = str(error)
+
     def send(self) -> None:
         """Offer the queued statements to the LRS, if there is one."""
         if self.lrs is None:
             return
         try:
             send_queued(self.store, self.lrs)
-            self.lrs_problem = None
+            problem = None
         except (LrsUnavailable, StoreError) as error:
-            self.lrs_problem = (
+            problem = (
                 f"{error}; the statements are queued (send them later with "
                 "'python -m simulator sync')"
             )
+        self.lrs_problem = self.queue_full or problem
 
 
 def send_queued(store: ResultsStore, lrs: LrsClient) -> int:

@@ -5,6 +5,10 @@ it is made, so killing the process loses at most the decision in flight, and
 the latest session snapshot rides along so the player can resume from here.
 A store that cannot be used raises ``StoreError`` with a message for people;
 nothing here ever deletes or rewrites what was recorded.
+
+A file is looked at before anything is written to it: a damaged one, or an SQLite
+file of another program, is refused and left byte for byte as it was. Reading (the
+report) opens SQLite read-only and never creates a store.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -43,7 +49,7 @@ plays = sa.Table(
     sa.Column("language", sa.String(16), nullable=False),
     sa.Column("cost_unit", sa.String(16), nullable=False),  # "h", or a currency such as EUR
     sa.Column("seed", sa.BigInteger, nullable=False),
-    sa.Column("source", sa.String(16), nullable=False),  # "player" or "run"
+    sa.Column("source", sa.String(16), nullable=False),  # one of SOURCES
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("status", sa.String(32), nullable=False),
@@ -54,7 +60,9 @@ plays = sa.Table(
     sa.Column("score", sa.Integer),
     sa.Column("grade", sa.Text),
     sa.Column("passed", sa.Boolean),
-    sa.Column("snapshot", sa.Text),  # the latest session snapshot (JSON), for resuming
+    # A trainee's unfinished play: the session snapshot (JSON) to resume from, without its
+    # growing lists, which are in snapshot_parts. Written whole by earlier versions.
+    sa.Column("snapshot", sa.Text),
 )
 
 decisions = sa.Table(
@@ -86,6 +94,15 @@ xapi_queue = sa.Table(
     sa.Column("sent_at", sa.DateTime(timezone=True)),
 )
 
+snapshot_parts = sa.Table(
+    "snapshot_parts",
+    metadata,
+    sa.Column("play_id", sa.String(36), sa.ForeignKey("plays.id"), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),  # "decisions" or "events"
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),  # one item of that list, as JSON
+)
+
 store_info = sa.Table(
     "store_info",
     metadata,
@@ -94,8 +111,37 @@ store_info = sa.Table(
 )
 
 
+#: Where a play comes from. Only a trainee's own play counts in the report by default
+#: and is offered for resuming; authors' headless runs and trainers' demos are kept apart.
+SOURCES = ("player", "run", "demo")
+TRAINEE_SOURCES = ("player",)
+#: The list-valued parts of a session snapshot that grow with the play.
+GROWING = ("decisions", "events")
+
+
 class StoreError(Exception):
     """The results store cannot be used; the message says why, for people."""
+
+
+class StoreMissing(StoreError):
+    """There is no results store where one was to be read: nothing was created."""
+
+
+class StoreAddressError(StoreError):
+    """The --results address is neither an SQLite file nor a PostgreSQL URL (a usage error)."""
+
+
+@dataclass
+class SnapshotChange:
+    """What a session's snapshot gained since it was last written, so that writing it costs
+    the same at the two-thousandth decision as at the second: the small ``head`` (the
+    snapshot without its growing lists) whole, and of each growing list only the items
+    that are new or were revised, by position. ``counts`` is how long each list is now."""
+
+    head: dict[str, Any]
+    counts: dict[str, int]
+    new: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    revised: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
 
 
 def now() -> datetime:
@@ -106,13 +152,27 @@ def default_location() -> str:
     return os.environ.get(RESULTS_ENVIRONMENT) or str(data_dir() / "results.sqlite3")
 
 
-def _url(location: str) -> str:
+def database_url(location: str) -> str:
+    """The SQLAlchemy URL of a --results address; StoreAddressError for any other scheme
+    (mysql://, a typo): only the databases this simulator ships a driver for are used."""
     for plain in ("postgresql://", "postgres://"):
         if location.startswith(plain):  # psycopg 3 is the driver we ship
             return "postgresql+psycopg://" + location.removeprefix(plain)
-    if "://" in location:
+    if location.startswith(("postgresql+psycopg://", "sqlite:///")):
         return location
+    if "://" in location:
+        raise StoreAddressError(
+            f"--results takes an SQLite file or a postgresql:// URL, not {redacted(location)}"
+        )
     return f"sqlite:///{Path(location).expanduser().resolve()}"
+
+
+def _damaged(location: str) -> str:
+    return (
+        f"the results file {redacted(location)} is damaged or is not a results file; it was "
+        "left untouched. Move it aside (keep it: someone may recover it) or point "
+        "--results elsewhere"
+    )
 
 
 def _describe(error: BaseException, location: str) -> str:
@@ -120,11 +180,7 @@ def _describe(error: BaseException, location: str) -> str:
     text = redacted(str(getattr(error, "orig", None) or error).strip().splitlines()[0])
     lowered = text.lower()
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        return (
-            f"the results file {location} is damaged or is not a results file; it was "
-            "left untouched. Move it aside (keep it: someone may recover it) or point "
-            "--results elsewhere"
-        )
+        return _damaged(location)
     if "locked" in lowered or "busy" in lowered:
         return f"the results store {location} is locked by another program; try again"
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
@@ -147,49 +203,57 @@ class ResultsStore:
     def __init__(self, engine: Engine, location: str) -> None:
         self.engine = engine
         self.location = location
+        # When set, every play started through this handle is recorded as from this
+        # source, whatever the caller says: the demo sets "demo" on the store it plays into.
+        self.source: str | None = None
 
     @classmethod
-    def open(cls, location: str | None = None) -> ResultsStore:
-        """Open (creating if needed) the store at a path or database URL."""
+    def open(
+        cls, location: str | None = None, *, create: bool = True, read_only: bool = False
+    ) -> ResultsStore:
+        """Open the store at a path or database URL: for writing, creating it if needed
+        (unless ``create`` is False), or ``read_only``, which never creates or changes it.
+        A missing store that is not to be created raises StoreMissing."""
         location = location or default_location()
-        url = _url(location)
+        url = database_url(location)
+        create = create and not read_only
         try:
             if url.startswith("sqlite:///"):
                 path = Path(url.removeprefix("sqlite:///"))
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
-                    raise StoreError(
-                        _describe(sqlite3.DatabaseError("file is not a database"), location)
+                if not path.exists() and not create:
+                    raise StoreMissing(
+                        f"there is no results store at {redacted(location)} (nothing was "
+                        "created); check --results"
                     )
-                engine = sa.create_engine(url, connect_args={"timeout": 15})
-                event.listen(engine, "connect", _sqlite_pragmas)
+                _check_sqlite_file(path, location)
+                if read_only:
+                    engine = _read_only_sqlite(path)
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    engine = sa.create_engine(url, connect_args={"timeout": 15})
+                    event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 engine = sa.create_engine(url, pool_pre_ping=True)
-            for attempt in range(5):
-                try:
-                    _create_schema(engine, location)
-                    break
-                except (sa.exc.OperationalError, sa.exc.IntegrityError) as error:
-                    # A room of trainees starts at once: another process created the same
-                    # table a moment earlier (look again), or is switching a new file to WAL,
-                    # which SQLite refuses rather than waits for (wait a little, then look).
-                    text = str(error).lower()
-                    if attempt == 4 or not any(
-                        word in text for word in ("already exists", "unique", "locked", "busy")
-                    ):
-                        raise
-                    time.sleep(0.1 * (attempt + 1) + random.random() * 0.1)
+            if create:
+                _create_schema_retrying(engine, location)
+            else:
+                _check_schema(engine, location)
         except StoreError:
             raise
-        except (SQLAlchemyError, OSError, sqlite3.Error, ValueError) as error:
+        except (SQLAlchemyError, OSError, sqlite3.Error, ValueError, ImportError) as error:
             raise StoreError(_describe(error, location)) from None
         return cls(engine, location)
 
     def _write(self, statements: Iterable[Any]) -> None:
+        """Run the statements in one transaction; a (statement, rows) pair runs once per row."""
         try:
             with self.engine.begin() as connection:
                 for statement in statements:
-                    connection.execute(statement)
+                    if isinstance(statement, tuple):
+                        if statement[1]:
+                            connection.execute(*statement)
+                    else:
+                        connection.execute(statement)
         except (SQLAlchemyError, OSError, sqlite3.Error) as error:
             raise StoreError(_describe(error, self.location)) from None
 
@@ -213,10 +277,13 @@ class ResultsStore:
         cost_unit: str,
         seed: int,
         source: str,
-        snapshot: dict[str, Any],
         xapi: list[dict[str, Any]],
     ) -> None:
-        """Create the play's row, with its first xAPI statements queued in the same commit."""
+        """Create the play's row, with its first xAPI statements queued in the same commit;
+        ``record`` writes the rest (a snapshot too) right after."""
+        source = self.source or source
+        if source not in SOURCES:
+            raise ValueError(f"a play's source is one of {', '.join(SOURCES)}, not {source!r}")
         self._write(
             [
                 sa.insert(plays).values(
@@ -231,9 +298,8 @@ class ResultsStore:
                     source=source,
                     started_at=now(),
                     status="playing",
-                    snapshot=json.dumps(snapshot),
                 ),
-                *self._queue(play_id, 0, xapi),
+                self._queue(play_id, 0, xapi),
             ]
         )
 
@@ -243,7 +309,7 @@ class ResultsStore:
         first_step: int,
         new: list[DecisionRecord],
         status: str,
-        snapshot: dict[str, Any] | None,
+        snapshot: SnapshotChange | None,
         result: SessionResult | None,
         xapi: list[dict[str, Any]],
         first_statement: int,
@@ -251,7 +317,8 @@ class ResultsStore:
     ) -> None:
         """Add decisions (numbered from ``first_step``), the play's state and the xAPI
         statements they make, all in one commit. ``revised`` gives decisions already
-        written whose deltas have grown since, as consequences of them arrived."""
+        written whose deltas have grown since, as consequences of them arrived. Without a
+        snapshot (a play that has ended, or one that is never resumed) none is kept."""
         changes: list[Any] = []
         stamp = now()
         for step, decision in revised:
@@ -262,28 +329,26 @@ class ResultsStore:
                     satisfaction_delta=decision.satisfaction_delta, cost_delta=decision.cost_delta
                 )
             )
-        for offset, decision in enumerate(new):
-            changes.append(
-                sa.insert(decisions).values(
-                    play_id=play_id,
-                    step=first_step + offset,
-                    node=decision.node,
-                    choice=decision.choice,
-                    choice_text=decision.text,
-                    tags=json.dumps(list(decision.tags)),
-                    lesson=decision.lesson,
-                    satisfaction_delta=decision.satisfaction_delta,
-                    cost_delta=decision.cost_delta,
-                    satisfaction_after=decision.satisfaction_after,
-                    cost_after=decision.cost_after,
-                    seconds_to_decide=decision.seconds_to_decide,
-                    decided_at=stamp,
-                )
-            )
-        values: dict[str, Any] = {
-            "status": status,
-            "snapshot": json.dumps(snapshot) if snapshot else None,
-        }
+        rows = [
+            {
+                "play_id": play_id,
+                "step": first_step + offset,
+                "node": decision.node,
+                "choice": decision.choice,
+                "choice_text": decision.text,
+                "tags": json.dumps(list(decision.tags)),
+                "lesson": decision.lesson,
+                "satisfaction_delta": decision.satisfaction_delta,
+                "cost_delta": decision.cost_delta,
+                "satisfaction_after": decision.satisfaction_after,
+                "cost_after": decision.cost_after,
+                "seconds_to_decide": decision.seconds_to_decide,
+                "decided_at": stamp,
+            }
+            for offset, decision in enumerate(new)
+        ]
+        changes.append((sa.insert(decisions), rows))
+        values: dict[str, Any] = {"status": status, "snapshot": _head(snapshot)}
         if result is not None:
             values.update(
                 finished_at=stamp,
@@ -296,22 +361,45 @@ class ResultsStore:
                 passed=result.passed,
             )
         changes.append(sa.update(plays).where(plays.c.id == play_id).values(**values))
-        changes += self._queue(play_id, first_statement, xapi)
+        if status != "playing":  # nothing left to resume: the parts go with the snapshot
+            changes.append(sa.delete(snapshot_parts).where(snapshot_parts.c.play_id == play_id))
+        changes += self._snapshot_parts(play_id, snapshot)
+        changes.append(self._queue(play_id, first_statement, xapi))
         self._write(changes)
 
     @staticmethod
-    def _queue(play_id: str, first: int, xapi: list[dict[str, Any]]) -> list[Any]:
+    def _snapshot_parts(play_id: str, snapshot: SnapshotChange | None) -> list[Any]:
+        """The statements that bring the stored parts of the snapshot up to date."""
+        if snapshot is None:
+            return []
+        part = snapshot_parts.c
+        changes: list[Any] = [
+            sa.update(snapshot_parts)
+            .where(part.play_id == play_id, part.kind == kind, part.position == position)
+            .values(body=_json(item))
+            for kind, position, item in snapshot.revised
+        ]
+        rows = [
+            {"play_id": play_id, "kind": kind, "position": position, "body": _json(item)}
+            for kind, position, item in snapshot.new
+        ]
+        changes.append((sa.insert(snapshot_parts), rows))
+        return changes
+
+    @staticmethod
+    def _queue(play_id: str, first: int, xapi: list[dict[str, Any]]) -> tuple[Any, list[Any]]:
         stamp = now()
-        return [
-            sa.insert(xapi_queue).values(
-                id=statement["id"],
-                play_id=play_id,
-                position=first + offset,
-                body=json.dumps(statement),
-                queued_at=stamp,
-            )
+        rows = [
+            {
+                "id": statement["id"],
+                "play_id": play_id,
+                "position": first + offset,
+                "body": _json(statement),
+                "queued_at": stamp,
+            }
             for offset, statement in enumerate(xapi)
         ]
+        return sa.insert(xapi_queue), rows
 
     def unsent(self, limit: int = 200) -> list[dict[str, Any]]:
         """Queued statements the LRS has not taken yet, oldest first."""
@@ -324,20 +412,34 @@ class ResultsStore:
         return [json.loads(row["body"]) for row in rows]
 
     def mark_sent(self, ids: list[str]) -> None:
+        """Take statements the LRS now holds out of the queue (and any that earlier versions
+        kept after sending): the LRS has them, and the play itself stays in the store."""
         if ids:
             self._write(
-                [sa.update(xapi_queue).where(xapi_queue.c.id.in_(ids)).values(sent_at=now())]
+                [
+                    sa.delete(xapi_queue).where(
+                        xapi_queue.c.id.in_(ids) | xapi_queue.c.sent_at.is_not(None)
+                    )
+                ]
             )
 
     def queued(self) -> int:
-        return len(self._read(sa.select(xapi_queue.c.id).where(xapi_queue.c.sent_at.is_(None))))
+        """How many statements wait for the LRS."""
+        rows = self._read(
+            sa.select(sa.func.count().label("waiting"))
+            .select_from(xapi_queue)
+            .where(xapi_queue.c.sent_at.is_(None))
+        )
+        return int(rows[0]["waiting"])
 
     def abandon(self, play_id: str) -> None:
+        """A play left before its ending: never offered for resuming again."""
         self._write(
             [
                 sa.update(plays)
                 .where(plays.c.id == play_id)
-                .values(status="abandoned", snapshot=None)
+                .values(status="abandoned", snapshot=None),
+                sa.delete(snapshot_parts).where(snapshot_parts.c.play_id == play_id),
             ]
         )
 
@@ -347,7 +449,7 @@ class ResultsStore:
         self, trainee: str, scenario_id: str, content_hash: str
     ) -> tuple[str, dict[str, Any], str] | None:
         """The trainee's latest play of this exact scenario that has not ended:
-        (play id, snapshot, language)."""
+        (play id, snapshot, language). Runs and demos are never offered."""
         rows = self._read(
             sa.select(plays.c.id, plays.c.snapshot, plays.c.language)
             .where(
@@ -355,6 +457,7 @@ class ResultsStore:
                 plays.c.scenario_id == scenario_id,
                 plays.c.scenario_hash == content_hash,
                 plays.c.status == "playing",
+                plays.c.source.in_(TRAINEE_SOURCES),
                 plays.c.snapshot.is_not(None),
             )
             .order_by(plays.c.started_at.desc())
@@ -362,15 +465,47 @@ class ResultsStore:
         )
         if not rows:
             return None
-        try:
-            snapshot = json.loads(rows[0]["snapshot"])
-        except (TypeError, json.JSONDecodeError):
+        snapshot = self._whole_snapshot(rows[0]["id"], rows[0]["snapshot"])
+        if snapshot is None:
             return None
         return rows[0]["id"], snapshot, rows[0]["language"]
 
+    def snapshot_counts(self, play_id: str) -> dict[str, int]:
+        """How many items of each growing list the play's stored snapshot holds in parts
+        (none for a snapshot written whole): where a resumed recorder carries on."""
+        rows = self._read(sa.select(plays.c.snapshot).where(plays.c.id == play_id))
+        head = _loads(rows[0]["snapshot"]) if rows else None
+        counts = head.get("parts") if isinstance(head, dict) else None
+        return {kind: int(counts.get(kind, 0)) if counts else 0 for kind in GROWING}
+
+    def _whole_snapshot(self, play_id: str, text: str | None) -> dict[str, Any] | None:
+        """The snapshot as the session made it: the head with its parts put back. None
+        when it cannot be read whole (never offered, rather than resumed wrongly)."""
+        head = _loads(text)
+        if not isinstance(head, dict) or "parts" not in head:
+            return head if isinstance(head, dict) else None
+        counts = head.pop("parts")
+        lists: dict[str, list[Any]] = {kind: [] for kind in GROWING}
+        for row in self._read(
+            sa.select(snapshot_parts.c.kind, snapshot_parts.c.body)
+            .where(snapshot_parts.c.play_id == play_id)
+            .order_by(snapshot_parts.c.kind, snapshot_parts.c.position)
+        ):
+            if row["kind"] in lists:
+                lists[row["kind"]].append(_loads(row["body"]))
+        if any(len(lists[kind]) != counts.get(kind) for kind in GROWING):
+            return None
+        return {**head, **lists}
+
     def plays(
-        self, scenario: str | None = None, since: datetime | None = None, trainee: str | None = None
+        self,
+        scenario: str | None = None,
+        since: datetime | None = None,
+        trainee: str | None = None,
+        sources: Collection[str] | None = None,
     ) -> list[dict[str, Any]]:
+        """The plays, oldest first, from every source unless ``sources`` says which. An
+        unfinished play's ``snapshot`` is given whole, however it is kept."""
         query = sa.select(plays).order_by(plays.c.started_at)
         if scenario:
             query = query.where(plays.c.scenario_id == scenario)
@@ -378,7 +513,14 @@ class ResultsStore:
             query = query.where(plays.c.started_at >= since)
         if trainee:
             query = query.where(plays.c.trainee == trainee)
-        return self._read(query)
+        if sources is not None:
+            query = query.where(plays.c.source.in_(list(sources)))
+        found = self._read(query)
+        for play in found:
+            if play["snapshot"] is not None and '"parts"' in play["snapshot"]:
+                whole = self._whole_snapshot(play["id"], play["snapshot"])
+                play["snapshot"] = None if whole is None else json.dumps(whole)
+        return found
 
     def decisions(self, play_ids: list[str]) -> list[dict[str, Any]]:
         if not play_ids:
@@ -394,6 +536,63 @@ class ResultsStore:
         return found
 
 
+def _json(data: Any) -> str:
+    """Strict JSON (no NaN or Infinity, which other programs cannot read)."""
+    return json.dumps(data, allow_nan=False)
+
+
+def _loads(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except (TypeError, json.JSONDecodeError):
+        return None
+
+
+def _head(snapshot: SnapshotChange | None) -> str | None:
+    if snapshot is None:
+        return None
+    return json.dumps({**snapshot.head, "parts": snapshot.counts})
+
+
+def _create_schema_retrying(engine: Engine, location: str) -> None:
+    for attempt in range(5):
+        try:
+            _create_schema(engine, location)
+            return
+        except (sa.exc.OperationalError, sa.exc.IntegrityError) as error:
+            # A room of trainees starts at once: another process created the same table a
+            # moment earlier (look again), or is switching a new file to WAL, which SQLite
+            # refuses rather than waits for (wait a little, then look).
+            text = str(error).lower()
+            if attempt == 4 or not any(
+                word in text for word in ("already exists", "unique", "locked", "busy")
+            ):
+                raise
+            time.sleep(0.1 * (attempt + 1) + random.random() * 0.1)
+
+
+def _check_schema(engine: Engine, location: str) -> None:
+    """An existing store, as one that is not to be created must be: ours, and not newer."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("store_info"):
+            raise StoreMissing(
+                f"there is no results store in {redacted(location)} (nothing was created); "
+                "check --results"
+            )
+        version = connection.execute(
+            sa.select(store_info.c.value).where(store_info.c.key == "schema_version")
+        ).scalar()
+    _check_version(version, location)
+
+
+def _check_version(version: str | None, location: str) -> None:
+    if version is not None and int(version) > SCHEMA_VERSION:
+        raise StoreError(
+            f"the results store {redacted(location)} was written by a newer simulator; "
+            "update this one"
+        )
+
+
 def _create_schema(engine: Engine, location: str) -> None:
     """Create the tables once, even when a whole room of trainees starts at the same moment."""
     with engine.begin() as connection:
@@ -407,13 +606,70 @@ def _create_schema(engine: Engine, location: str) -> None:
             connection.execute(
                 sa.insert(store_info).values(key="schema_version", value=str(SCHEMA_VERSION))
             )
-    if version is not None and int(version) > SCHEMA_VERSION:
-        raise StoreError(
-            f"the results store {redacted(location)} was written by a newer simulator; "
-            "update this one"
-        )
+    _check_version(version, location)
 
 
 def _looks_like_sqlite(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16) == b"SQLite format 3\x00"
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """SQLite's own read-only mode: nothing is written and no journal mode is changed. A
+    store on a read-only mount (or without write permission) whose WAL index cannot be
+    made is opened immutable instead, which is exact when it has no write-ahead log."""
+    uri = f"file:{quote(str(path))}"
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=15, check_same_thread=False)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens lazily
+        return connection
+    except sqlite3.OperationalError as error:
+        connection.close()
+        name = getattr(error, "sqlite_errorname", "")
+        log = path.with_name(path.name + "-wal")
+        if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or (
+            log.exists() and log.stat().st_size
+        ):
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=15, check_same_thread=False)
+
+
+def _read_only_sqlite(path: Path) -> Engine:
+    return sa.create_engine(
+        "sqlite://", creator=lambda: _read_only_connection(path), poolclass=sa.pool.NullPool
+    )
+
+
+def _check_sqlite_file(path: Path, location: str) -> None:
+    """Refuse, before anything is written, an SQLite file that another program keeps (it
+    has tables of its own and no store_info) or that is damaged (``PRAGMA quick_check``, once per
+    opening: it reads the file without changing it). Only read-only connections look."""
+    if not path.exists() or path.stat().st_size == 0:
+        return  # a new store: nothing there to harm
+    if not _looks_like_sqlite(path):
+        raise StoreError(_damaged(location))
+    try:
+        connection = _read_only_connection(path)
+        try:
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+                if not name.startswith("sqlite_")
+            }
+            # Ours has store_info, or only tables of ours while another trainee's process
+            # is creating them (SQLite commits each CREATE TABLE on its own).
+            if "store_info" not in tables and tables - set(metadata.tables):
+                raise StoreError(
+                    f"the file {redacted(location)} is an SQLite database of another program, "
+                    "not a results store; it was left untouched. Point --results at a "
+                    "results file, or at a new file"
+                )
+            verdict = connection.execute("PRAGMA quick_check").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise StoreError(_describe(error, location)) from None
+    if verdict is None or verdict[0] != "ok":
+        raise StoreError(_damaged(location))

@@ -1,23 +1,35 @@
 """xAPI 1.0.3 statements for a play, and sending them to a Learning Record Store.
 
 Statement ids are made here, from the play's id and the statement's place in
-the play, so sending the same statement twice can never create two. Every
-statement is queued in the results store first and marked sent only when the
-LRS has taken it; `simulator sync` sends whatever is still queued. Credentials
-come from the environment or a config file and never appear in any message.
+the play, so sending the same statement twice can never create two. With an
+LRS configured, every statement is queued in the results store first and taken
+out of the queue only when the LRS has it; `simulator sync` sends whatever is
+still queued. Credentials come from the environment or a config file and never
+appear in any message.
+
+The trainee is a pseudonym: an HMAC of the name under a secret made once per
+installation (``xapi-secret`` in the data folder), so a list of names cannot be
+hashed to find who is who. Numbers that JSON cannot carry (NaN, infinity) are
+sent as null.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
+import math
 import os
+import secrets
+import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from simulator.engine.session import DecisionRecord, SessionResult
@@ -30,6 +42,55 @@ VERB = "http://adlnet.gov/expapi/verbs/"
 LRS_ENVIRONMENT = "CS_SIMULATOR_LRS"
 HOMEPAGE = "https://cs-simulator.example.org"
 EXTENSION = f"{HOMEPAGE}/xapi/extensions/"
+SECRET_FILE = "xapi-secret"
+#: At most this many statements wait for the LRS (about 2,000 plays of ten decisions);
+#: a play started while more wait is recorded but not queued, until `sync` sends them.
+XAPI_QUEUE_LIMIT = 20_000
+
+
+def installation_secret(folder: Path | None = None) -> bytes:
+    """The key of the trainees' pseudonyms, made once in the data folder (readable by its
+    owner only) and never printed. Made in a temporary file and linked into place, so a
+    room of trainees starting at once all end up with the one that got there first."""
+    path = (folder or data_dir()) / SECRET_FILE
+    if not path.exists():
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{SECRET_FILE}.")
+        try:  # mkstemp makes the file 0600
+            with os.fdopen(handle, "w", encoding="ascii") as stream:
+                stream.write(secrets.token_hex(32) + "\n")
+                stream.flush()
+                os.fsync(stream.fileno())
+            try:
+                os.link(temporary, path)  # never replaces one that exists
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links
+                if not path.exists():
+                    os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    return path.read_bytes().strip()
+
+
+def pseudonym(trainee: str, secret: bytes) -> str:
+    return hmac.new(secret, trainee.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _number(value: float) -> float | None:
+    """A number as JSON can carry it: NaN and infinity (a scenario's runaway effect) as null."""
+    return value if math.isfinite(value) else None
+
+
+def _finite(data: Any) -> Any:
+    """The data with every number JSON cannot carry as null (statements queued by earlier
+    versions may hold some)."""
+    if isinstance(data, float):
+        return _number(data)
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_finite(value) for value in data]
+    return data
 
 
 def _iso(moment: datetime) -> str:
@@ -39,19 +100,25 @@ def _iso(moment: datetime) -> str:
 
 
 def _duration(seconds: float) -> str:
-    return f"PT{max(0.0, seconds):.2f}S"
+    return f"PT{max(0.0, seconds) if math.isfinite(seconds) else 0.0:.2f}S"
 
 
 class StatementBuilder:
     """The statements of one play; the same input always gives the same statements."""
 
-    def __init__(self, scenario: PlayableScenario, play_id: str, trainee: str) -> None:
+    def __init__(
+        self,
+        scenario: PlayableScenario,
+        play_id: str,
+        trainee: str,
+        secret: bytes | None = None,
+    ) -> None:
         self.scenario = scenario
         self.play_id = play_id
         self.language = scenario.model.language
-        digest = hashlib.sha256(f"cs-simulator:{trainee}".encode()).hexdigest()[:32]
-        # Pseudonymous by default: the LRS sees a stable id, never the trainee's name.
-        self.actor = {"objectType": "Agent", "account": {"homePage": HOMEPAGE, "name": digest}}
+        name = pseudonym(trainee, secret if secret is not None else installation_secret())
+        # Pseudonymous: the LRS sees a stable id, never the trainee's name.
+        self.actor = {"objectType": "Agent", "account": {"homePage": HOMEPAGE, "name": name}}
         self.activity = {
             "objectType": "Activity",
             "id": f"{HOMEPAGE}/scenarios/{scenario.id}",
@@ -105,18 +172,18 @@ class StatementBuilder:
                 "response": decision.choice or "timeout",
                 "duration": _duration(decision.seconds_to_decide),
                 "extensions": {
-                    EXTENSION + "satisfaction-delta": decision.satisfaction_delta,
-                    EXTENSION + "cost-delta": decision.cost_delta,
-                    EXTENSION + "satisfaction": decision.satisfaction_after,
-                    EXTENSION + "cost": decision.cost_after,
+                    EXTENSION + "satisfaction-delta": _number(decision.satisfaction_delta),
+                    EXTENSION + "cost-delta": _number(decision.cost_delta),
+                    EXTENSION + "satisfaction": _number(decision.satisfaction_after),
+                    EXTENSION + "cost": _number(decision.cost_after),
                 },
             },
         )
 
     def ending(self, result: SessionResult, when: datetime) -> list[dict[str, Any]]:
         extensions = {
-            EXTENSION + "satisfaction": result.satisfaction,
-            EXTENSION + "cost": result.cost,
+            EXTENSION + "satisfaction": _number(result.satisfaction),
+            EXTENSION + "cost": _number(result.cost),
             EXTENSION + "ending": result.ending,
         }
         outcome = {
@@ -142,6 +209,27 @@ class LrsUnavailable(Exception):
     """The LRS could not take the statements now; they stay queued."""
 
 
+class LrsAddressError(ValueError):
+    """The LRS address is not an http(s) URL (a usage error)."""
+
+
+def checked_lrs_url(url: str) -> str:
+    """The LRS address without a trailing slash, or LrsAddressError saying what is wrong."""
+    problem = f"--lrs takes the LRS's http:// or https:// address, not {redacted(url)!r}"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        raise LrsAddressError(problem) from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(character.isspace() or not character.isprintable() for character in url)
+    ):
+        raise LrsAddressError(problem)
+    return url.rstrip("/")
+
+
 @dataclass(frozen=True)
 class LrsClient:
     url: str
@@ -151,15 +239,17 @@ class LrsClient:
     @classmethod
     def configured(cls, url: str | None = None) -> LrsClient | None:
         """The LRS to send to, from --lrs or $CS_SIMULATOR_LRS, with credentials from
-        $CS_SIMULATOR_LRS_USERNAME/$CS_SIMULATOR_LRS_PASSWORD or lrs.json in the data folder."""
+        $CS_SIMULATOR_LRS_USERNAME/$CS_SIMULATOR_LRS_PASSWORD or lrs.json in the data folder.
+        Raises LrsAddressError for an address that is not an http(s) URL."""
         url = url or os.environ.get(LRS_ENVIRONMENT)
         if not url:
             return None
+        url = checked_lrs_url(url)
         stored = read_json(data_dir() / "lrs.json")
         stored = stored if isinstance(stored, dict) else {}
         username = os.environ.get("CS_SIMULATOR_LRS_USERNAME") or stored.get("username", "")
         password = os.environ.get("CS_SIMULATOR_LRS_PASSWORD") or stored.get("password", "")
-        return cls(url.rstrip("/"), str(username), str(password))
+        return cls(url, str(username), str(password))
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or a log
         return f"LrsClient(url={self.url!r})"
@@ -168,7 +258,7 @@ class LrsClient:
         token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
         request = urllib.request.Request(
             f"{self.url}/xAPI/statements",
-            data=json.dumps(statements).encode("utf-8"),
+            data=json.dumps(_finite(statements), allow_nan=False).encode("utf-8"),
             method="POST",
             headers={
                 "Content-Type": "application/json",
@@ -185,7 +275,7 @@ class LrsClient:
             raise LrsUnavailable(
                 f"the LRS at {redacted(self.url)} refused the statements (HTTP {error.code})"
             ) from None
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             raise LrsUnavailable(
                 f"the LRS at {redacted(self.url)} cannot be reached ({redacted(str(reason))})"

@@ -1,4 +1,8 @@
-"""The report's charts, drawn by matplotlib as SVG text to put inside the page."""
+"""The report's charts, drawn by matplotlib as SVG text to put inside the page.
+
+Labels carry text from scenarios and stores (a currency such as "$" or "$\\foo$"),
+so matplotlib's mathtext is off: every label is drawn as the characters it holds.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ KIND_COLOURS = {
     "lost": "#c0392b",
     "other": "#7f8c8d",
 }
-plt.rcParams.update({"font.size": 9, "svg.fonttype": "path", "figure.dpi": 100})
+plt.rcParams.update(
+    {"font.size": 9, "svg.fonttype": "path", "figure.dpi": 100, "text.parse_math": False}
+)
 
 
 def _svg(figure: plt.Figure) -> str:

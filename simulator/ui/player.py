@@ -97,6 +97,8 @@ def run_play(
         app.settings.text_speed = "instant"  # each screen is shown complete, never mid-way
         app.settings.reduced_motion = True
         app.after_frame = Autoplay(autoplay, screenshots)
+        if (store := app.results_store()) is not None:
+            store.source = "demo"  # a demo is not a trainee's play: kept out of reports
         open_scenario(app, path, language, app.settings.trainee or "Demo", seed, resume=False)
         result = app.run(events=itertools.repeat([]), max_frames=20_000)
         if screenshots is not None:

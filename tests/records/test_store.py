@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
 
-from simulator.records.store import ResultsStore, StoreError
+from simulator.engine.session import Session
+from simulator.records.recorder import Recorder
+from simulator.records.store import ResultsStore, StoreError, snapshot_parts
+from simulator.scenario.loader import load_scenario
+from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
@@ -152,7 +160,9 @@ def test_a_full_disk_is_reported_and_earlier_plays_survive(tmp_path: Path) -> No
     path = tmp_path / "results.sqlite3"
     for trainee in ("early", "earlier"):
         assert run(str(path), trainee).returncode == 0
-    size = path.stat().st_size + sum(p.stat().st_size for p in tmp_path.glob("*-wal"))
+    # Room in the write-ahead log for a few pages, not for a whole play: the disk fills
+    # while the play is being recorded.
+    size = 4 * 4096
     done = subprocess.run(
         [
             sys.executable,
@@ -202,3 +212,257 @@ def test_a_shared_postgresql_store_records_a_whole_room() -> None:
     mine = [p for p in store.plays() if p["trainee"].endswith(f"-{os.getpid()}")]
     assert len(mine) == 20
     assert len(store.decisions([p["id"] for p in mine])) == 40
+
+
+# ---------------------------------------------------------------- stores that are never harmed
+
+
+def damage_old_decisions(path: Path) -> bytes:
+    """Random bytes over a page of earlier plays' decisions, in the middle of the file: a
+    new play's writes never touch that page, so only a check before writing sees it."""
+    with sqlite3.connect(path) as connection:
+        (page,) = connection.execute(
+            "SELECT min(pageno) FROM dbstat WHERE name = 'decisions' AND pagetype = 'leaf'"
+        ).fetchone()
+    connection.close()
+    data = bytearray(path.read_bytes())
+    noise = random.Random(7)
+    start = (page - 1) * 4096
+    data[start : start + 4096] = bytes(noise.randrange(256) for _ in range(4096))
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_a_store_with_random_bytes_in_the_middle_is_refused_and_left_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "results.sqlite3"
+    for n in range(6):
+        assert run(str(path), f"early-{n}").returncode == 0
+    damaged = damage_old_decisions(path)
+    done = run(str(path), "late")
+    assert done.returncode == 5, done.stderr
+    assert "damaged" in done.stderr and "Traceback" not in done.stderr
+    assert "ENDING:" in done.stdout  # the trainee's run itself still happened
+    assert path.read_bytes() == damaged
+    report = run_cli("report", "--results", str(path), "-o", str(tmp_path / "r.html"))
+    assert report.returncode == 1 and "damaged" in report.stderr
+    assert path.read_bytes() == damaged
+
+
+def test_an_sqlite_file_of_another_program_is_never_changed(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        connection.execute("INSERT INTO notes (text) VALUES ('call the depot')")
+    connection.close()
+    original = path.read_bytes()
+    done = run(str(path), "Ilona")
+    assert done.returncode == 5 and "another program" in done.stderr, done.stderr
+    page = tmp_path / "r.html"
+    report = run_cli("report", "--results", str(path), "-o", str(page))
+    assert report.returncode == 1 and "another program" in report.stderr
+    sync = run_cli("sync", "--results", str(path), "--lrs", "http://127.0.0.1:1")
+    assert sync.returncode == 1 and "another program" in sync.stderr
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite3"]  # no -wal either
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        assert [name for (name,) in tables] == ["notes"]
+    connection.close()
+
+
+def test_report_and_sync_never_create_a_store(tmp_path: Path) -> None:
+    typo = tmp_path / "resluts.sqlite3"
+    done = run_cli("report", "--results", str(typo), "-o", str(tmp_path / "r.html"))
+    assert done.returncode == 2 and "no results store" in done.stderr, done.stderr
+    done = run_cli("sync", "--results", str(typo), "--lrs", "http://127.0.0.1:1")
+    assert done.returncode == 2 and "no results store" in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_runs_and_demos_are_kept_out_of_reports_and_resume_offers(tmp_path: Path) -> None:
+    path = tmp_path / "results.sqlite3"
+    tour = load_scenario(TOUR).scenario
+    assert tour is not None
+    store = ResultsStore.open(str(path))
+    demo_store = ResultsStore.open(str(path))
+    demo_store.source = "demo"  # what `play --autoplay` sets on the store it plays into
+    for each_store, trainee in ((store, "Trainee"), (demo_store, "Demo")):
+        session = Session.start(tour, seed=1)
+        session.choose("voucher-now")
+        assert Recorder(each_store, trainee, "player").sync(session)
+    assert run(str(path), "Author").returncode == 0
+    by_trainee = {p["trainee"]: p for p in ResultsStore.open(str(path)).plays()}
+    assert {name: p["source"] for name, p in by_trainee.items()} == {
+        "Trainee": "player",
+        "Demo": "demo",
+        "Author": "run",
+    }
+    assert store.unfinished("Trainee", tour.id, tour.content_hash) is not None
+    assert store.unfinished("Demo", tour.id, tour.content_hash) is None
+    page = tmp_path / "r.html"
+    done = run_cli("report", "--results", str(path), "-o", str(page))
+    assert done.returncode == 0 and "(1 plays; 2 runs and demos left out" in done.stdout
+    done = run_cli("report", "--results", str(path), "-o", str(page), "--all-plays")
+    assert done.returncode == 0 and "(3 plays)" in done.stdout
+
+
+@pytest.mark.parametrize(("choices", "code"), [("3", 3), ("3,3", 1)])
+def test_a_run_that_stops_early_is_not_left_playing(
+    tmp_path: Path, choices: str, code: int
+) -> None:
+    path = tmp_path / "results.sqlite3"
+    done = run_cli("run", str(TOUR), "--choices", choices, "--seed", "1", "--results", str(path))
+    assert done.returncode == code, done.stderr
+    (play,) = ResultsStore.open(str(path)).plays()
+    assert play["status"] == "abandoned" and play["snapshot"] is None
+    assert [d["choice"] for d in ResultsStore.open(str(path)).decisions([play["id"]])] == [
+        "voucher-now"
+    ]
+
+
+def test_a_run_without_an_lrs_queues_nothing_and_keeps_no_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "results.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "CS_SIMULATOR_LRS"}
+    assert run(str(path), "Ilona", env=env).returncode == 0
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM xapi_queue").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM snapshot_parts").fetchone() == (0,)
+        assert connection.execute("SELECT snapshot FROM plays").fetchall() == [(None,)]
+    connection.close()
+
+
+LOOP = """\
+format: 1
+id: loop
+title: Round and round
+start: desk
+characters:
+  pat: {name: Pat}
+nodes:
+  desk:
+    lines:
+      - {id: desk.l1, speaker: pat, text: "Again, please. I have a lot more to say about it."}
+    choices:
+      - {id: again, text: Once more, next: desk}
+      - {id: done, text: That is all, next: end}
+  end:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+"""
+
+
+def test_recording_a_decision_costs_the_same_at_decision_400_as_at_decision_2(
+    tmp_path: Path,
+) -> None:
+    """Counted in SQL statements and bytes sent to the database, not in seconds."""
+    scenario = load_text(tmp_path, LOOP)
+    store = ResultsStore.open(str(tmp_path / "results.sqlite3"))
+    work = {"statements": 0, "bytes": 0}
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def count(_connection, _cursor, _statement, parameters, _context, many) -> None:  # type: ignore[no-untyped-def]
+        work["statements"] += 1
+        for row in parameters if many else [parameters]:
+            values = row.values() if isinstance(row, dict) else row
+            work["bytes"] += sum(len(str(value)) for value in values)
+
+    session = Session.start(scenario, seed=1)
+    recorder = Recorder(store, "Tess", "player")  # a trainee's play keeps its snapshot
+    assert recorder.sync(session)
+    cost: dict[int, dict[str, int]] = {}
+    for decision in range(1, 401):
+        before = dict(work)
+        session.choose("again")
+        assert recorder.sync(session), recorder.problem
+        cost[decision] = {key: work[key] - before[key] for key in work}
+    assert cost[400]["statements"] == cost[2]["statements"]
+    assert cost[400]["bytes"] <= cost[2]["bytes"] + 32  # a few more digits in the numbers
+    # ... and the whole snapshot is still there to resume from, exactly.
+    (_, snapshot, _) = store.unfinished("Tess", "loop", scenario.content_hash)
+    assert snapshot == session.snapshot()
+
+
+LATE_CHARGE = """\
+format: 1
+id: late-charge
+title: Late charge
+start: ask
+nodes:
+  ask:
+    choices:
+      - {id: promise, text: I promise it by Friday, next: wait}
+  wait:
+    choices:
+      - {id: again, text: Once more, next: wait}
+      - {id: move-on, text: Move on, next: bill}
+  bill:
+    consequence_of: [promise]
+    effects: [cost += 3]
+    choices:
+      - {id: pay, text: Pay, next: end}
+  end:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store of each kind: an SQLite file, and the PostgreSQL server when there is one."""
+    if request.param == "sqlite":
+        return str(tmp_path / "results.sqlite3")
+    if not POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run starts PostgreSQL and sets CS_SIMULATOR_TEST_POSTGRES")
+        pytest.skip("set CS_SIMULATOR_TEST_POSTGRES to a postgresql:// URL to run this")
+    return POSTGRES
+
+
+def test_a_resumed_play_carries_on_exactly_with_earlier_decisions_revised(
+    location: str, tmp_path: Path
+) -> None:
+    scenario = load_text(tmp_path, LATE_CHARGE)
+    trainee = f"Tess-{uuid.uuid4()}"
+    session = Session.start(scenario, seed=4)
+    recorder = Recorder(ResultsStore.open(location), trainee, "player")
+    for choice in ("promise", "again", "again"):
+        session.choose(choice)
+        assert recorder.sync(session)
+    # The PC is switched off; the next morning the play resumes from the store.
+    store = ResultsStore.open(location)
+    play_id, snapshot, _ = store.unfinished(trainee, "late-charge", scenario.content_hash)
+    assert snapshot == session.snapshot()
+    resumed = Session.restore(scenario, snapshot)
+    recorder = Recorder(store, trainee, "player", play_id, written=len(resumed.decisions))
+    resumed.choose("move-on")  # the bill charges the first decision, the promise
+    assert recorder.sync(resumed)
+    _, snapshot, _ = store.unfinished(trainee, "late-charge", scenario.content_hash)
+    assert snapshot == resumed.snapshot()
+    assert snapshot["decisions"][0]["consequence_cost"] == 3
+    rows = store.decisions([play_id])
+    assert [row["cost_delta"] for row in rows] == [3, 0, 0, 0]  # already, not at the end
+    resumed.choose("pay")
+    assert recorder.sync(resumed)
+    (play,) = store.plays(trainee=trainee)
+    assert (play["status"], play["snapshot"]) == ("ended", None)
+    assert [row["choice"] for row in store.decisions([play_id])] == [
+        "promise",
+        "again",
+        "again",
+        "move-on",
+        "pay",
+    ]
+    with store.engine.connect() as connection:  # nothing left to resume: the parts are gone
+        parts = sa.select(sa.func.count()).where(snapshot_parts.c.play_id == play_id)
+        assert connection.execute(parts).scalar() == 0
+
+
+def load_text(folder: Path, text: str) -> PlayableScenario:
+    path = folder / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = load_scenario(path).scenario
+    assert scenario is not None
+    return scenario

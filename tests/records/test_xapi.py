@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 import socket
+import sqlite3
+import stat
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -164,7 +170,9 @@ def test_statements_wait_in_the_queue_while_the_lrs_is_down(tmp_path: Path) -> N
     port = free_port()
     down = run(f"http://127.0.0.1:{port}", results)
     assert down.returncode == 0 and "queued" in down.stderr  # the play itself was recorded
-    assert ResultsStore.open(str(results)).queued() == 6
+    store = ResultsStore.open(str(results))
+    assert store.queued() == 6
+    bodies = store.unsent()
     folder = tmp_path / "ralph"
     folder.mkdir()
     make_credentials(folder)
@@ -196,21 +204,13 @@ def test_statements_wait_in_the_queue_while_the_lrs_is_down(tmp_path: Path) -> N
         assert "sent 6 statements" in sync.stdout
         (play,) = ResultsStore.open(str(results)).plays()
         assert len(statements(f"http://127.0.0.1:{port}", registration=play["id"])) == 6
+        # What the LRS holds leaves the queue; the play itself stays in the store.
+        assert ResultsStore.open(str(results)).queued() == 0
+        assert len(ResultsStore.open(str(results)).decisions([play["id"]])) == 2
         # Sending the same batch again (a retry after a lost reply) creates nothing new.
         from simulator.records.xapi import LrsClient
 
         client = LrsClient(f"http://127.0.0.1:{port}", USER, PASSWORD)
-        queued = ResultsStore.open(str(results))
-        import json
-
-        import sqlalchemy as sa
-
-        from simulator.records.store import xapi_queue
-
-        with queued.engine.connect() as connection:
-            bodies = [
-                json.loads(row[0]) for row in connection.execute(sa.select(xapi_queue.c.body))
-            ]
         assert len(client.send(bodies)) == 6
         assert len(statements(f"http://127.0.0.1:{port}", registration=play["id"])) == 6
     finally:
@@ -243,3 +243,112 @@ def test_sync_without_an_lrs_is_a_usage_error(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 2
+
+
+def queued_bodies(results: Path) -> list[str]:
+    with sqlite3.connect(results) as connection:
+        bodies = [body for (body,) in connection.execute("SELECT body FROM xapi_queue")]
+    connection.close()
+    return bodies
+
+
+def test_the_pseudonym_is_keyed_by_a_secret_of_this_installation(tmp_path: Path) -> None:
+    """A roster of names hashed the way the simulator hashes cannot find anyone: the
+    pseudonym is an HMAC under a secret only this installation has."""
+    home = tmp_path / "home"
+    env = {**os.environ, "CS_SIMULATOR_HOME": str(home)}
+    results = tmp_path / "results.sqlite3"
+    down = f"http://127.0.0.1:{free_port()}"
+    outputs = ""
+    for _ in range(2):
+        done = run_cli(
+            "run", str(TOUR), "--choices", "3,1", "--seed", "1", "--trainee", "Ilona Kovács",
+            "--results", str(results), "--lrs", down, env=env, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outputs += done.stdout + done.stderr
+    secret_file = home / "xapi-secret"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret = secret_file.read_bytes().strip()
+    assert len(secret) >= 32 and secret.decode() not in outputs
+    names = {json.loads(body)["actor"]["account"]["name"] for body in queued_bodies(results)}
+    expected = hmac.new(secret, "Ilona Kovács".encode(), hashlib.sha256).hexdigest()[:32]
+    unsalted = hashlib.sha256("cs-simulator:Ilona Kovács".encode()).hexdigest()[:32]
+    assert names == {expected} and expected != unsalted  # the same trainee, the same name
+
+
+def test_without_an_lrs_nothing_is_queued_and_no_secret_is_made(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if k != "CS_SIMULATOR_LRS"}
+    env["CS_SIMULATOR_HOME"] = str(home)
+    results = tmp_path / "results.sqlite3"
+    done = run_cli(
+        "run", str(TOUR), "--choices", "3,1", "--seed", "1", "--results", str(results),
+        env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert queued_bodies(results) == []
+    assert not (home / "xapi-secret").exists()
+
+
+def test_the_queue_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator.engine.session import Session
+    from simulator.records import recorder as recording
+    from simulator.records.xapi import LrsClient
+    from simulator.scenario.loader import load_scenario
+
+    monkeypatch.setattr(recording, "XAPI_QUEUE_LIMIT", 6)
+    scenario = load_scenario(TOUR).scenario
+    assert scenario is not None
+    store = ResultsStore.open(str(tmp_path / "results.sqlite3"))
+    down = LrsClient(f"http://127.0.0.1:{free_port()}", USER, PASSWORD)
+    problems = []
+    for trainee in ("first", "second"):
+        session = Session.start(scenario, seed=1)
+        recorder = recording.Recorder(store, trainee, "run", lrs=down)
+        for choice in ("voucher-now", "blame-courier"):
+            session.choose(choice)
+            assert recorder.sync(session)  # recorded either way
+        problems.append(recorder.lrs_problem or "")
+    assert store.queued() == 6  # the first play's statements, none of the second's
+    assert "cannot be reached" in problems[0]
+    assert "6 xAPI statements already wait" in problems[1] and "sync" in problems[1]
+    assert len(store.plays()) == 2 and len(store.decisions([p["id"] for p in store.plays()])) == 4
+
+
+def test_numbers_json_cannot_carry_are_sent_as_null(lrs, tmp_path: Path) -> None:
+    """NaN or infinity (a scenario's runaway effect, or a statement queued by an earlier
+    version) never make a statement the LRS refuses: they go as null."""
+    from simulator.engine.session import DecisionRecord
+    from simulator.records.xapi import StatementBuilder
+    from simulator.scenario.loader import load_scenario
+
+    scenario = load_scenario(TOUR).scenario
+    assert scenario is not None
+    builder = StatementBuilder(scenario, "7c0b8cf4-5b2e-4a53-9f43-1f7d0d1d2e3f", "Ilona", b"k")
+    runaway = DecisionRecord(
+        "counter", "own-it", "Sort it", (), None, "", 40, float("nan"), 0, float("inf"),
+        float("nan"), None, None,
+    )  # fmt: skip
+    statement = builder.answered(0, runaway, datetime.now(timezone.utc))
+    extensions = json.loads(json.dumps(statement, allow_nan=False))["result"]["extensions"]
+    assert set(extensions.values()) == {None} and statement["result"]["duration"] == "PT0.00S"
+
+    url, _, _ = lrs
+    results = tmp_path / "results.sqlite3"
+    queued = run(f"http://127.0.0.1:{free_port()}", results)  # the LRS is not there yet
+    assert queued.returncode == 0 and ResultsStore.open(str(results)).queued() == 6
+    with sqlite3.connect(results) as connection:  # as an earlier version queued them
+        for key, body in connection.execute("SELECT id, body FROM xapi_queue").fetchall():
+            statement = json.loads(body)
+            for extensions in [statement.get("result", {}).get("extensions", {})]:
+                for name in extensions:
+                    if not name.endswith("/ending"):
+                        extensions[name] = float("nan")
+            body = json.dumps(statement)  # NaN, as json.dumps writes by default
+            connection.execute("UPDATE xapi_queue SET body = ? WHERE id = ?", (body, key))
+    connection.close()
+    assert any("NaN" in body for body in queued_bodies(results))
+    env = {**os.environ, "CS_SIMULATOR_LRS_USERNAME": USER, "CS_SIMULATOR_LRS_PASSWORD": PASSWORD}
+    done = run_cli("sync", "--results", str(results), "--lrs", url, env=env, timeout=120)
+    assert done.returncode == 0 and "sent 6 statements" in done.stdout, done.stderr

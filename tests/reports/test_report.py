@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -61,7 +64,7 @@ def browser(page: Path, *arguments: str, profile: Path) -> subprocess.CompletedP
 
 def test_report_page_in_a_real_browser(results: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    done = simulator("report", "--results", str(results), "-o", str(page))
+    done = simulator("report", "--all-plays", "--results", str(results), "-o", str(page))
     assert done.returncode == 0, done.stderr
     dom = browser(page, "--dump-dom", profile=tmp_path / "profile").stdout
     assert dom.count('class="trainee-row"') == 3  # Anna, Bence, Csilla on one scenario
@@ -75,7 +78,10 @@ def test_report_page_in_a_real_browser(results: Path, tmp_path: Path) -> None:
 
 def test_report_is_self_contained(results: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    assert simulator("report", "--results", str(results), "-o", str(page)).returncode == 0
+    assert (
+        simulator("report", "--all-plays", "--results", str(results), "-o", str(page)).returncode
+        == 0
+    )
     html = page.read_text(encoding="utf-8")
     # Namespace names inside the SVG are only names; these would make the browser fetch.
     for outside in (
@@ -109,7 +115,9 @@ def test_untrusted_text_is_escaped_in_the_browser(tmp_path: Path) -> None:
         == 0
     )
     page = tmp_path / "report.html"
-    assert simulator("report", "--results", str(store), "-o", str(page)).returncode == 0
+    assert (
+        simulator("report", "--all-plays", "--results", str(store), "-o", str(page)).returncode == 0
+    )
     html = page.read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
     dom = browser(page, "--dump-dom", profile=tmp_path / "profile").stdout
@@ -119,7 +127,9 @@ def test_untrusted_text_is_escaped_in_the_browser(tmp_path: Path) -> None:
 
 def test_csv_has_one_row_per_decision(results: Path, tmp_path: Path) -> None:
     page, table = tmp_path / "report.html", tmp_path / "decisions.csv"
-    done = simulator("report", "--results", str(results), "-o", str(page), "--csv", str(table))
+    done = simulator(
+        "report", "--all-plays", "--results", str(results), "-o", str(page), "--csv", str(table)
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert len(rows) == 5  # 1 + 1 + 2 + 1 decisions
@@ -135,7 +145,9 @@ def test_filters_by_scenario_and_date(results: Path, tmp_path: Path) -> None:
         "report", "--results", str(results), "--scenario", "nothing-like-it", "-o", str(page)
     )
     assert done.returncode == 0 and "(0 plays)" in done.stdout
-    done = simulator("report", "--results", str(results), "--since", "2999-01-01", "-o", str(page))
+    done = simulator(
+        "report", "--all-plays", "--results", str(results), "--since", "2999-01-01", "-o", str(page)
+    )
     assert "(0 plays)" in done.stdout
     assert (
         simulator(
@@ -148,7 +160,9 @@ def test_filters_by_scenario_and_date(results: Path, tmp_path: Path) -> None:
 def test_damaged_store_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "results.sqlite3"
     path.write_bytes(b"not a database at all" * 100)
-    done = simulator("report", "--results", str(path), "-o", str(tmp_path / "r.html"))
+    done = simulator(
+        "report", "--all-plays", "--results", str(path), "-o", str(tmp_path / "r.html")
+    )
     assert done.returncode == 1 and "damaged" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -171,8 +185,58 @@ def test_a_name_that_looks_like_a_formula_reaches_the_csv_as_text(tmp_path: Path
     assert done.returncode == 0, done.stderr
     table = tmp_path / "decisions.csv"
     page = tmp_path / "report.html"
-    done = simulator("report", "--results", str(results), "-o", str(page), "--csv", str(table))
+    done = simulator(
+        "report", "--all-plays", "--results", str(results), "-o", str(page), "--csv", str(table)
+    )
     assert done.returncode == 0, done.stderr
     (row,) = list(csv.DictReader(table.open(encoding="utf-8")))
     assert row["trainee"] == "'" + hostile
     assert not any(str(cell).startswith(("=", "+", "@")) for cell in row.values())
+
+
+def test_a_currency_that_looks_like_mathtext_is_drawn_as_text(tmp_path: Path) -> None:
+    scenario = tmp_path / "dollars.yaml"
+    scenario.write_text(
+        MINIMAL.replace(
+            "start: a\n", "start: a\nmeters:\n  cost: {unit: money, currency: '$\\foo$'}\n"
+        ),
+        encoding="utf-8",
+    )
+    store = tmp_path / "results.sqlite3"
+    assert simulator("run", str(scenario), "--results", str(store)).returncode == 0
+    page = tmp_path / "report.html"
+    done = simulator("report", "--all-plays", "--results", str(store), "-o", str(page))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert page.read_text(encoding="utf-8").count("<svg") == 2
+
+
+def test_a_read_only_store_is_reported_and_never_changed(results: Path) -> None:
+    """As on a read-only share: neither the file nor its folder may be written."""
+    shared = Path(tempfile.mkdtemp(prefix="read-only-store-"))  # reachable by another user
+    out = Path(tempfile.mkdtemp(prefix="report-"))
+    try:
+        store = shared / "results.sqlite3"
+        shutil.copyfile(results, store)
+        before = store.read_bytes()
+        store.chmod(0o444)
+        shared.chmod(0o555)
+        out.chmod(0o777)
+        command = [sys.executable, "-m", "simulator", "report", "--all-plays"]
+        command += ["--results", str(store), "-o", str(out / "report.html")]
+        if os.geteuid() == 0:  # root may write anything: report as a user who may not
+            setpriv = shutil.which("setpriv")
+            if setpriv is None:
+                pytest.skip("needs setpriv (util-linux) to run as an unprivileged user")
+            command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        env = {**os.environ, "MPLCONFIGDIR": str(out / "matplotlib")}
+        done = subprocess.run(
+            command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert "(4 plays)" in done.stdout
+        assert store.read_bytes() == before
+        assert [path.name for path in shared.iterdir()] == ["results.sqlite3"]
+    finally:
+        shared.chmod(0o755)
+        shutil.rmtree(shared)
+        shutil.rmtree(out)

@@ -274,6 +274,10 @@ def test_demo_mode_saves_every_screen_and_exits_0(tmp_path: Path) -> None:
     assert names[-1].endswith("debrief.png")
     image = pygame.image.load(str(tmp_path / "shots" / names[-1]))
     assert image.get_size() == (1280, 720)
+    from simulator.records.store import ResultsStore
+
+    (played,) = ResultsStore.open(str(tmp_path / "home" / "results.sqlite3")).plays()
+    assert played["source"] == "demo"  # kept out of reports, resume offers and progress
 
 
 def test_demo_mode_with_an_impossible_choice_exits_1(tmp_path: Path) -> None:

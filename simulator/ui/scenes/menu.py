@@ -327,10 +327,10 @@ class MenuScene(Scene):
         store = self.app.results_store() if playlist is not None else None
         if playlist is None or store is None or not self.name:
             return {}
-        from simulator.records.store import StoreError
+        from simulator.records.store import TRAINEE_SOURCES, StoreError
 
-        try:
-            plays = store.plays(trainee=self.name)
+        try:  # a demo under the same name is not progress
+            plays = store.plays(trainee=self.name, sources=TRAINEE_SOURCES)
         except StoreError:
             return {}
         marks = {item.scenario_id: item.pass_mark for item in playlist.items}
