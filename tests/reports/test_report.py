@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO, run_cli
+from tests.conftest import MINIMAL, REPO, requires, run_cli
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -62,6 +62,7 @@ def browser(page: Path, *arguments: str, profile: Path) -> subprocess.CompletedP
     )
 
 
+@requires("chromium")
 def test_report_page_in_a_real_browser(results: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     done = simulator("report", "--all-plays", "--results", str(results), "-o", str(page))
@@ -97,6 +98,7 @@ def test_report_is_self_contained(results: Path, tmp_path: Path) -> None:
         assert outside not in html
 
 
+@requires("chromium")
 def test_untrusted_text_is_escaped_in_the_browser(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text(
