@@ -317,7 +317,11 @@ def describe_analysis(analysis: Any) -> list[str]:
             f"  satisfaction {outcome.satisfaction:>5g}  cost {outcome.cost:>6g}  "
             f"score {outcome.score:>3}  {outcome.ending}"
         )
-    lines += ["", "Policies (mean score):"]
+    lines += [
+        "",
+        "Policies (mean score; where its tag is not offered, a tag policy picks any offered",
+        "choice, each as likely):",
+    ]
     for name, mean in analysis.policies.items():
         label = "random play" if name == "random" else f"always '{name}'"
         lines.append(f"  {label:<28} {mean:6.1f}")
