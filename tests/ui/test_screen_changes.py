@@ -15,6 +15,7 @@ from simulator.ui.scenes.debrief import SETTLE_SECONDS, DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from simulator.ui.scenes.resume import ResumePrompt
+from simulator.userdata import Settings
 from tests.ui.keyboard import key, press, release
 
 ONE_DECISION = """\
@@ -282,3 +283,16 @@ def test_the_clock_says_how_long_since_the_story_began_once_weeks_pass(
     assert dialogue._clock_text(1, "Day 1", "09:00") == "Day 1  09:00"
     assert dialogue._clock_text(15, "Monday", "09:00") == "Monday  09:00  ·  2 week(s) later"
     assert dialogue._clock_text(31, "Wednesday", "10:00").endswith("1 month(s) later")
+
+
+def test_a_small_window_with_extra_large_text_shows_a_whole_menu_card() -> None:
+    """800x600 with extra-large text: the header gives way so that the first card is
+    seen whole, from its title down."""
+    settings = Settings(trainee="Tess", text_size="x-large")
+    small = App(settings, (800, 600), fullscreen=False)
+    menu = MenuScene(small)
+    small.push(menu)
+    small.draw(small.screen)
+    assert menu.cards and menu.scroll == 0
+    card, area = menu.cards[0].rect, menu.card_area
+    assert area.y <= card.top and card.bottom <= area.bottom, (card, area)

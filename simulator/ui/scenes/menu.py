@@ -78,6 +78,7 @@ def open_scenario(
 class MenuScene(Scene):
     def __init__(self, app: App, folder: Path | None = None) -> None:
         super().__init__(app)
+        self.card_area = Box(0, 0, 0, 0)  # where the cards are shown, as last drawn
         preferred = app.settings.language
         self.cards = []
         playlist = app.playlist
@@ -209,6 +210,17 @@ class MenuScene(Scene):
         for button in self.buttons:
             draw_button(surface, button, fonts, theme)
         room = self.buttons[0].rect.x - margin - 16  # the title stops short of the buttons
+        card_height = (
+            24
+            + fonts.line_height(theme.size(22), "bold")
+            + 3 * fonts.line_height(theme.size(16))
+            + fonts.line_height(theme.size(15))
+            + fonts.line_height(theme.size(15), "bold")
+            + 40
+        )
+        # In a small window with large text, the cards come first: one title line, and no
+        # tagline or hint, so that at least one whole card shows.
+        compact = height - round(330 * theme.scale) < card_height
         title_bottom = draw_wrapped(
             surface,
             fonts,
@@ -219,20 +231,22 @@ class MenuScene(Scene):
             26,
             room,
             "bold",
-            max_lines=2,
+            max_lines=1 if compact else 2,
         )
-        subtitle_bottom = draw_wrapped(
-            surface,
-            fonts,
-            words("menu.tagline"),
-            theme.size(17),
-            (190, 196, 210),
-            margin,
-            title_bottom + 4,
-            room,
-            max_lines=2,
-        )
-        y = subtitle_bottom + 16
+        subtitle_bottom = title_bottom
+        if not compact:
+            subtitle_bottom = draw_wrapped(
+                surface,
+                fonts,
+                words("menu.tagline"),
+                theme.size(17),
+                (190, 196, 210),
+                margin,
+                title_bottom + 4,
+                room,
+                max_lines=2,
+            )
+        y = max(subtitle_bottom, self.buttons[0].rect.bottom) + 16
         y = self._draw_name(surface, margin, y, width - 2 * margin)
         progress = self.progress()  # one look at the store per drawing, shared by every card
         if app.playlist is not None:
@@ -243,28 +257,40 @@ class MenuScene(Scene):
                 passed=passed,
                 total=len(self.cards),
             )
-            surface.blit(
-                fonts.render(line, theme.size(18), (255, 225, 150), "bold"), (margin, y + 8)
+            y = draw_wrapped(
+                surface,
+                fonts,
+                line,
+                theme.size(18),
+                (255, 225, 150),
+                margin,
+                y + 8,
+                width - 2 * margin,
+                "bold",
+                max_lines=2,
             )
-            y += 8 + fonts.line_height(theme.size(18), "bold")
-        hint = words("menu.hint_typing" if self.typing else "menu.hint_pick")
-        surface.blit(fonts.render(hint, theme.size(16), (200, 205, 215)), (margin, y + 8))
-        y += 16 + fonts.line_height(theme.size(16))
-        area = Box(margin, y, width - 2 * margin, height - y - 20)
-        card_height = (
-            24
-            + fonts.line_height(theme.size(22), "bold")
-            + 3 * fonts.line_height(theme.size(16))
-            + fonts.line_height(theme.size(15))
-            + fonts.line_height(theme.size(15), "bold")
-            + 40
-        )
+        if not compact or self.typing:
+            hint = words("menu.hint_typing" if self.typing else "menu.hint_pick")
+            y = draw_wrapped(
+                surface,
+                fonts,
+                hint,
+                theme.size(16),
+                (200, 205, 215),
+                margin,
+                y + 8,
+                width - 2 * margin,
+                max_lines=2,
+            )
+        y += 8
+        area = self.card_area = Box(margin, y, width - 2 * margin, height - y - 20)
         boxes = card_grid(area, len(self.cards), 380, card_height, 18)
         content = max((box.bottom for box in boxes), default=area.y) - area.y
         self.scroll = max(0, min(self.scroll, content - area.h))
         if self.cards:
             selected_box = boxes[self.selected]
-            if selected_box.y - self.scroll < area.y:
+            # A card taller than the room shows from its top (its title), not its foot.
+            if selected_box.y - self.scroll < area.y or selected_box.h > area.h:
                 self.scroll = selected_box.y - area.y
             elif selected_box.bottom - self.scroll > area.bottom:
                 self.scroll = selected_box.bottom - area.bottom
@@ -276,6 +302,12 @@ class MenuScene(Scene):
                 surface, card, rect, index == self.selected and not self.typing, progress
             )
         surface.set_clip(clip)
+        if content > area.h:  # more cards than room: a scroll bar says so, and where you are
+            track = pygame.Rect(area.right + 6, area.y, 4, area.h)
+            pygame.draw.rect(surface, (90, 96, 110), track, border_radius=2)
+            thumb = max(24, round(area.h * area.h / content))
+            top = area.y + round((area.h - thumb) * self.scroll / max(1, content - area.h))
+            pygame.draw.rect(surface, theme.accent, (track.x, top, 4, thumb), border_radius=2)
         if not self.cards:
             draw_wrapped(
                 surface,
