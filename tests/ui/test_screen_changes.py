@@ -15,6 +15,7 @@ from simulator.ui.scenes.debrief import SETTLE_SECONDS, DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from simulator.ui.scenes.resume import ResumePrompt
+from simulator.ui.scenes.settings import SettingsScene
 from simulator.userdata import Settings
 from tests.ui.keyboard import key, press, release
 
@@ -296,3 +297,17 @@ def test_a_small_window_with_extra_large_text_shows_a_whole_menu_card() -> None:
     assert menu.cards and menu.scroll == 0
     card, area = menu.cards[0].rect, menu.card_area
     assert area.y <= card.top and card.bottom <= area.bottom, (card, area)
+
+
+def test_the_settings_fit_their_panel_in_a_small_window_with_extra_large_text() -> None:
+    settings = Settings(trainee="Tess", text_size="x-large", language="hu")
+    small = App(settings, (800, 600), fullscreen=False)
+    scene = SettingsScene(small)
+    small.push(scene)
+    small.draw(small.screen)
+    last = scene.row_rects[-1]
+    hint = small.fonts.wrap(
+        scene.words("settings.hint"), small.theme.size(15), small.theme.muted, last.w - 12
+    )
+    bottom = last.bottom + 4 + len(hint) * small.fonts.line_height(small.theme.size(15))
+    assert bottom <= 600 - 10 - 8, bottom  # the hint ends inside the panel, clear of its edge

@@ -132,9 +132,16 @@ class SettingsScene(Scene):
             app.fonts, words("settings.hint"), theme.size(15), box_width - 60
         )
         title_height = app.fonts.line_height(theme.size(30), "bold")
-        box_height = min(
-            height - 20, 62 + title_height + len(self.rows) * (row_height + 10) + hint_height
-        )
+        gap = 10
+        wanted = 62 + title_height + len(self.rows) * (row_height + gap) + hint_height
+        if wanted > height - 20:  # a small window in large text: tighter rows, never spilling
+            excess = -(-(wanted - (height - 20)) // len(self.rows))  # per row, rounded up
+            from_gap = min(excess, gap - 4)
+            gap -= from_gap
+            label_height = app.fonts.line_height(theme.size(20), "bold")
+            row_height = max(label_height + 6, row_height - (excess - from_gap))
+            wanted = 62 + title_height + len(self.rows) * (row_height + gap) + hint_height
+        box_height = min(height - 20, wanted)
         rect = pygame.Rect(
             (width - box_width) // 2, (height - box_height) // 2, box_width, box_height
         )
@@ -161,7 +168,7 @@ class SettingsScene(Scene):
             surface.blit(
                 value, (box.right - value.get_width() - 16, box.centery - value.get_height() // 2)
             )
-            y += row_height + 10
+            y += row_height + gap
         draw_wrapped(
             surface,
             app.fonts,
