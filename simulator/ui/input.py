@@ -58,8 +58,8 @@ def intents_for(event: pygame.event.Event, typing: bool = False) -> list[Intent]
         if key == pygame.K_END:
             return [Intent("scroll", 1000)]
         return []
-    if event.type == pygame.MOUSEWHEEL:
-        return [Intent("scroll", -event.y)]
+    if event.type == pygame.MOUSEWHEEL:  # where the pointer is says what scrolls
+        return [Intent("scroll", -event.y, position=pygame.mouse.get_pos())]
     if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
         return [Intent("click", position=event.pos)]
     if event.type == pygame.MOUSEMOTION:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pygame
 
 from simulator.ui.app import App
+from simulator.ui.input import Intent
 from simulator.ui.scenes.debrief import SETTLE_SECONDS, DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
@@ -311,3 +312,29 @@ def test_the_settings_fit_their_panel_in_a_small_window_with_extra_large_text() 
     )
     bottom = last.bottom + 4 + len(hint) * small.fonts.line_height(small.theme.size(15))
     assert bottom <= 600 - 10 - 8, bottom  # the hint ends inside the panel, clear of its edge
+
+
+def test_the_speech_panel_scrolls_back_to_lines_pushed_out_of_view(
+    app: App, tmp_path: Path
+) -> None:
+    said = "      - {speaker: cy, text: " + "I have been waiting for a very long time. " * 3 + "}\n"
+    path = tmp_path / "talkative.yaml"
+    path.write_text(
+        ONE_DECISION.replace("      - {speaker: cy, text: Can you help me?}\n", said * 12),
+        encoding="utf-8",
+    )
+    app.push(MenuScene(app))
+    open_scenario(app, path, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], press(pygame.K_SPACE), []], max_frames=3)
+    dialogue = app.scene
+    assert isinstance(dialogue, DialogueScene) and dialogue.typing_done
+    assert dialogue.speech_overflow > 0 and dialogue.speech_scroll == 0  # the newest in view
+    over_the_speech = dialogue._speech_rect.center
+    wheel_up = Intent("scroll", -1, position=over_the_speech)
+    for _ in range(100):
+        app.send(wheel_up)
+        app.run(events=[[]], max_frames=1)
+    assert dialogue.speech_scroll == dialogue.speech_overflow  # back at the first line
+    app.send(Intent("scroll", 1, position=over_the_speech))
+    assert dialogue.speech_scroll == dialogue.speech_overflow - 40
+    assert len(dialogue.session.decisions) == 0  # scrolling picked nothing

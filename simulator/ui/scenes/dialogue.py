@@ -50,6 +50,10 @@ class DialogueScene(Scene):
         self.choice_boxes: list[ChoiceBox] = []
         self.continue_rect = pygame.Rect(0, 0, 0, 0)
         self.choice_scroll = 0
+        # How far the speech panel is scrolled back from its newest text (wheel over it).
+        self.speech_scroll = 0
+        self.speech_overflow = 0  # how much of the panel's text does not fit, as last drawn
+        self._speech_rect = pygame.Rect(0, 0, 0, 0)
         self.portrait_character = self._default_character()
         self.portrait_mood: str | None = None
         self.previous_portrait: tuple[str, str | None] | None = None
@@ -109,6 +113,7 @@ class DialogueScene(Scene):
         self.revealed = 0.0 if self.app.settings.text_speed != "instant" else float("inf")
         self.selected = 0
         self.choice_scroll = 0
+        self.speech_scroll = 0
         if self.session.status is Status.ENDED or self.session.status is Status.STUCK:
             self.finished = True
         self.pending_card = card
@@ -149,6 +154,12 @@ class DialogueScene(Scene):
             return
         if intent.kind == "backlog" or (intent.kind == "page" and intent.value < 0):
             self.app.go("history", self.play)
+            return
+        if intent.kind == "scroll" and self._speech_rect.collidepoint(intent.position):
+            # Back through what was said here (nothing unseen is ever scrolled away).
+            self.speech_scroll = max(
+                0, min(self.speech_overflow, self.speech_scroll - 40 * intent.value)
+            )
             return
         if not self.typing_done:
             if intent.kind in ("confirm", "skip", "click", "choose"):
@@ -450,7 +461,11 @@ class DialogueScene(Scene):
             remaining -= len(line.text)
         heights = [self._block_height(kind, data, inner.w) for kind, data in blocks]
         total = sum(heights) + 14 * max(0, len(blocks) - 1)
-        y = inner.y + min(0, inner.h - total)  # keep the newest text in view
+        self._speech_rect = rect
+        self.speech_overflow = max(0, total - inner.h)
+        self.speech_scroll = min(self.speech_scroll, self.speech_overflow)
+        # The newest text in view, unless the trainee scrolled back to read earlier lines.
+        y = inner.y - self.speech_overflow + self.speech_scroll
         typing_line: pygame.Rect | None = None
         layout = (y, rect.size, len(blocks))
         clip = surface.get_clip()
@@ -492,6 +507,14 @@ class DialogueScene(Scene):
             y += 14
         surface.set_clip(clip)
         self._typing_area = self._typing_change(typing_line, layout, rect)
+        if self.speech_overflow:  # a scroll bar: there is more than the panel shows
+            track = pygame.Rect(rect.right - 9, inner.y, 4, inner.h)
+            pygame.draw.rect(surface, theme.panel_edge, track, border_radius=2)
+            thumb = max(20, round(inner.h * inner.h / total))
+            top = track.y + round(
+                (inner.h - thumb) * (1 - self.speech_scroll / self.speech_overflow)
+            )
+            pygame.draw.rect(surface, theme.accent, (track.x, top, 4, thumb), border_radius=2)
         if self.typing_done and self.session.status is Status.WAITING_FOR_CONTINUE:
             label = app.fonts.render(
                 self.words("play.continue"), theme.size(18), theme.accent_text, "bold"
