@@ -83,7 +83,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
     for diagnostic in diagnostics:
-        print(terminal_text(diagnostic.format()), file=stream or sys.stdout)
+        print(diagnostic.format(), file=stream or sys.stdout)  # escaped by format()
 
 
 def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]:
@@ -403,12 +403,12 @@ def command_test(arguments: argparse.Namespace) -> int:
             failed += 1
             print("  ERROR the test file cannot run:")
             for problem in result.problems:
-                print(terminal_text(f"    {problem.format()}"))
+                print(f"    {problem.format()}")
             continue
         for outcome in result.outcomes:
             print(terminal_text(f"  {'ok  ' if outcome.passed else 'FAIL'}  {outcome.name}"))
             for failure in outcome.failures:
-                print(terminal_text(f"    {failure.format()}"))
+                print(f"    {failure.format()}")
             passed += outcome.passed
             failed += not outcome.passed
     print(f"{passed} passed, {failed} failed")

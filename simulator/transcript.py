@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.events import (
@@ -17,6 +16,7 @@ from simulator.engine.events import (
     TimerExpired,
 )
 from simulator.engine.session import ChoiceView, Session, SessionResult
+from simulator.scenario.diagnostics import CONTROLS, printable
 from simulator.wording import Wording, wording
 
 if TYPE_CHECKING:  # the analysis loads only when a play has ended
@@ -27,19 +27,16 @@ if TYPE_CHECKING:  # the analysis loads only when a play has ended
 # starts colour, title and cursor sequences; CR and backspace overwrite what is shown),
 # DEL, C1 controls (0x9b is a one-byte ESC [), and the bidirectional overrides that make
 # text read differently from what it is.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def terminal_text(text: str) -> str:
     """Text from a scenario or a store, safe to print: every control character shown as an
     escape such as \\x1b instead of being obeyed by the terminal."""
-    return _CONTROLS.sub(lambda found: ascii(found.group())[1:-1], text)
+    return printable(text, lines=True)
 
 
 def terminal_json(text: str) -> str:
     """JSON text with the control characters that json.dumps leaves raw (DEL, C1, the
     bidirectional overrides) written as \\u escapes: the same JSON, safe to print."""
-    return _CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def format_cost(session: Session, value: float) -> str:

@@ -21,8 +21,8 @@ from simulator.engine.scoring import FAILING_KINDS, balance_of
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.playable import PlayableScenario
 
-# A play that breaks the score's promise, as "run ... --choices ... --seed N", or None.
-Witness = Callable[[Outcome], str | None]
+# A play that shows an outcome, as "run ... --choices ... --seed N".
+Witness = Callable[[Outcome], str]
 
 
 def score_and_ending(
@@ -45,13 +45,11 @@ def score_and_ending(
             code, verdict = "A702", "fails"
         if code is not None and (code, outcome.ending) not in broken:
             broken.add((code, outcome.ending))
-            play = witness(outcome)
             findings.append(
                 Diagnostic(
                     code,
                     f"a play that ends '{outcome.ending}' ({kind}) {verdict} with "
-                    f"{outcome.score} against a pass mark of {mark:g}"
-                    + (f": {play}" if play else ""),
+                    f"{outcome.score} against a pass mark of {mark:g}: {witness(outcome)}",
                     scenario.path,
                     path=("nodes", outcome.ending),
                     at_key=True,
@@ -66,16 +64,14 @@ def score_and_ending(
         example = min(found, key=lambda o: (o.cost, -o.satisfaction))
         balance = balance_of(model.scoring, example.satisfaction, example.cost)
         story = "went well" if ending.kind.value in FAILING_KINDS else "went badly"
-        play = witness(example)
         findings.append(
             Diagnostic(
                 "A704",
                 f"ending '{ending_id}' is {ending.kind.value}, but {len(found)} of its outcomes "
                 f"have meters that say the play {story} (for one: satisfaction "
                 f"{example.satisfaction:g}, cost {example.cost:g}, a balance of {balance:.0f} "
-                f"against a pass mark of {mark:g}"
-                + (f"; {play}" if play else "")
-                + "); check the conditions that lead there",
+                f"against a pass mark of {mark:g}; {witness(example)}); check the conditions "
+                "that lead there",
                 scenario.path,
                 path=("nodes", ending_id),
                 at_key=True,

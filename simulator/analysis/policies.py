@@ -78,6 +78,9 @@ def length_policy(lengths: Mapping[str, int], longest: bool) -> Policy:
     return pick
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
 def blind_policies(scenario: PlayableScenario) -> dict[str, Policy]:
     """Every content-blind policy worth trying on this scenario, by name."""
     lengths = {choice: len(text) for choice, text in plan_for(scenario).texts.items()}
@@ -85,15 +88,11 @@ def blind_policies(scenario: PlayableScenario) -> dict[str, Policy]:
     named: dict[str, Policy] = {
         "longest": length_policy(lengths, longest=True),
         "shortest": length_policy(lengths, longest=False),
-        "first": position_policy(1),
     }
-    for position in range(2, min(widest, len(ORDINALS) + 1)):
+    for position in range(1, min(widest, len(ORDINALS) + 1)):  # the widest's last: "last"
         named[ORDINALS[position - 1]] = position_policy(position)
     named["last"] = position_policy(0)
     return named
-
-
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
 def choice_tags(scenario: PlayableScenario) -> Mapping[str, tuple[str, ...]]:

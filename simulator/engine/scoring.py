@@ -12,8 +12,7 @@ Two things decide a score, in this order.
 2. **The balance places the play inside its band.** Where the balance lies inside the
    band (ten points or more from its edge), it is the score. Nearer the edge, or where
    the meters and the ending disagree, the balance is squeezed into the band's ten
-   points at that edge, keeping the order of plays.
-   Satisfaction earns points up to the
+   points at that edge, keeping the order of plays. Satisfaction earns points up to the
    scenario's target and nothing beyond it (delight bought at any price is not the
    goal); cost loses points past its target, reaching none at the cost limit and going on
    losing them past it, at the same rate, so nothing spent past the limit is free. A
@@ -171,15 +170,15 @@ def band_of(scoring: Scoring, ending_kind: str, critical: int) -> tuple[str, int
     return OPEN_BAND, 0, 100
 
 
-def _placed(balance: float, low: int, high: int) -> int:
+def _placed(balance: float, band: str, low: int, high: int) -> int:
     """The score is the balance itself where it lies inside the band, SQUEEZE points or
     more from the band's edge. Nearer the edge or beyond it (the meters and the ending
     disagree), the balance is squeezed into those SQUEEZE points, in order: more balance
     is always more score."""
-    if low > 0:  # a balanced ending: never below the pass mark
+    if band == BALANCED_BAND:  # never below the pass mark
         edge = low + SQUEEZE
         placed = balance if balance >= edge else low + SQUEEZE * balance / edge
-    elif high < 100:  # a failing ending: never at the pass mark
+    elif band == FAILING_BAND:  # never at the pass mark
         edge = high - SQUEEZE
         placed = balance if balance <= edge else edge + SQUEEZE * (balance - edge) / (100 - edge)
     else:
@@ -191,8 +190,9 @@ def score_of(
     scoring: Scoring, satisfaction: float, cost: float, ending_kind: str, critical: int = 0
 ) -> int:
     """The score alone, for the analysis, which scores tens of thousands of outcomes."""
-    _, low, high = band_of(scoring, ending_kind, critical)
-    return _placed(_points(scoring, satisfaction, cost)[2], low, high)
+    return _placed(
+        _points(scoring, satisfaction, cost)[2], *band_of(scoring, ending_kind, critical)
+    )
 
 
 def score_outcome(
@@ -206,7 +206,7 @@ def score_outcome(
     target = scoring.target
     satisfaction_points, cost_points, balance = _points(scoring, satisfaction, cost)
     band, low, high = band_of(scoring, ending_kind, len(critical))
-    score = _placed(balance, low, high)
+    score = _placed(balance, band, low, high)
     grade, label = grade_for(scoring, score)
     return ScoreBreakdown(
         score=score,

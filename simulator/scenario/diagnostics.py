@@ -134,10 +134,13 @@ class Diagnostic:
 
 
 # C0 and C1 controls and DEL, line and paragraph separators, and the bidirectional
-# controls that can make a line read differently from what it holds.
-_UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+# controls that can make a line read differently from what it holds. Tab and newline are
+# apart: text of several lines keeps them (CONTROLS), a one-line message does not.
+_CONTROL_CLASS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 )
+CONTROLS = re.compile(f"[{_CONTROL_CLASS}]")
+_UNPRINTABLE = re.compile(f"[\t\n{_CONTROL_CLASS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -147,9 +150,10 @@ def _escaped(match: re.Match[str]) -> str:
     return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
-def printable(text: str) -> str:
-    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``)."""
-    return _UNPRINTABLE.sub(_escaped, text)
+def printable(text: str, lines: bool = False) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``);
+    with ``lines``, tabs and newlines are kept, for text of several lines."""
+    return (CONTROLS if lines else _UNPRINTABLE).sub(_escaped, text)
 
 
 #: How many diagnostics of one code a file reports before "N more like this".

@@ -160,7 +160,6 @@ class DebriefScene(Scene):
         app, theme, result = self.app, self.app.theme, self.result
         fonts = app.fonts
         breakdown = result.breakdown
-        session = self.play.session
         model = self.play.scenario.model
         blocks: list[Block] = []
 
@@ -285,7 +284,7 @@ class DebriefScene(Scene):
         lessons = model.lessons
         reviews = self.reviews or [DecisionReview.unreviewed(d) for d in result.decisions]
         for number, review in enumerate(reviews, start=1):
-            blocks.append(self._decision_block(number, review, width, lessons, session))
+            blocks.append(self._decision_block(number, review, width, lessons))
         return blocks
 
     def _note_block(self, text: str, width: int) -> Block:
@@ -298,7 +297,7 @@ class DebriefScene(Scene):
         return height, draw
 
     def _decision_block(
-        self, number: int, review: DecisionReview, width: int, lessons: dict, session: object
+        self, number: int, review: DecisionReview, width: int, lessons: dict
     ) -> Block:
         fonts, theme, words = self.app.fonts, self.app.theme, self.words
         decision = review.decision
@@ -311,52 +310,37 @@ class DebriefScene(Scene):
             satisfaction=f"{decision.satisfaction_delta:+g}",
             cost=f"{'+' if decision.cost_delta >= 0 else ''}{cost_text}",
         )
-        parts: list[tuple[str, int, object, str]] = [
-            (said, theme.size(18), theme.text, "bold"),
-        ]
+        parts: list[tuple[str, int, object, str]] = []
+
+        def add(text: str, size: int, colour: object, style: str = "regular") -> None:
+            parts.append((text, theme.size(size), colour, style))
+
+        add(said, 18, theme.text, "bold")
         if review.verdict is not None:
             colour = {"well-judged": theme.good, "costly": theme.bad}.get(
                 review.verdict, theme.cost
             )
-            parts.append(
-                (words(f"debrief.verdict.{review.verdict}"), theme.size(15), colour, "bold")
-            )
-        parts.append((deltas, theme.size(15), theme.muted, "regular"))
+            add(words(f"debrief.verdict.{review.verdict}"), 15, colour, "bold")
+        add(deltas, 15, theme.muted)
         if decision.critical:
-            parts.append(
-                (
-                    words("score.critical", reason=decision.critical),
-                    theme.size(17),
-                    theme.bad,
-                    "bold",
-                )
-            )
+            add(words("score.critical", reason=decision.critical), 17, theme.bad, "bold")
         if decision.feedback:
-            parts.append((decision.feedback, theme.size(17), theme.text, "regular"))
+            add(decision.feedback, 17, theme.text)
         if decision.lesson and decision.lesson in lessons:
-            parts.append(
-                (
-                    words("debrief.lesson", title=lessons[decision.lesson].title),
-                    theme.size(16),
-                    theme.accent,
-                    "bold",
-                )
+            add(
+                words("debrief.lesson", title=lessons[decision.lesson].title),
+                16,
+                theme.accent,
+                "bold",
             )
         if review.better_text:
-            parts.append(
-                (
-                    words("debrief.better", text=review.better_text),
-                    theme.size(16),
-                    theme.good,
-                    "italic",
-                )
-            )
+            add(words("debrief.better", text=review.better_text), 16, theme.good, "italic")
             why = review.better_feedback
             if review.better_lesson in lessons:
                 title = lessons[review.better_lesson].title
                 why = f"{why} ({words('debrief.lesson', title=title)})" if why else title
             if why:
-                parts.append((why, theme.size(16), theme.muted, "italic"))
+                add(why, 16, theme.muted, "italic")
         height = (
             sum(
                 wrapped_height(fonts, text, size, inner, style) + 4
