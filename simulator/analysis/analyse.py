@@ -18,6 +18,7 @@ from simulator.analysis.explore import (
     Explorer,
     Outcome,
     StateSpaceTooLarge,
+    critical_of,
 )
 from simulator.analysis.policies import (
     Policy,
@@ -292,9 +293,12 @@ def _analyse_by_walks(
         if result is None:
             stuck.setdefault(session.state.node, session.state.stuck_reason or "did not end")
         else:
-            critical = len(result.breakdown.critical)
             outcome = Outcome(
-                result.ending, result.satisfaction, result.cost, result.score, critical
+                result.ending,
+                result.satisfaction,
+                result.cost,
+                result.score,
+                critical_of(session.state.values),
             )
             outcomes.setdefault(outcome, (play.path, run_seed))
             endings_meta[result.ending]["reached"] = True

@@ -88,7 +88,7 @@ class ScoreBreakdown:
         lines = [
             words("score.critical", reason=reason.rstrip(".") + ".") for reason in self.critical
         ]
-        if self.critical:
+        if self.critical or (self.band == FAILING_BAND and self.ending_kind not in FAILING_KINDS):
             lines.append(words("score.band.critical", mark=number(self.pass_mark)))
         elif self.band == BALANCED_BAND:
             lines.append(words("score.band.balanced", low=self.band_low))
@@ -201,11 +201,14 @@ def score_outcome(
     cost: float,
     ending_kind: str,
     critical: tuple[str, ...] = (),
+    mistakes: int | None = None,
 ) -> ScoreBreakdown:
+    """``critical`` gives why each critical mistake was one; ``mistakes`` how many there
+    were, where a play kept no record of why (an explored play keeps no decisions)."""
     weight = scoring.satisfaction_weight
     target = scoring.target
     satisfaction_points, cost_points, balance = _points(scoring, satisfaction, cost)
-    band, low, high = band_of(scoring, ending_kind, len(critical))
+    band, low, high = band_of(scoring, ending_kind, max(len(critical), mistakes or 0))
     score = _placed(balance, band, low, high)
     grade, label = grade_for(scoring, score)
     return ScoreBreakdown(

@@ -443,7 +443,12 @@ class Session:
             satisfaction=satisfaction,
             cost=cost,
             breakdown=score_outcome(
-                self.scenario.model.scoring, satisfaction, cost, ending.kind.value, critical
+                self.scenario.model.scoring,
+                satisfaction,
+                cost,
+                ending.kind.value,
+                critical,
+                self.state.values.get(CRITICAL, 0),  # counted even where no decision is kept
             ),
             decisions=decisions,
         )

@@ -182,3 +182,20 @@ def test_the_store_keeps_the_charged_deltas(
     assert [row["satisfaction_delta"] for row in stored] == [-5, 0]
     assert [row["cost_delta"] for row in stored] == [3, 0]
     assert played["satisfaction"] == 50 - 5
+
+
+def test_an_explored_play_that_keeps_no_history_still_counts_its_critical_mistake(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """Random playthroughs and policy plays keep no decisions: the mistake must still
+    fail them, as it fails the trainee's play."""
+    from simulator.analysis.analyse import analyse
+
+    scenario = playable(LIE)
+    explored = Session.start(scenario, seed=1, exploring=True)
+    explored.choose("blame-transport")
+    result = explored.result()
+    assert result is not None and not result.passed
+    walked = analyse(scenario, walks=40, max_states=0)  # no search: seeded walks only
+    assert walked.method == "random playthroughs"
+    assert walked.best.choices == ["own-it"] and walked.worst.score < 70
