@@ -26,7 +26,7 @@ from simulator.engine.script import play_pick, play_script, resolve_pick
 from simulator.engine.session import Session, Status
 from simulator.file_checks import load_any
 from simulator.library import resolve_scenario, scenario_entries, yaml_files
-from simulator.scenario.diagnostics import Diagnostic, Severity
+from simulator.scenario.diagnostics import Diagnostic, Severity, printable
 from simulator.scenario.loader import LoadResult, load_document, load_scenario
 from simulator.scenario.model import FILE_MODELS, IDENTIFIER_PATTERN, Scenario
 from simulator.scenario.translations import load_translated
@@ -837,9 +837,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The commands that keep something in the data folder (settings, the default results
+#: store, the LRS settings); the others only read it, or use it as a cache.
+KEEPS_DATA = (None, "run", "play", "preview", "report", "sync")
+
+
+def _warn_about_the_data_folder() -> None:
+    """One line when the data folder cannot be written; the command still does what it can."""
+    from simulator.userdata import data_dir_problem
+
+    problem = data_dir_problem()
+    if problem is not None:
+        print(f"simulator: warning: {printable(problem)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    if arguments.command in KEEPS_DATA:
+        _warn_about_the_data_folder()
     if arguments.command is None:
         return command_menu(arguments)
     try:

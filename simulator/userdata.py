@@ -10,6 +10,8 @@ a crash mid-write never leaves a half-written file behind.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 from dataclasses import asdict, dataclass, fields
@@ -25,14 +27,38 @@ TEXT_SPEEDS = ("slow", "normal", "fast", "instant")
 
 
 def data_dir() -> Path:
+    """Where this computer's settings, menu index and default results store live. The
+    folder is made when it can be; when it cannot (a read-only home, a path through a
+    file) it is returned all the same: each writer meets the error and carries on
+    without what it wanted to keep, and ``data_dir_problem`` says so once."""
     override = os.environ.get("CS_SIMULATOR_HOME")
     folder = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
-    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
+def data_dir_problem() -> str | None:
+    """Why the data folder cannot be written, in one sentence for people; None when it can."""
+    import tempfile  # only when asked: the game starts faster without it
+
+    folder = data_dir()
+    try:
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe."):
+            pass
+    except OSError as error:
+        return (
+            f"the data folder {folder} cannot be written ({error.strerror or error}): "
+            "settings are not kept and plays are only recorded where --results or "
+            f"${RESULTS_ENVIRONMENT} points; set $CS_SIMULATOR_HOME to a folder you can write"
+        )
+    return None
+
+
 def write_json_atomically(path: Path, data: Any) -> None:
-    import tempfile  # only when writing: the game starts faster without it
+    import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -62,6 +88,7 @@ class Settings:
     text_speed: str = "normal"
     fullscreen: bool = False
     reduced_motion: bool = False
+    read_aloud: bool = False
     language: str | None = None
     trainee: str = ""
 
@@ -82,5 +109,11 @@ class Settings:
             settings.text_speed = "normal"
         return settings
 
-    def save(self) -> None:
-        write_json_atomically(data_dir() / "settings.json", asdict(self))
+    def save(self) -> str | None:
+        """Keep the settings for next time; why they could not be kept, if so (the game
+        goes on with them all the same)."""
+        try:
+            write_json_atomically(data_dir() / "settings.json", asdict(self))
+        except OSError as error:
+            return f"settings are not kept: {error.strerror or error}"
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -257,3 +258,54 @@ def test_list_prints_no_terminal_escapes_from_titles(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not any(character in done.stdout for character in "\x1b\x07\x9b\u202e")
     assert "tiny" in done.stdout
+
+
+def test_an_unwritable_data_folder_is_one_clear_warning_and_the_rest_still_works(
+    tmp_path: Path,
+) -> None:
+    """A home the simulator cannot write (here a path through a file, which even root
+    cannot create) costs the settings and the default store, never the command."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder would go\n", encoding="utf-8")
+    env = {**os.environ, "CS_SIMULATOR_HOME": str(blocker / "home")}
+    env.pop("CS_SIMULATOR_RESULTS", None)
+    store = tmp_path / "elsewhere.sqlite3"
+
+    listed = run_cli("list", env=env)
+    assert listed.returncode == 0 and "late-client" in listed.stdout
+    assert "Traceback" not in listed.stderr
+
+    analysed = run_cli("analyze", "late-client", env=env)
+    assert analysed.returncode == 0, analysed.stderr
+    assert "Traceback" not in analysed.stderr
+
+    recorded = run_cli(
+        "run", "late-client", "--choices", "1", "--seed", "0", "--results", str(store), env=env
+    )
+    assert recorded.returncode == 3, recorded.stderr  # stopped for want of choices, recorded
+    assert recorded.stderr.count("cannot be written") == 1
+    assert "$CS_SIMULATOR_HOME" in recorded.stderr and "Traceback" not in recorded.stderr
+    assert store.is_file()
+
+    unrecorded = run_cli("run", "late-client", "--choices", "1", "--seed", "0", env=env)
+    assert unrecorded.returncode == 5  # the documented code for a run that was not recorded
+    assert "this run was not recorded" in unrecorded.stderr
+    assert "Traceback" not in unrecorded.stderr
+    assert "The client who comes after closing" in unrecorded.stdout
+
+    reported = run_cli("report", "-o", str(tmp_path / "r.html"), env=env)
+    assert reported.returncode == 2 and "Traceback" not in reported.stderr
+    assert blocker.read_text(encoding="utf-8").startswith("a file where")
+
+
+def test_settings_that_cannot_be_kept_say_why(tmp_path: Path, monkeypatch) -> None:
+    from simulator.userdata import Settings
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("CS_SIMULATOR_HOME", str(blocker / "home"))
+    settings = Settings.load()
+    settings.text_size = "large"
+    problem = settings.save()
+    assert problem is not None and "not kept" in problem
+    assert Settings.load().text_size == "medium"
