@@ -193,6 +193,9 @@ class SessionState:
     # Explored by the analysis: random branches wait for the caller to resolve them, and
     # no history (decisions, lines) is kept, since only where the play can go matters.
     exploring: bool = False
+    # Decisions taken back in practice (see engine/rewind.py): a record of the play, and
+    # what tells a decision's xAPI statement from the one it replaced.
+    rewinds: int = 0
 
 
 _new_state = SessionState.__new__
@@ -408,6 +411,7 @@ class Session:
         copy.episode = state.episode
         copy.charged = state.charged
         copy.exploring = explores
+        copy.rewinds = state.rewinds
         forked = Session.__new__(Session)
         forked.scenario = self.scenario
         forked.state = copy
@@ -748,6 +752,7 @@ class Session:
             "episode": state.episode,
             "charged": list(state.charged) if state.charged is not None else None,
             "exploring": state.exploring,
+            "rewinds": state.rewinds,
             "decisions": [_decision_to_dict(d) for d in state.decisions],
             "events": [event_to_dict(event) for event in state.events],
         }
@@ -789,6 +794,7 @@ class Session:
                 episode=data.get("episode"),
                 charged=_charged_from(data),
                 exploring=bool(data.get("exploring", False)),
+                rewinds=int(data.get("rewinds", 0)),
             )
         except SnapshotError:
             raise

@@ -75,6 +75,12 @@ class Recorder:
         self.kept: list[DecisionRecord] | None = None if self.started else []
         # How many items of each growing snapshot list are stored; None: ask the store.
         self.parts: dict[str, int] | None = None if self.started else dict.fromkeys(GROWING, 0)
+        # The id of each written decision's xAPI statement, to withdraw it if the decision
+        # is taken back (only decisions written by this recorder can be).
+        self.answered: list[str | None] = [None] * written
+        # Where the play went back to (decisions, events) when decisions were taken back,
+        # until the store has been told.
+        self.back_to: tuple[int, int] | None = None
 
     def sync(self, session: Session) -> bool:
         """Bring the store up to date with the session; False (and ``problem``) if it failed."""
@@ -113,13 +119,16 @@ class Recorder:
                 self.started = True
             if self.parts is None and self.keeps_snapshot:
                 self.parts = self.store.snapshot_counts(self.play_id)
+            if self.back_to is not None:
+                self._take_back(session, builder, *self.back_to)
+                self.back_to = None
             new = session.decisions[self.written :]
             result = session.result()
             xapi = []
             ending = result is not None and not self.finished
             if builder is not None:
                 xapi = [
-                    builder.answered(self.written + offset, decision, now())
+                    builder.answered(self.written + offset, decision, now(), session.state.rewinds)
                     for offset, decision in enumerate(new)
                 ]
                 if ending:
@@ -143,6 +152,11 @@ class Recorder:
                 revised=[(step, session.decisions[step]) for step in revised],
             )
             self._wrote(session, snapshot, revised)
+            self.answered += (
+                [statement["id"] for statement in xapi[: len(new)]]
+                if builder is not None
+                else [None] * len(new)
+            )
             self.written += len(new)
             self.finished = self.finished or ending
         except StoreError as error:
@@ -151,6 +165,41 @@ class Recorder:
         self.problem = None
         self.send()
         return True
+
+    def take_back(self, session: Session) -> bool:
+        """The trainee took back decisions (practice) and the session now stands where it
+        went back to: record that, as ``sync`` does (and a failed write is retried by the
+        next ``sync``)."""
+        here = (len(session.decisions), len(session.state.events))
+        self.back_to = here if self.back_to is None else min(self.back_to, here)
+        return self.sync(session)
+
+    def _take_back(
+        self, session: Session, builder: StatementBuilder | None, first: int, events: int
+    ) -> None:
+        """Move the written decisions from ``first`` on aside, withdraw their statements,
+        and carry on from the play as it is now."""
+        if first >= self.written:
+            return  # none of them had been written
+        withdrawn = [key for key in self.answered[first:] if key is not None]
+        xapi = [builder.voided(key, now()) for key in withdrawn] if builder is not None else []
+        self.store.take_back(
+            self.play_id,
+            session.state.rewinds,
+            first,
+            events,
+            xapi,
+            first_statement=1 + self.written,
+        )
+        self.written = first
+        del self.answered[first:]
+        if self.kept is not None:
+            del self.kept[first:]
+        if self.parts is not None:
+            self.parts = {
+                "decisions": min(self.parts["decisions"], first),
+                "events": min(self.parts["events"], events),
+            }
 
     def _revised(self, session: Session) -> list[int]:
         """The written decisions whose record the session has replaced since."""

@@ -103,6 +103,16 @@ snapshot_parts = sa.Table(
     sa.Column("body", sa.Text, nullable=False),  # one item of that list, as JSON
 )
 
+taken_back = sa.Table(
+    "taken_back",
+    metadata,
+    sa.Column("play_id", sa.String(36), sa.ForeignKey("plays.id"), primary_key=True),
+    sa.Column("rewind", sa.Integer, primary_key=True),  # the play's first take-back is 1
+    sa.Column("step", sa.Integer, primary_key=True),
+    sa.Column("taken_back_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decision", sa.Text, nullable=False),  # its row in decisions as it was, JSON
+)
+
 store_info = sa.Table(
     "store_info",
     metadata,
@@ -367,6 +377,67 @@ class ResultsStore:
         changes.append(self._queue(play_id, first_statement, xapi))
         self._write(changes)
 
+    def take_back(
+        self,
+        play_id: str,
+        rewind: int,
+        first_step: int,
+        events_left: int,
+        xapi: list[dict[str, Any]],
+        first_statement: int,
+    ) -> None:
+        """Decisions from ``first_step`` on were taken back in practice: in one commit their
+        rows move, whole, to ``taken_back`` (nothing recorded is lost), the snapshot's parts
+        shrink to the play as it is now, and ``xapi`` (the statements withdrawing theirs)
+        is queued."""
+        stamp = now()
+        try:
+            with self.engine.begin() as connection:
+                rows = [
+                    dict(row._mapping)
+                    for row in connection.execute(
+                        sa.select(decisions)
+                        .where(decisions.c.play_id == play_id, decisions.c.step >= first_step)
+                        .order_by(decisions.c.step)
+                    )
+                ]
+                kept = [
+                    {
+                        "play_id": play_id,
+                        "rewind": rewind,
+                        "step": row["step"],
+                        "taken_back_at": stamp,
+                        "decision": _json(
+                            {
+                                **row,
+                                "decided_at": _iso(row["decided_at"]),
+                                "tags": _loads(row["tags"]),
+                            }
+                        ),
+                    }
+                    for row in rows
+                ]
+                if kept:
+                    connection.execute(sa.insert(taken_back), kept)
+                connection.execute(
+                    sa.delete(decisions).where(
+                        decisions.c.play_id == play_id, decisions.c.step >= first_step
+                    )
+                )
+                part = snapshot_parts.c
+                connection.execute(
+                    sa.delete(snapshot_parts).where(
+                        part.play_id == play_id,
+                        ((part.kind == "decisions") & (part.position >= first_step))
+                        | ((part.kind == "events") & (part.position >= events_left)),
+                    )
+                )
+                statement, queued = self._queue(play_id, first_statement, xapi)
+                if queued:
+                    connection.execute(statement, queued)
+        except (SQLAlchemyError, OSError, sqlite3.Error) as error:
+            raise StoreError(_describe(error, self.location)) from None
+
     @staticmethod
     def _snapshot_parts(play_id: str, snapshot: SnapshotChange | None) -> list[Any]:
         """The statements that bring the stored parts of the snapshot up to date."""
@@ -522,6 +593,31 @@ class ResultsStore:
                 play["snapshot"] = None if whole is None else json.dumps(whole)
         return found
 
+    def taken_back(self, play_ids: list[str]) -> dict[str, int]:
+        """How many decisions each of these plays took back in practice (a store written
+        before decisions could be taken back has none)."""
+        if not play_ids:
+            return {}
+        if not self._has_table("taken_back"):
+            return {}
+        counts: dict[str, int] = {}
+        for start in range(0, len(play_ids), 500):
+            chunk = play_ids[start : start + 500]
+            for row in self._read(
+                sa.select(taken_back.c.play_id, sa.func.count().label("taken"))
+                .where(taken_back.c.play_id.in_(chunk))
+                .group_by(taken_back.c.play_id)
+            ):
+                counts[row["play_id"]] = int(row["taken"])
+        return counts
+
+    def _has_table(self, name: str) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                return sa.inspect(connection).has_table(name)
+        except (SQLAlchemyError, OSError, sqlite3.Error) as error:
+            raise StoreError(_describe(error, self.location)) from None
+
     def decisions(self, play_ids: list[str]) -> list[dict[str, Any]]:
         if not play_ids:
             return []
@@ -539,6 +635,11 @@ class ResultsStore:
 def _json(data: Any) -> str:
     """Strict JSON (no NaN or Infinity, which other programs cannot read)."""
     return json.dumps(data, allow_nan=False)
+
+
+def _iso(moment: datetime | str | None) -> str | None:
+    """A stored time as ISO text (SQLite may hand it back as text already)."""
+    return moment.isoformat() if isinstance(moment, datetime) else moment
 
 
 def _loads(text: str | None) -> Any:

@@ -145,7 +145,11 @@ class StatementBuilder:
     def initialized(self, when: datetime) -> dict[str, Any]:
         return self._statement("initialized", "initialized", when)
 
-    def answered(self, step: int, decision: DecisionRecord, when: datetime) -> dict[str, Any]:
+    def answered(
+        self, step: int, decision: DecisionRecord, when: datetime, attempt: int = 0
+    ) -> dict[str, Any]:
+        """A decision; ``attempt`` counts the play's decisions taken back before it was made,
+        so an answer given again after taking one back has an id of its own."""
         node = self.scenario.model.nodes[decision.node]
         ids = self.scenario.choice_ids[decision.node]
         choices = [
@@ -163,7 +167,7 @@ class StatementBuilder:
             },
         }
         return self._statement(
-            f"answered:{step}",
+            f"answered:{step}" if attempt == 0 else f"answered:{step}:{attempt}",
             "answered",
             when,
             object=interaction,
@@ -178,6 +182,16 @@ class StatementBuilder:
                     EXTENSION + "cost": _number(decision.cost_after),
                 },
             },
+        )
+
+    def voided(self, statement_id: str, when: datetime) -> dict[str, Any]:
+        """Withdraws a statement (a decision the trainee took back in practice): the LRS
+        keeps both, and reports leave the withdrawn one out."""
+        return self._statement(
+            f"voided:{statement_id}",
+            "voided",
+            when,
+            object={"objectType": "StatementRef", "id": statement_id},
         )
 
     def ending(self, result: SessionResult, when: datetime) -> list[dict[str, Any]]:

@@ -466,3 +466,58 @@ def load_text(folder: Path, text: str) -> PlayableScenario:
     scenario = load_scenario(path).scenario
     assert scenario is not None
     return scenario
+
+
+def test_a_decision_taken_back_in_practice_is_kept_aside_and_the_play_resumes_as_it_is(
+    location: str, tmp_path: Path
+) -> None:
+    """Taking back moves the decision's row, whole, to taken_back; what is recorded for
+    the play (decisions, consequences charged to earlier ones, the snapshot to resume
+    from) is the play as it is now."""
+    from simulator.engine.rewind import Rewinds
+    from simulator.records.store import taken_back
+
+    scenario = load_text(tmp_path, LATE_CHARGE)
+    trainee = f"Rita-{uuid.uuid4()}"
+    session = Session.start(scenario, seed=2)
+    rewinds = Rewinds()
+    store = ResultsStore.open(location)
+    recorder = Recorder(store, trainee, "player")
+    rewinds.note(session)
+    for choice in ("promise", "again", "move-on"):  # the bill charges the promise: 3
+        session.choose(choice)
+        rewinds.note(session)
+        assert recorder.sync(session)
+    play_id = recorder.play_id
+    assert [row["cost_delta"] for row in store.decisions([play_id])] == [3, 0, 0]
+
+    session = rewinds.take_back(session)  # back to the question before "move-on"
+    assert recorder.take_back(session)
+    rows = store.decisions([play_id])
+    assert [(row["choice"], row["cost_delta"]) for row in rows] == [("promise", 0), ("again", 0)]
+    assert store.taken_back([play_id]) == {play_id: 1}
+    with store.engine.connect() as connection:
+        query = sa.select(taken_back).where(taken_back.c.play_id == play_id)
+        (aside,) = connection.execute(query).mappings()
+    assert (aside["rewind"], aside["step"]) == (1, 2)
+    assert '"choice": "move-on"' in aside["decision"]
+    _, snapshot, _ = store.unfinished(trainee, "late-charge", scenario.content_hash)
+    assert snapshot == session.snapshot()
+
+    session.choose("again")
+    rewinds.note(session)
+    assert recorder.sync(session)
+    # The PC is switched off here; the play resumes with its taken-back count.
+    resumed_store = ResultsStore.open(location)
+    found, snapshot, _ = resumed_store.unfinished(trainee, "late-charge", scenario.content_hash)
+    assert found == play_id and snapshot == session.snapshot()
+    resumed = Session.restore(scenario, snapshot)
+    assert resumed.state.rewinds == 1
+    recorder = Recorder(resumed_store, trainee, "player", play_id, written=len(resumed.decisions))
+    resumed.choose("move-on")
+    resumed.choose("pay")
+    assert recorder.sync(resumed)
+    rows = resumed_store.decisions([play_id])
+    assert [row["choice"] for row in rows] == ["promise", "again", "again", "move-on", "pay"]
+    assert [row["cost_delta"] for row in rows] == [3, 0, 0, 0, 0]
+    assert resumed_store.taken_back([play_id]) == {play_id: 1}

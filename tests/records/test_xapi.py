@@ -352,3 +352,43 @@ def test_numbers_json_cannot_carry_are_sent_as_null(lrs, tmp_path: Path) -> None
     env = {**os.environ, "CS_SIMULATOR_LRS_USERNAME": USER, "CS_SIMULATOR_LRS_PASSWORD": PASSWORD}
     done = run_cli("sync", "--results", str(results), "--lrs", url, env=env, timeout=120)
     assert done.returncode == 0 and "sent 6 statements" in done.stdout, done.stderr
+
+
+def test_a_decision_taken_back_is_withdrawn_from_the_lrs(
+    lrs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The taken-back answer is voided, not deleted (an LRS never deletes), and the
+    answer given instead is a statement of its own. (Ralph still lists a voided statement
+    among the registration's; a conformant report leaves it out.)"""
+    from simulator.engine.rewind import Rewinds
+    from simulator.engine.session import Session
+    from simulator.records.recorder import Recorder
+    from simulator.records.xapi import LrsClient
+    from simulator.scenario.loader import load_scenario
+
+    url, _, _ = lrs
+    monkeypatch.setenv("CS_SIMULATOR_HOME", str(tmp_path / "home"))
+    scenario = load_scenario(TOUR).scenario
+    assert scenario is not None
+    session = Session.start(scenario, seed=1)
+    rewinds = Rewinds()
+    rewinds.note(session)
+    store = ResultsStore.open(str(tmp_path / "results.sqlite3"))
+    recorder = Recorder(store, "Rita", "player", lrs=LrsClient(url, USER, PASSWORD))
+    first, other = "voucher-now", "own-it"  # "own-it" ends the play at once
+    session.choose(first)
+    assert recorder.sync(session) and recorder.lrs_problem is None
+    session = rewinds.take_back(session)
+    assert recorder.take_back(session)
+    session.choose(other)
+    assert recorder.sync(session) and recorder.lrs_problem is None
+    assert store.queued() == 0
+
+    got = statements(url, registration=recorder.play_id)
+    answers = {
+        s["result"]["response"]: s["id"] for s in got if s["verb"]["id"].endswith("/answered")
+    }
+    assert set(answers) == {first, other}  # each its own statement
+    (withdrawal,) = [s for s in got if s["verb"]["id"].endswith("/voided")]
+    assert withdrawal["object"] == {"objectType": "StatementRef", "id": answers[first]}
+    assert store.taken_back([recorder.play_id]) == {recorder.play_id: 1}
