@@ -244,6 +244,7 @@ class ResultsStore:
                     event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 engine = sa.create_engine(url, pool_pre_ping=True)
+            _check_tables(engine, location)
             if create:
                 _create_schema_retrying(engine, location)
             else:
@@ -684,6 +685,32 @@ def _check_schema(engine: Engine, location: str) -> None:
             sa.select(store_info.c.value).where(store_info.c.key == "schema_version")
         ).scalar()
     _check_version(version, location)
+
+
+def _check_tables(engine: Engine, location: str) -> None:
+    """Refuse, before anything is written, a database that holds another program's tables
+    (a PostgreSQL database shared by mistake; SQLite files are looked at before they are
+    even opened for writing) or tables of ours that lack columns (a store edited by hand,
+    or by another program): either would be harmed, or misread, by writing to it."""
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        tables = set(inspector.get_table_names())
+        ours = tables & set(metadata.tables)
+        if "store_info" not in tables and tables - ours:
+            raise StoreError(
+                f"the database {redacted(location)} holds tables of another program and is "
+                "not a results store; it was left untouched. Point --results at a results "
+                "store, or at an empty database"
+            )
+        for name in sorted(ours):
+            found = {column["name"] for column in inspector.get_columns(name)}
+            missing = [column.name for column in metadata.tables[name].columns]
+            missing = [column for column in missing if column not in found]
+            if missing:
+                raise StoreError(
+                    f"the results store {redacted(location)} is damaged: its table '{name}' "
+                    f"lacks {', '.join(missing)}; it was left untouched"
+                )
 
 
 def _check_version(version: str | None, location: str) -> None:

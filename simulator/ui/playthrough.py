@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from simulator.engine.events import ChoiceMade, TimerExpired
+from simulator.engine.rewind import Rewinds
 from simulator.engine.session import Session, SnapshotError
 from simulator.records.recorder import Recorder
 from simulator.records.store import ResultsStore, StoreError
@@ -35,6 +36,13 @@ class Playthrough:
     session: Session
     recorder: Recorder | None  # None in preview, or when no store could be opened
     events_seen: int = 0
+    # The questions a practice play can go back to; None in an assessed play, whose
+    # decisions stand as made.
+    rewinds: Rewinds | None = None
+
+    @property
+    def practice(self) -> bool:
+        return self.rewinds is not None
 
     @property
     def words(self) -> Wording:
@@ -49,10 +57,12 @@ class Playthrough:
         language: str | None,
         store: ResultsStore | None,
         seed: int | None = None,
+        practice: bool = True,
     ) -> Playthrough:
         seed = secrets.randbelow(2**31) if seed is None else seed
         recorder = Recorder(store, trainee, "player") if store is not None else None
-        play = cls(scenario, trainee, language, Session.start(scenario, seed=seed), recorder)
+        session = Session.start(scenario, seed=seed)
+        play = cls(scenario, trainee, language, session, recorder, rewinds=_rewinds(practice))
         play.save()
         return play
 
@@ -64,18 +74,15 @@ class Playthrough:
         language: str | None,
         session: Session,
         recorder: Recorder | None,
+        practice: bool = True,
     ) -> Playthrough:
         """A playthrough of a session already under way, showing the step it stands at:
-        everything from the last decision on is shown again."""
-        last_decision = max(
-            (
-                index
-                for index, event in enumerate(session.events)
-                if isinstance(event, (ChoiceMade, TimerExpired))
-            ),
-            default=0,
-        )
-        return cls(scenario, trainee, language, session, recorder, events_seen=last_decision)
+        everything from the last decision on is shown again. Decisions made before now
+        cannot be taken back (their questions are not remembered)."""
+        play = cls(scenario, trainee, language, session, recorder, rewinds=_rewinds(practice))
+        play.events_seen = _last_decision(session)
+        play._note()
+        return play
 
     @staticmethod
     def unfinished(
@@ -96,7 +103,12 @@ class Playthrough:
 
     @classmethod
     def resume(
-        cls, scenario: PlayableScenario, store: ResultsStore, trainee: str, unfinished: Unfinished
+        cls,
+        scenario: PlayableScenario,
+        store: ResultsStore,
+        trainee: str,
+        unfinished: Unfinished,
+        practice: bool = True,
     ) -> Playthrough | None:
         try:
             session = Session.restore(scenario, unfinished.snapshot)
@@ -105,7 +117,9 @@ class Playthrough:
         recorder = Recorder(
             store, trainee, "player", unfinished.play_id, written=len(session.decisions)
         )
-        return cls.at_current_step(scenario, trainee, unfinished.language, session, recorder)
+        return cls.at_current_step(
+            scenario, trainee, unfinished.language, session, recorder, practice
+        )
 
     @property
     def problem(self) -> str | None:
@@ -115,6 +129,11 @@ class Playthrough:
     def save(self) -> None:
         if self.recorder is not None:
             self.recorder.sync(self.session)
+        self._note()
+
+    def _note(self) -> None:
+        if self.rewinds is not None:
+            self.rewinds.note(self.session)
 
     def choose(self, choice_id: str) -> None:
         self.session.choose(choice_id)
@@ -130,14 +149,48 @@ class Playthrough:
         if len(self.session.decisions) != before:
             self.save()
 
+    @property
+    def can_take_back(self) -> bool:
+        return self.rewinds is not None and self.rewinds.can_take_back(self.session)
+
+    def take_back(self) -> bool:
+        """Go back to the question of the last decision (practice only); False when there
+        is none to go back to. What follows from that question is shown again."""
+        if self.rewinds is None or not self.rewinds.can_take_back(self.session):
+            return False
+        self.session = self.rewinds.take_back(self.session)
+        if self.recorder is not None:
+            self.recorder.take_back(self.session)
+        self.events_seen = _last_decision(self.session)
+        return True
+
     def restart(self) -> Playthrough:
         store = self.recorder.store if self.recorder is not None else None
         if self.recorder is not None and self.session.result() is None:
             Playthrough.abandon(self.recorder.store, self.recorder.play_id)
-        return Playthrough.begin(self.scenario, self.trainee, self.language, store)
+        return Playthrough.begin(
+            self.scenario, self.trainee, self.language, store, practice=self.practice
+        )
 
     @staticmethod
     def abandon(store: ResultsStore, play_id: str) -> None:
         """Mark an unfinished play as left, so it is not offered for resuming again."""
         with contextlib.suppress(StoreError):  # if not, it is simply offered again
             store.abandon(play_id)
+
+
+def _rewinds(practice: bool) -> Rewinds | None:
+    return Rewinds() if practice else None
+
+
+def _last_decision(session: Session) -> int:
+    """Where the events of the step the session stands at begin: its last decision (the
+    reaction to it is shown again), or the start."""
+    return max(
+        (
+            index
+            for index, event in enumerate(session.events)
+            if isinstance(event, (ChoiceMade, TimerExpired))
+        ),
+        default=0,
+    )

@@ -521,3 +521,63 @@ def test_a_decision_taken_back_in_practice_is_kept_aside_and_the_play_resumes_as
     assert [row["choice"] for row in rows] == ["promise", "again", "again", "move-on", "pay"]
     assert [row["cost_delta"] for row in rows] == [3, 0, 0, 0, 0]
     assert resumed_store.taken_back([play_id]) == {play_id: 1}
+
+
+def postgres_schema(name: str) -> str:
+    """The CI server's database seen through a schema of its own (a fresh database to
+    the store), made empty; the URL that opens it."""
+    if not POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run starts PostgreSQL and sets CS_SIMULATOR_TEST_POSTGRES")
+        pytest.skip("set CS_SIMULATOR_TEST_POSTGRES to a postgresql:// URL to run this")
+    admin = sa.create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
+    admin.dispose()
+    joiner = "&" if "?" in POSTGRES else "?"
+    return f"{POSTGRES}{joiner}options=-csearch_path%3D{name}"
+
+
+def schema_tables(url: str) -> dict[str, list[str]]:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        found = {
+            table: sorted(column["name"] for column in inspector.get_columns(table))
+            for table in inspector.get_table_names()
+        }
+    engine.dispose()
+    return found
+
+
+def test_a_postgresql_database_of_another_program_is_never_changed(tmp_path: Path) -> None:
+    url = postgres_schema(f"notes_{os.getpid()}")
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE notes (id integer PRIMARY KEY, body text)"))
+        connection.execute(sa.text("INSERT INTO notes VALUES (1, 'call the depot')"))
+    engine.dispose()
+    before = schema_tables(url)
+    done = run(url, "Ilona")
+    assert done.returncode == 5 and "another program" in done.stderr, done.stderr
+    assert "simulator:simulator@" not in done.stderr  # the password is never printed
+    report = run_cli("report", "--results", url, "-o", str(tmp_path / "r.html"))
+    assert report.returncode in (1, 2) and "Traceback" not in report.stderr
+    assert schema_tables(url) == before
+
+
+def test_a_postgresql_store_with_a_table_changed_by_hand_is_refused(tmp_path: Path) -> None:
+    url = postgres_schema(f"edited_{os.getpid()}")
+    assert run(url, "first").returncode == 0
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE decisions DROP COLUMN cost_delta"))
+    engine.dispose()
+    before = schema_tables(url)
+    done = run(url, "second")
+    assert done.returncode == 5, done.stderr
+    assert "damaged" in done.stderr and "cost_delta" in done.stderr
+    assert schema_tables(url) == before
+    with pytest.raises(StoreError, match="lacks cost_delta"):
+        ResultsStore.open(url, read_only=True)
