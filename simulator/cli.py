@@ -663,6 +663,7 @@ def command_play(arguments: argparse.Namespace) -> int:
         arguments.fullscreen or None,
         picks,
         screenshots,
+        practice=not arguments.assessed,
     )
 
 
@@ -677,6 +678,8 @@ def _play_session(arguments: argparse.Namespace, window: tuple[int, int]) -> int
     if playlist is None:
         _print_diagnostics(problems, sys.stderr)
         return EXIT_INVALID
+    if arguments.assessed:
+        playlist.playlist = playlist.playlist.model_copy(update={"assessed": True})
     return run_menu(window, arguments.fullscreen or None, playlist, arguments.trainee)
 
 
@@ -739,6 +742,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--trainee", help="the trainee's name")
     play.add_argument("--seed", type=seed_argument, help="seed for random branches")
     play.add_argument("--lang", help="play a translation, e.g. hu")
+    play.add_argument(
+        "--assessed",
+        action="store_true",
+        help="plays that count: no taking back a decision (practice allows it)",
+    )
     play.add_argument("--fullscreen", action="store_true")
     play.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
     play.add_argument("--autoplay", metavar="CHOICES", help="demo: play these options, e.g. 2,1,3")

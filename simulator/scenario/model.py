@@ -334,6 +334,11 @@ class Playlist(Strict):
     id: Identifier
     title: Text
     description: Text = ""
+    assessed: bool = Field(
+        False,
+        description="Plays that count: a decision, once made, cannot be taken back "
+        "(in practice, the default, a trainee can go back to the last question).",
+    )
     scenarios: list[PlaylistEntry] = Field(min_length=1, max_length=50)
 
 

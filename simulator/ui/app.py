@@ -23,6 +23,7 @@ from simulator.ui.input import Intent, intents_for
 from simulator.ui.portraits import PortraitCache
 from simulator.ui.scene import Scene
 from simulator.ui.theme import Theme, theme_for
+from simulator.ui.voice import Voice
 from simulator.userdata import Settings
 from simulator.wording import Wording, wording
 
@@ -41,6 +42,7 @@ class App:
         settings: Settings,
         size: tuple[int, int] = (1280, 720),
         fullscreen: bool | None = None,
+        voice: Voice | None = None,
     ) -> None:
         self.settings = settings
         pygame.display.init()
@@ -53,6 +55,10 @@ class App:
         self.fonts = Fonts()
         self.portraits = PortraitCache()
         self.theme: Theme = theme_for(settings.high_contrast, settings.text_size)
+        # Read aloud: scenes hand it their words; it says them only while the setting is on.
+        self.voice = voice or Voice()
+        self.voice.enabled = settings.read_aloud
+        self._voice_problem = self.voice.problem  # as last drawn (the settings show it)
         self.scenes: list[Scene] = []
         self.running = True
         self.dirty = True
@@ -111,6 +117,7 @@ class App:
         {"push": self.push, "replace": self.replace, "reset": self.reset_to}[how](scene)
 
     def _screen_changed(self) -> None:
+        self.voice.stop()  # the next screen says its own words
         self._keys_held_over = set(self._keys_down)
         self.update_caption()
         self.invalidate()
@@ -157,8 +164,28 @@ class App:
         if self.settings.fullscreen != self.fullscreen:
             self.fullscreen = self.settings.fullscreen
             self.screen = self._open_window()
+        self._tune_voice()
         self.settings.save()
         self.invalidate()
+
+    def toggle_read_aloud(self) -> None:
+        """The V key, anywhere: read aloud on or off, kept for next time."""
+        self.settings.read_aloud = not self.settings.read_aloud
+        self.apply_settings()
+
+    def _tune_voice(self) -> None:
+        """Silence the voice when read aloud goes off; say so when it comes on, which
+        is how a trainee who cannot see the screen knows the key worked."""
+        voice = self.voice
+        if voice.enabled == self.settings.read_aloud:
+            return
+        voice.enabled = self.settings.read_aloud
+        if voice.enabled:
+            words = self.words
+            confirmation = f"{words('settings.read_aloud')}: {words('settings.on')}"
+            voice.announce(confirmation, words.language)
+        else:
+            voice.stop()
 
     # ------------------------------------------------------------ loop
 
@@ -181,6 +208,9 @@ class App:
                 batch = self._wait_for_events()
             for event in batch:
                 self._dispatch(event)
+            if self.voice.problem is not self._voice_problem:  # found by the voice's thread
+                self._voice_problem = self.voice.problem
+                self.invalidate()
             now = time.perf_counter()
             elapsed, last = now - last, now
             scene = self.scene
@@ -197,6 +227,8 @@ class App:
                 break
             if injected is None and self.scene is not None and self.scene.animating:
                 clock.tick(ANIMATION_FPS)
+        if not (self.running and self.scenes):
+            self.voice.close()  # no voice goes on talking after the window has gone
         return self.exit_code
 
     def _wait_for_events(self) -> list[pygame.event.Event]:
@@ -235,6 +267,9 @@ class App:
             if intent.kind == "quit":
                 self.handle_quit()
                 return
+            if intent.kind == "read_aloud":
+                self.toggle_read_aloud()
+                continue
             if intent.kind != "hover":
                 self.invalidate()
             scene.handle(intent)

@@ -51,7 +51,7 @@ class Autoplay:
                 app.invalidate()
                 return
             status = scene.session.status
-            if status is Status.WAITING_FOR_CONTINUE:
+            if scene.holding or status is Status.WAITING_FOR_CONTINUE:
                 self.shot(app, "dialogue")
                 app.send(Intent("confirm"))
             elif status is Status.WAITING_FOR_CHOICE:

@@ -82,6 +82,7 @@ def run_play(
     fullscreen: bool | None,
     autoplay: list[int | str] | None,
     screenshots: Path | None,
+    practice: bool = True,
 ) -> int:
     app, code = start_app(window, False if autoplay is not None else fullscreen)
     if app is None:
@@ -104,5 +105,5 @@ def run_play(
         if screenshots is not None:
             print(f"saved {len(app.after_frame.shots)} screenshots in {screenshots}")
         return result
-    open_scenario(app, path, language, app.settings.trainee or "Trainee", seed)
+    open_scenario(app, path, language, app.settings.trainee or "Trainee", seed, practice=practice)
     return app.run()

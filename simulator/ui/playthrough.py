@@ -10,7 +10,7 @@ import contextlib
 import secrets
 from dataclasses import dataclass
 
-from simulator.engine.events import ChoiceMade, TimerExpired
+from simulator.engine.events import ChoiceMade, EpisodeStarted, TimerExpired
 from simulator.engine.rewind import Rewinds
 from simulator.engine.session import Session, SnapshotError
 from simulator.records.recorder import Recorder
@@ -161,7 +161,14 @@ class Playthrough:
         self.session = self.rewinds.take_back(self.session)
         if self.recorder is not None:
             self.recorder.take_back(self.session)
-        self.events_seen = _last_decision(self.session)
+        # The question again, with the reaction to the answer before it; an episode's card
+        # already read is not shown again.
+        cards = [
+            index
+            for index, event in enumerate(self.session.events)
+            if isinstance(event, EpisodeStarted)
+        ]
+        self.events_seen = max(_last_decision(self.session), cards[-1] + 1 if cards else 0)
         return True
 
     def restart(self) -> Playthrough:

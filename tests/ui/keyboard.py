@@ -44,7 +44,7 @@ def keyboard_player(
                 yield []
             elif not scene.typing_done:
                 yield press(pygame.K_SPACE)
-            elif scene.session.status is Status.WAITING_FOR_CONTINUE:
+            elif scene.holding or scene.session.status is Status.WAITING_FOR_CONTINUE:
                 yield press(pygame.K_RETURN)
             elif scene.session.status is Status.WAITING_FOR_CHOICE:
                 number = pick(scene.session)

@@ -145,7 +145,9 @@ def test_number_keys_do_nothing_in_the_pause_menu(app: App) -> None:
 
 def test_restarting_asks_first_and_the_safe_answer_has_the_focus(app: App) -> None:
     dialogue = open_pause_after_one_decision(app)
-    app.run(events=[press(pygame.K_DOWN), press(pygame.K_RETURN), []], max_frames=3)
+    # Resume, Take back my last answer, Restart: two steps down.
+    keys = (pygame.K_DOWN, pygame.K_DOWN, pygame.K_RETURN)
+    app.run(events=[*(press(key) for key in keys), []], max_frames=4)
     assert app.scene.confirming  # type: ignore[union-attr]
     app.run(events=[press(pygame.K_RETURN), [], press(pygame.K_ESCAPE), []], max_frames=4)
     assert app.scene is dialogue and len(dialogue.play.session.decisions) == 1
@@ -153,8 +155,8 @@ def test_restarting_asks_first_and_the_safe_answer_has_the_focus(app: App) -> No
 
 def test_a_confirmed_restart_starts_the_play_again(app: App) -> None:
     dialogue = open_pause_after_one_decision(app)
-    keys = (pygame.K_DOWN, pygame.K_RETURN, pygame.K_DOWN, pygame.K_RETURN)
-    app.run(events=[*(press(key) for key in keys), []], max_frames=5)
+    keys = (pygame.K_DOWN, pygame.K_DOWN, pygame.K_RETURN, pygame.K_DOWN, pygame.K_RETURN)
+    app.run(events=[*(press(key) for key in keys), []], max_frames=6)
     (restarted,) = [scene for scene in app.scenes if isinstance(scene, DialogueScene)]
     assert restarted is not dialogue and restarted.play.session.decisions == []
 

@@ -74,6 +74,7 @@ class DebriefScene(Scene):
         self.view_height = 0
         self.decisions_block = 0  # where "Your decisions" starts, among the blocks
         self._laid_out: tuple[tuple[int, int, bool], list[Block]] = ((0, 0, False), [])
+        self.unread = True  # the summary, for read aloud
 
     @property
     def words(self) -> Wording:
@@ -87,7 +88,26 @@ class DebriefScene(Scene):
     def ready_to_leave(self) -> bool:
         return self.shown_for >= SETTLE_SECONDS
 
+    def spoken(self) -> list[str]:
+        """What read aloud says of the debrief: the ending, the score and verdict, and
+        the main reason for the score (the rest is there to read at leisure)."""
+        result, words = self.result, self.words
+        verdict = words("debrief.passed" if self.passed else "debrief.not_passed")
+        reasons = result.breakdown.explain(words, self.play.scenario.model.meters.cost.short_unit)
+        return [
+            words(f"debrief.kind.{result.ending_kind}"),
+            result.ending_title,
+            result.ending_text or "",
+            words("debrief.spoken_score", score=result.score, grade=result.grade),
+            words("debrief.pass_mark", verdict=verdict, mark=f"{self.pass_mark:g}"),
+            *reasons[:1],
+        ]
+
     def update(self, seconds: float) -> None:
+        if self.unread and self.app.voice.enabled and self.app.scene is self:
+            self.unread = False
+            language = self.play.language or self.play.scenario.model.language
+            self.app.voice.say(self.spoken(), language)
         if self.shown_for < SETTLE_SECONDS:
             self.shown_for += seconds
         if self.reviews is None and self._review.wait(0):

@@ -10,7 +10,7 @@ import pygame
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
 from simulator.engine.session import ChoiceView, Status
 from simulator.transcript import format_cost
-from simulator.ui.input import Intent
+from simulator.ui.input import TO_THE_END, Intent
 from simulator.ui.layout import dialogue_layout
 from simulator.ui.playthrough import Playthrough
 from simulator.ui.scene import Scene
@@ -60,8 +60,13 @@ class DialogueScene(Scene):
         self.fade = 0.0
         self.finished = False
         self.pending_card: EpisodeStarted | None = None
+        # The reaction to a choice that leads into a new episode is shown first; the
+        # episode's card waits for the trainee to go on.
+        self.holding = False
+        self.shown_moods: dict[str, str | None] = {}  # each face as last drawn
         self._last_typing: tuple[pygame.Rect | None, tuple] = (None, ())
         self._typing_area: pygame.Rect | None = None
+        self.unread = False  # new words the voice has not read yet (read aloud)
         self.take_new_events()
 
     # ------------------------------------------------------------ state
@@ -83,10 +88,20 @@ class DialogueScene(Scene):
     def take_new_events(self) -> None:
         """Read what the session did since last time (pull, never pushed to us)."""
         events = self.session.events
-        new = events[self.play.events_seen :]
+        seen = self.play.events_seen
+        new = events[seen:]
         self.play.events_seen = len(events)
         if not new:
             return
+        card_at = next(
+            (index for index, event in enumerate(new) if isinstance(event, EpisodeStarted)), None
+        )
+        self.holding = card_at is not None and any(
+            isinstance(event, (ChoiceMade, TimerExpired)) for event in new[:card_at]
+        )
+        if self.holding:  # the reaction now; the card and what follows it on going on
+            new = new[:card_at]
+            self.play.events_seen = seen + card_at
         fresh_lines: list[ShownLine] = []
         card: EpisodeStarted | None = None
         characters = self.play.scenario.characters
@@ -117,6 +132,7 @@ class DialogueScene(Scene):
         if self.session.status is Status.ENDED or self.session.status is Status.STUCK:
             self.finished = True
         self.pending_card = card
+        self.unread = True
 
     @property
     def total_characters(self) -> int:
@@ -125,6 +141,23 @@ class DialogueScene(Scene):
     @property
     def caption(self) -> str:
         return self.play.scenario.title
+
+    def entered(self) -> None:
+        self.unread = True  # back from the pause or the history: read where the play is
+
+    def spoken(self) -> list[str]:
+        """What read aloud says of this step: a timeout, each line after its speaker's
+        name, then the choices that can be taken, each with the number that picks it."""
+        said = [self.last_said] if self.last_said == self.words("play.time_up") else []
+        said += [
+            f"{line.speaker_name}: {line.text}" if line.speaker_name else line.text
+            for line in self.lines
+        ]
+        if self.session.status is Status.WAITING_FOR_CHOICE and not self.holding:
+            said += [
+                f"{view.number}: {view.text}" for view in self.session.choices if view.available
+            ]
+        return said
 
     @property
     def typing(self) -> bool:  # type: ignore[override]
@@ -155,22 +188,29 @@ class DialogueScene(Scene):
         if intent.kind == "backlog" or (intent.kind == "page" and intent.value < 0):
             self.app.go("history", self.play)
             return
-        if intent.kind == "scroll" and self._speech_rect.collidepoint(intent.position):
-            # Back through what was said here (nothing unseen is ever scrolled away).
+        if intent.kind == "scroll" and (
+            abs(intent.value) >= TO_THE_END or self._speech_rect.collidepoint(intent.position)
+        ):
+            # The wheel over the panel, or Home and End: back through what was said here
+            # (nothing unseen is ever scrolled away).
             self.speech_scroll = max(
                 0, min(self.speech_overflow, self.speech_scroll - 40 * intent.value)
             )
+            return
+        if intent.kind == "take_back":
+            self._take_back()
             return
         if not self.typing_done:
             if intent.kind in ("confirm", "skip", "click", "choose"):
                 self.revealed = float("inf")
             return
         status = self.session.status
-        if status is Status.WAITING_FOR_CONTINUE:
+        if self.holding or status is Status.WAITING_FOR_CONTINUE:
             if intent.kind in ("confirm", "skip") or (
                 intent.kind == "click" and self._in_speech_or_button(intent.position)
             ):
-                self.play.continue_()
+                if not self.holding:
+                    self.play.continue_()
                 self.take_new_events()
             return
         if status is not Status.WAITING_FOR_CHOICE:
@@ -210,6 +250,11 @@ class DialogueScene(Scene):
                 return index
         return None
 
+    def _take_back(self) -> None:
+        """Practice: back to the question of the last decision, to answer it again."""
+        if self.play.take_back():
+            self.take_new_events()
+
     def _pick(self, number: int) -> None:
         view = self.session.choice_by_number(number)
         if view is None or not view.available:
@@ -237,13 +282,23 @@ class DialogueScene(Scene):
             self.finished = False
             self.app.go("debrief", self.play, how="replace")
             return
+        if self.unread and self.app.voice.enabled and self.app.scene is self:
+            self.unread = False
+            self.app.voice.say(
+                self.spoken(), self.play.language or self.play.scenario.model.language
+            )
         if not self.typing_done:
             speed = CHARACTERS_PER_SECOND[self.app.settings.text_speed]
             self.revealed += speed * seconds  # drawn as an animation, not a full redraw
         if self.fade > 0:
             self.fade = max(0.0, self.fade - seconds)
             self.app.invalidate()
-        if self.typing_done and self.session.timer is not None and self.app.scene is self:
+        if (
+            self.typing_done
+            and not self.holding
+            and self.session.timer is not None
+            and self.app.scene is self
+        ):
             self.play.tick(seconds)
             self.app.invalidate()
             if (
@@ -272,7 +327,16 @@ class DialogueScene(Scene):
                 return line.speaker, line.mood or moods.get(line.speaker or "")
         # Nobody has spoken yet in this step: the face stays as it was, not as the lines
         # still to come will leave it (the session has already taken in their moods).
+        # A colleague with nothing more to say here has left: the customer is back.
         character = self.portrait_character
+        if (
+            character in characters
+            and characters[character or ""].role.value != "customer"
+            and all(line.speaker != character for line in self.lines)
+            and (customer := self._default_character()) is not None
+            and characters[customer].role.value == "customer"
+        ):
+            return customer, self.shown_moods.get(customer, characters[customer].mood)
         if self.portrait_mood is not None:
             return character, self.portrait_mood
         return character, moods.get(character or "")
@@ -296,7 +360,11 @@ class DialogueScene(Scene):
         self._draw_top_bar(surface, pygame.Rect(layout.top_bar.as_tuple()))
         self._draw_portrait(surface, pygame.Rect(layout.portrait.as_tuple()))
         column = pygame.Rect(layout.column.as_tuple())
-        showing = self.session.status is Status.WAITING_FOR_CHOICE and self.typing_done
+        showing = (
+            self.session.status is Status.WAITING_FOR_CHOICE
+            and self.typing_done
+            and not self.holding
+        )
         heights = self._choice_layout(column.w) if showing else []  # once per frame
         choices_height = self._choices_height(column, heights) if showing else 0
         speech = pygame.Rect(column.x, column.y, column.w, column.h - choices_height)
@@ -324,7 +392,7 @@ class DialogueScene(Scene):
             surface.blit(when, (x, rect.centery - when.get_height() // 2))
             x += when.get_width() + 24
         meters = self.play.scenario.model.meters
-        hint = app.fonts.render(self.words("play.keys"), theme.size(13), (170, 176, 190))
+        hint = app.fonts.render(self._keys_hint(), theme.size(13), (170, 176, 190))
         right = rect.right - margin
         meter_width = max(120, min(220, (rect.w - x - hint.get_width() - 60) // 2))
         slots = []
@@ -366,6 +434,16 @@ class DialogueScene(Scene):
                 )
             right = box.x - 16
 
+    def _keys_hint(self) -> str:
+        """The keys worth knowing here: always pause and history; Home when the panel
+        holds more than it shows; Backspace when an answer can be taken back."""
+        hints = [self.words("play.keys")]
+        if self.speech_overflow:
+            hints.append(self.words("play.keys_scroll"))
+        if self.play.can_take_back:
+            hints.append(self.words("play.keys_take_back"))
+        return "   ".join(hints)
+
     def _clock_text(self, day: int, day_name: str, time_text: str) -> str:
         """The day and time, saying how long since the story began once weeks have passed
         (a weekday alone would read as the same week)."""
@@ -390,6 +468,7 @@ class DialogueScene(Scene):
                 self.previous_portrait = (self.portrait_character or "", self.portrait_mood)
                 self.fade = MOOD_FADE_SECONDS
             self.portrait_character, self.portrait_mood = character, mood
+        self.shown_moods[character] = mood
         size = min(rect.w - 32, rect.h - 120)
         size = max(80, size)
         looks = list(self.play.scenario.characters)
@@ -515,7 +594,9 @@ class DialogueScene(Scene):
                 (inner.h - thumb) * (1 - self.speech_scroll / self.speech_overflow)
             )
             pygame.draw.rect(surface, theme.accent, (track.x, top, 4, thumb), border_radius=2)
-        if self.typing_done and self.session.status is Status.WAITING_FOR_CONTINUE:
+        if self.typing_done and (
+            self.holding or self.session.status is Status.WAITING_FOR_CONTINUE
+        ):
             label = app.fonts.render(
                 self.words("play.continue"), theme.size(18), theme.accent_text, "bold"
             )

@@ -55,8 +55,10 @@ def open_scenario(
     trainee: str,
     seed: int | None = None,
     resume: bool = True,
+    practice: bool = True,
 ) -> None:
-    """Load a scenario and start playing it, offering to resume a saved play."""
+    """Load a scenario and start playing it, offering to resume a saved play. In
+    practice the trainee can take back a decision; an assessed play cannot."""
     from simulator.scenario.translations import load_translated
     from simulator.ui.playthrough import Playthrough
 
@@ -70,9 +72,9 @@ def open_scenario(
         Playthrough.abandon(store, unfinished.play_id)  # nothing was decided: nothing to resume
         unfinished = None
     if unfinished is not None and store is not None and unfinished.language == language:
-        app.go("resume", result.scenario, store, unfinished, trainee, seed)
+        app.go("resume", result.scenario, store, unfinished, trainee, seed, practice)
         return
-    app.go("dialogue", Playthrough.begin(result.scenario, trainee, language, store, seed))
+    app.go("dialogue", Playthrough.begin(result.scenario, trainee, language, store, seed, practice))
 
 
 class MenuScene(Scene):
@@ -197,7 +199,9 @@ class MenuScene(Scene):
             pygame.key.start_text_input()
             return
         language = card.language if card.language != card.entry.language else None
-        open_scenario(self.app, card.entry.path, language, self.name)
+        playlist = self.app.playlist
+        assessed = playlist is not None and playlist.playlist.assessed
+        open_scenario(self.app, card.entry.path, language, self.name, practice=not assessed)
 
     def draw(self, surface: pygame.Surface) -> None:
         app, theme = self.app, self.app.theme

@@ -1,4 +1,5 @@
-"""Esc during play: resume, restart, settings or back to the menu."""
+"""Esc during play: resume, take back the last answer (practice), restart, settings or
+back to the menu."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ class PauseScene(Scene):
 
     def _menu_buttons(self) -> list[Button]:
         words = self.words
+        take_back = [Button(words("pause.take_back"), "take-back")] if self.can_take_back else []
         return [
             Button(words("pause.resume"), "resume"),
+            *take_back,
             Button(words("pause.restart"), "restart"),
             Button(words("pause.settings"), "settings"),
             Button(words("pause.menu"), "menu"),
@@ -46,6 +49,10 @@ class PauseScene(Scene):
     @property
     def caption(self) -> str:
         return self.words("pause.title")
+
+    @property
+    def can_take_back(self) -> bool:
+        return bool(self.dialogue.play.can_take_back)  # type: ignore[attr-defined]
 
     @property
     def decisions(self) -> int:
@@ -74,6 +81,10 @@ class PauseScene(Scene):
     def act(self, action: str) -> None:
         if action == "resume":
             self.app.pop()
+        elif action == "take-back":
+            if self.dialogue.play.take_back():  # type: ignore[attr-defined]
+                self.dialogue.take_new_events()  # type: ignore[attr-defined]
+            self.app.pop()
         elif action == "restart" and self.decisions:
             words = self.words
             self.confirming = True
@@ -96,7 +107,9 @@ class PauseScene(Scene):
     def _leave_confirmation(self) -> None:
         self.confirming = False
         self.buttons = self._menu_buttons()
-        self.selected = 1
+        self.selected = next(
+            index for index, button in enumerate(self.buttons) if button.action == "restart"
+        )
 
     def draw(self, surface: pygame.Surface) -> None:
         app, theme = self.app, self.app.theme

@@ -30,8 +30,10 @@ class ResumePrompt(Scene):
         unfinished: Unfinished,
         trainee: str,
         seed: int | None,
+        practice: bool,
     ) -> None:
         super().__init__(app)
+        self.practice = practice
         self.scenario = scenario
         self.store = store
         self.unfinished = unfinished
@@ -81,11 +83,18 @@ class ResumePrompt(Scene):
     def act(self, action: str) -> None:
         play = None
         if action == "resume":
-            play = Playthrough.resume(self.scenario, self.store, self.trainee, self.unfinished)
+            play = Playthrough.resume(
+                self.scenario, self.store, self.trainee, self.unfinished, self.practice
+            )
         if play is None:
             Playthrough.abandon(self.store, self.unfinished.play_id)
             play = Playthrough.begin(
-                self.scenario, self.trainee, self.unfinished.language, self.store, self.seed
+                self.scenario,
+                self.trainee,
+                self.unfinished.language,
+                self.store,
+                self.seed,
+                self.practice,
             )
         self.app.go("dialogue", play, how="replace")
 

@@ -1,4 +1,5 @@
-"""Settings, kept between runs: text size, contrast, text speed, fullscreen, motion, language."""
+"""Settings, kept between runs: text size, contrast, text speed, fullscreen, motion, read
+aloud, language."""
 
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ class SettingsScene(Scene):
             ),
             Row("settings.fullscreen", "fullscreen", (False, True), switch),
             Row("settings.reduced_motion", "reduced_motion", (False, True), switch),
+            Row("settings.read_aloud", "read_aloud", (False, True), switch),
             Row("settings.language", "language", language_values, ()),
         ]
         self.selected = 0
@@ -87,6 +89,15 @@ class SettingsScene(Scene):
     @property
     def words(self) -> Wording:
         return self.play_words or self.app.words
+
+    @property
+    def voice_note(self) -> str | None:
+        """Why read aloud cannot be heard here, when it cannot: said beside the setting,
+        so that switching it on is never met with silence and no reason."""
+        problem = self.app.voice.problem
+        if problem is None:
+            return None
+        return self.words("settings.read_aloud_unavailable", reason=problem.detail)
 
     def change(self, index: int, step: int) -> None:
         row = self.rows[index]
@@ -131,6 +142,9 @@ class SettingsScene(Scene):
         hint_height = wrapped_height(
             app.fonts, words("settings.hint"), theme.size(15), box_width - 60
         )
+        note = self.voice_note
+        if note:
+            hint_height += 6 + wrapped_height(app.fonts, note, theme.size(15), box_width - 60)
         title_height = app.fonts.line_height(theme.size(30), "bold")
         gap = 10
         wanted = 62 + title_height + len(self.rows) * (row_height + gap) + hint_height
@@ -169,7 +183,7 @@ class SettingsScene(Scene):
                 value, (box.right - value.get_width() - 16, box.centery - value.get_height() // 2)
             )
             y += row_height + gap
-        draw_wrapped(
+        y = draw_wrapped(
             surface,
             app.fonts,
             words("settings.hint"),
@@ -179,3 +193,7 @@ class SettingsScene(Scene):
             y + 4,
             rect.w - 60,
         )
+        if note:
+            draw_wrapped(
+                surface, app.fonts, note, theme.size(15), theme.bad, rect.x + 30, y + 6, rect.w - 60
+            )
