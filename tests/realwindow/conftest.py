@@ -226,6 +226,11 @@ class Results:
     def decisions(self, play_id: str) -> list[dict[str, Any]]:
         return self._query("SELECT * FROM decisions WHERE play_id = ? ORDER BY step", (play_id,))
 
+    def taken_back(self, play_id: str) -> list[dict[str, Any]]:
+        return self._query(
+            "SELECT * FROM taken_back WHERE play_id = ? ORDER BY rewind, step", (play_id,)
+        )
+
     def summary(self, trainee: str) -> str:
         """The trainee's plays in one line each, for assertion messages."""
         lines = []

@@ -181,3 +181,103 @@ def test_closing_the_window_then_resuming_continues_the_play(launch: Launcher) -
     (play,) = results.plays(trainee)
     assert play["id"] == left["id"]
     assert [d["choice"] for d in results.decisions(play["id"])] == ["ask-address", "send-new"]
+
+
+def on_pause(title: str) -> bool:
+    return title.startswith("Paused")
+
+
+def test_pause_acts_on_deliberate_keys_only_and_asks_before_restarting(launch: Launcher) -> None:
+    """One Esc too many, then a number key meant for a choice, must not throw anything
+    away; restarting asks first, with the safe answer in focus."""
+    trainee = "Pauser"
+    results = launch.results
+    game = launch(trainee=trainee, seed=2, text_speed="instant")
+    game.wait_for_title(in_conversation, "the conversation")
+    game.settle(quiet=0.3)
+    game.press("3")  # asks for the address: one decision, and the play goes on
+
+    def decisions() -> list[str]:
+        plays = results.plays(trainee)
+        return [d["choice"] for p in plays for d in results.decisions(p["id"])]
+
+    wait_until(lambda: decisions() == ["ask-address"], 10, lambda: results.summary(trainee))
+    game.press("Escape")
+    game.wait_for_title(on_pause, "the pause menu")
+    paused = game.settle(quiet=0.3)
+    game.press("2", "1")  # number keys do nothing in the pause menu
+    assert not game.changes_from(paused, within=0.5), "a number key acted in the pause menu"
+    assert on_pause(game.title()) and decisions() == ["ask-address"]
+
+    # Resume, Take back my last answer, Restart: Restart asks, and Enter on the focused
+    # "Keep playing" goes back to the pause menu, from which Esc returns to the play.
+    game.press("Down", "Down", "Return")
+    asking = game.settle(quiet=0.3)
+    assert asking.rgb != paused.rgb, "restarting did not ask first" + game.context()
+    game.press("Return")
+    game.settle(quiet=0.3)
+    assert on_pause(game.title())
+    game.press("Escape")
+    game.wait_for_title(in_conversation, "the conversation, kept")
+    assert len(results.plays(trainee)) == 1 and decisions() == ["ask-address"]
+
+    # Asked and confirmed, it starts again: the left play is kept, marked abandoned.
+    game.press("Escape")
+    game.wait_for_title(on_pause, "the pause menu again")
+    game.settle(quiet=0.3)
+    game.press("Down", "Down", "Return")
+    game.settle(quiet=0.3)
+    game.press("Down", "Return")
+    game.wait_for_title(in_conversation, "the restarted conversation")
+
+    def restarted() -> bool:
+        plays = results.plays(trainee)
+        return len(plays) == 2 and plays[0]["status"] == "abandoned"
+
+    wait_until(restarted, 10, lambda: results.summary(trainee) + game.context())
+    first, second = results.plays(trainee)
+    assert [d["choice"] for d in results.decisions(first["id"])] == ["ask-address"]
+    assert results.decisions(second["id"]) == []
+
+
+def test_backspace_takes_back_the_last_answer_in_practice(launch: Launcher) -> None:
+    """Practice lets a trainee try the other answer: Backspace returns to the question,
+    the store keeps the taken-back answer aside, and the play goes on from there."""
+    trainee = "Rewinder"
+    results = launch.results
+    game = launch(trainee=trainee, seed=3, text_speed="instant")
+    game.wait_for_title(in_conversation, "the conversation")
+    asked = game.settle(quiet=0.3)
+    game.press("3")
+
+    def play() -> dict[str, object] | None:
+        plays = results.plays(trainee)
+        return plays[0] if len(plays) == 1 else None
+
+    wait_until(
+        lambda: (found := play()) and len(results.decisions(str(found["id"]))) == 1,
+        10,
+        lambda: results.summary(trainee) + game.context(),
+    )
+    game.settle(quiet=0.3)
+    game.press("BackSpace")
+    found = play()
+    assert found is not None
+    play_id = str(found["id"])
+    wait_until(
+        lambda: not results.decisions(play_id) and results.taken_back(play_id),
+        10,
+        lambda: results.summary(trainee) + game.context(),
+    )
+    again = game.settle(quiet=0.5)
+    count, _ = again.difference(asked)
+    assert count < asked.surface().get_width() * 20, (
+        "after taking the answer back the question does not show as it was first asked"
+        + game.context()
+    )
+    (aside,) = results.taken_back(play_id)
+    assert '"ask-address"' in str(aside["decision"])
+
+    game.press("1")  # answered otherwise, and this answer ends the play
+    game.wait_for_title(on_debrief, "the debrief")
+    assert [d["choice"] for d in results.decisions(play_id)] == ["own-it"]
