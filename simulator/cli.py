@@ -554,10 +554,12 @@ def command_report(arguments: argparse.Namespace) -> int:
     plays = [p for p in every if arguments.all_plays or p["source"] in TRAINEE_SOURCES]
     try:
         decisions = store.decisions([play["id"] for play in plays])
+        taken_back = store.taken_back([play["id"] for play in plays])
     except StoreError as error:
         _say(str(error))
         return EXIT_INVALID
     for play in plays:  # SQLite gives naive times back; every time stored is UTC
+        play["taken_back"] = taken_back.get(play["id"], 0)
         if play["started_at"] is not None and play["started_at"].tzinfo is None:
             play["started_at"] = play["started_at"].replace(tzinfo=timezone.utc)
     filters = ", ".join(

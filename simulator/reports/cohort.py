@@ -53,6 +53,7 @@ class TraineeRow:
     last_score: int | None
     passed: bool
     median_seconds: float | None
+    taken_back: int  # answers taken back in practice, over these plays
 
 
 @dataclass
@@ -94,6 +95,7 @@ def _trainee_rows(
                 last_score=finished[-1]["score"] if finished else None,
                 passed=any(p["passed"] for p in finished),
                 median_seconds=statistics.median(seconds) if seconds else None,
+                taken_back=sum(p.get("taken_back", 0) for p in group),
             )
         )
     return rows
@@ -174,6 +176,7 @@ CSV_COLUMNS = [
     "ending",
     "score",
     "passed",
+    "answers_taken_back",
 ]
 
 
@@ -205,6 +208,7 @@ def csv_rows(plays: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> li
                 "ending": play["ending"] or "",
                 "score": play["score"] if play["score"] is not None else "",
                 "passed": "" if play["passed"] is None else ("yes" if play["passed"] else "no"),
+                "answers_taken_back": play.get("taken_back", 0),
             }
         )
     return rows

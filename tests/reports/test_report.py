@@ -242,3 +242,38 @@ def test_a_read_only_store_is_reported_and_never_changed(results: Path) -> None:
         shared.chmod(0o755)
         shutil.rmtree(shared)
         shutil.rmtree(out)
+
+
+def test_answers_taken_back_in_practice_are_counted_per_trainee(tmp_path: Path) -> None:
+    """A trainer sees who rehearsed by taking answers back: the count per trainee and
+    scenario in the page, per play in the CSV. Only the kept answers are decisions."""
+    from simulator.engine.rewind import Rewinds
+    from simulator.engine.session import Session
+    from simulator.records.recorder import Recorder
+    from simulator.records.store import ResultsStore
+    from simulator.scenario.loader import load_scenario
+
+    path = tmp_path / "results.sqlite3"
+    scenario = load_scenario(TOUR).scenario
+    assert scenario is not None
+    session = Session.start(scenario, seed=1)
+    rewinds = Rewinds()
+    rewinds.note(session)
+    recorder = Recorder(ResultsStore.open(str(path)), "Dóra", "player")
+    for _ in range(2):  # tries the voucher twice, then owns it
+        session.choose("voucher-now")
+        rewinds.note(session)
+        assert recorder.sync(session)
+        session = rewinds.take_back(session)
+        assert recorder.take_back(session)
+    session.choose("own-it")
+    assert recorder.sync(session)
+
+    page, table = tmp_path / "report.html", tmp_path / "decisions.csv"
+    done = simulator("report", "--results", str(path), "-o", str(page), "--csv", str(table))
+    assert done.returncode == 0, done.stderr
+    (row,) = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert (row["choice"], row["answers_taken_back"]) == ("own-it", "2")
+    html = page.read_text(encoding="utf-8")
+    assert "Answers taken back" in html
+    assert '<td class="number">2</td>' in html
