@@ -53,21 +53,21 @@ nodes:
         text: I was told this would be ready today. It isn't. What are you going to do about it?
     choices:
       - id: give-everything
-        text: I'm so sorry. It's free, and we'll deliver it to your door tonight.
+        text: I'm so sorry. It's on us, and we'll bring it to your door tonight.
         effects: [satisfaction += 30, cost += 60]
         next: costly-end
         feedback: He is happy, but you paid far more than the delay was worth.
         lesson: listen-first
         tags: [accommodate]
       - id: listen
-        text: That's frustrating when you planned around it. Tell me what you need it for.
+        text: That's annoying when you've planned around it. What do you need it for?
         effects: [satisfaction += 15]
         next: listened
         feedback: Asking first told you what would actually help.
         lesson: listen-first
         tags: [listen]
       - id: rules
-        text: The date was an estimate. There's nothing I can do.
+        text: The date on your slip was only ever an estimate, so there's nothing I can do today.
         effects: [satisfaction -= 25]
         next: lost-end
         feedback: A flat no left him with the problem and no reason to come back.
@@ -82,14 +82,14 @@ nodes:
         text: I need it for a meeting tomorrow at ten.
     choices:
       - id: morning
-        text: Then I'll have it ready at nine tomorrow, and I'll call you when it is.
+        text: Then it'll be ready at nine tomorrow. I'll ring you the moment it is.
         effects: [satisfaction += 20, cost += 5]
         next: good-end
         feedback: A concrete promise that fits his real need, at a small cost.
         tags: [negotiate]
       - id: voucher
-        text: I can't promise a time, but here is a voucher for the trouble.
-        effects: [satisfaction += 5, cost += 20]
+        text: I can't promise you a time, I'm afraid, but please take this voucher for the trouble.
+        effects: [satisfaction -= 5, cost += 20]
         next: costly-end
         feedback: Money without a solution does not solve his problem.
         tags: [accommodate]

@@ -244,7 +244,8 @@ class ResultsStore:
                     event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 engine = sa.create_engine(url, pool_pre_ping=True)
-            _check_tables(engine, location)
+                with engine.connect() as connection:
+                    _check_tables(connection, location)
             if create:
                 _create_schema_retrying(engine, location)
             else:
@@ -687,30 +688,50 @@ def _check_schema(engine: Engine, location: str) -> None:
     _check_version(version, location)
 
 
-def _check_tables(engine: Engine, location: str) -> None:
+def _check_tables(connection: Any, location: str) -> None:
     """Refuse, before anything is written, a database that holds another program's tables
-    (a PostgreSQL database shared by mistake; SQLite files are looked at before they are
-    even opened for writing) or tables of ours that lack columns (a store edited by hand,
-    or by another program): either would be harmed, or misread, by writing to it."""
-    with engine.connect() as connection:
-        inspector = sa.inspect(connection)
-        tables = set(inspector.get_table_names())
-        ours = tables & set(metadata.tables)
-        if "store_info" not in tables and tables - ours:
+    (a PostgreSQL database shared by mistake, an SQLite file of another program) or tables
+    of ours that lack columns (a store edited by hand, or another program's table that
+    shares a name with ours): either would be harmed, or misread, by writing to it. Ours
+    has store_info, or only tables of ours while another trainee's process is creating
+    them (SQLite commits each CREATE TABLE on its own). ``connection`` is SQLAlchemy's
+    or, for an SQLite file looked at before it is opened for writing, sqlite3's own."""
+    tables = _table_columns(connection)
+    ours = set(tables) & set(metadata.tables)
+    if "store_info" not in tables and set(tables) - ours:
+        raise StoreError(
+            f"the database {redacted(location)} holds tables of another program and is not "
+            "a results store; it was left untouched. Point --results at a results store, "
+            "or at a new file or empty database"
+        )
+    for name in sorted(ours):
+        missing = [c.name for c in metadata.tables[name].columns if c.name not in tables[name]]
+        if missing:
             raise StoreError(
-                f"the database {redacted(location)} holds tables of another program and is "
-                "not a results store; it was left untouched. Point --results at a results "
-                "store, or at an empty database"
+                f"the results store {redacted(location)} is damaged or not ours: its table "
+                f"'{name}' lacks {', '.join(missing)}; it was left untouched"
             )
-        for name in sorted(ours):
-            found = {column["name"] for column in inspector.get_columns(name)}
-            missing = [column.name for column in metadata.tables[name].columns]
-            missing = [column for column in missing if column not in found]
-            if missing:
-                raise StoreError(
-                    f"the results store {redacted(location)} is damaged: its table '{name}' "
-                    f"lacks {', '.join(missing)}; it was left untouched"
-                )
+
+
+def _table_columns(connection: Any) -> dict[str, set[str]]:
+    """Each table's column names, read without writing anything."""
+    if isinstance(connection, sqlite3.Connection):
+        names = [
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith("sqlite_")
+        ]
+        return {
+            name: {
+                row[1] for row in connection.execute("SELECT * FROM pragma_table_info(?)", (name,))
+            }
+            for name in names
+        }
+    inspector = sa.inspect(connection)
+    return {
+        name: {column["name"] for column in inspector.get_columns(name)}
+        for name in inspector.get_table_names()
+    }
 
 
 def _check_version(version: str | None, location: str) -> None:
@@ -779,21 +800,7 @@ def _check_sqlite_file(path: Path, location: str) -> None:
     try:
         connection = _read_only_connection(path)
         try:
-            tables = {
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
-                if not name.startswith("sqlite_")
-            }
-            # Ours has store_info, or only tables of ours while another trainee's process
-            # is creating them (SQLite commits each CREATE TABLE on its own).
-            if "store_info" not in tables and tables - set(metadata.tables):
-                raise StoreError(
-                    f"the file {redacted(location)} is an SQLite database of another program, "
-                    "not a results store; it was left untouched. Point --results at a "
-                    "results file, or at a new file"
-                )
+            _check_tables(connection, location)
             verdict = connection.execute("PRAGMA quick_check").fetchone()
         finally:
             connection.close()

@@ -497,7 +497,27 @@ def _read_regular(path: Path, max_bytes: int) -> bytes | str:
 
 
 def _deepest_line(document: YamlDocument) -> tuple[int, int]:
-    # Indentation is the cheapest honest pointer to where the nesting runs away.
+    """Where the nesting first goes past MAX_NESTING: the collection that does, found on
+    the composed nodes, so that nesting in flow style (``[[[...]]]`` on one line) is
+    pointed at too. Indentation is the fallback when the text cannot be composed."""
+    root = document.root_node()
+    stack: list[tuple[yaml.Node, int]] = [] if root is None else [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return node.start_mark.line + 1, node.start_mark.column + 1
+        children = (
+            [value for _, value in node.value]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+            if isinstance(node, yaml.SequenceNode)
+            else []
+        )
+        stack.extend(
+            (child, depth + 1)
+            for child in reversed(children)
+            if isinstance(child, (yaml.MappingNode, yaml.SequenceNode))
+        )
     lines = document.text.splitlines()
     deepest = max(
         range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip()), default=0
