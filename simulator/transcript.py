@@ -40,7 +40,7 @@ def terminal_json(text: str) -> str:
 
 
 def format_cost(session: Session, value: float) -> str:
-    return f"{value:g} {session.scenario.model.meters.cost.short_unit}"
+    return f"{_words(session).amount(value)} {session.scenario.model.meters.cost.short_unit}"
 
 
 def clock_text(day: int | None, time: int | None, session: Session) -> str:
@@ -93,13 +93,14 @@ def describe_event(event: Event, session: Session) -> list[str]:
 
 
 def _deltas(event: ChoiceMade | TimerExpired, session: Session) -> str:
+    words = _words(session)
     return (
         "["
-        + _words(session)(
+        + words(
             "run.deltas_after",
-            satisfaction=f"{event.satisfaction_delta:+g}",
-            satisfaction_now=f"{event.satisfaction:g}",
-            cost=f"{event.cost_delta:+g}",
+            satisfaction=words.amount(event.satisfaction_delta, signed=True),
+            satisfaction_now=words.amount(event.satisfaction),
+            cost=words.amount(event.cost_delta, signed=True),
             cost_now=format_cost(session, event.cost),
         )
         + "]"
@@ -141,8 +142,8 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
         verdict = f"  ({words('debrief.verdict.' + review.verdict)})" if review.verdict else ""
         deltas = words(
             "debrief.deltas",
-            satisfaction=f"{decision.satisfaction_delta:+g}",
-            cost=f"{decision.cost_delta:+g}",
+            satisfaction=words.amount(decision.satisfaction_delta, signed=True),
+            cost=words.amount(decision.cost_delta, signed=True),
         )
         lines.append(f"  {number}. {decision.text}  [{deltas}]{verdict}")
         if decision.critical:

@@ -11,6 +11,7 @@ the ``{names}`` in braces: they are filled in when the words are shown.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,19 @@ class Wording:
     def __call__(self, key: str, **values: object) -> str:
         text = self.texts[key]
         return text.format(**values) if values else text
+
+    def amount(self, value: float, signed: bool = False) -> str:
+        """A meter's value as this language writes it: at most two decimals, thousands
+        grouped (1,280,000 in English; 1 280 000 with a no-break space where the decimal
+        mark is a comma), never in exponent form as ``:g`` gives large sums."""
+        if not math.isfinite(value):
+            return format(value, "+g" if signed else "g")
+        value = round(value, 2) or 0.0  # no "-0"
+        whole, _, fraction = format(value, "+,.2f" if signed else ",.2f").partition(".")
+        point = self.texts["format.decimal_point"]
+        whole = whole.replace(",", "," if point == "." else "\u00a0")
+        fraction = fraction.rstrip("0")
+        return whole + (point + fraction if fraction else "")
 
     def number(self, value: float, spec: str = "g") -> str:
         """A number as this language writes it: 3.9 in English, 3,9 in Hungarian."""

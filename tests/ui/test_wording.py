@@ -82,3 +82,15 @@ def test_the_menu_follows_the_language_setting(app: App) -> None:
     assert wording("hu")("menu.tagline") in texts and wording("hu")("menu.quit") in texts
     # The card of the scenario with a Hungarian translation shows its Hungarian title.
     assert any(text.endswith("Az ügyfél, aki zárás után jön") for text in texts)
+
+
+def test_amounts_are_written_as_each_language_writes_them() -> None:
+    """Never in exponent form (1.28e+06 forints), grouped by thousands, the decimal mark
+    of the language, at most two decimals, and no minus on a zero."""
+    english, hungarian = wording("en"), wording("hu")
+    assert english.amount(1_280_000) == "1,280,000"
+    assert hungarian.amount(1_280_000) == "1\u00a0280\u00a0000"
+    assert english.amount(2.5) == "2.5" and hungarian.amount(2.5) == "2,5"
+    assert english.amount(-3, signed=True) == "-3" and english.amount(4, signed=True) == "+4"
+    assert english.amount(-0.001, signed=True) == "+0"
+    assert english.amount(1 / 3) == "0.33"

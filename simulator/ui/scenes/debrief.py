@@ -327,7 +327,7 @@ class DebriefScene(Scene):
         cost_text = format_cost(self.play.session, decision.cost_delta)
         deltas = words(
             "debrief.deltas",
-            satisfaction=f"{decision.satisfaction_delta:+g}",
+            satisfaction=words.amount(decision.satisfaction_delta, signed=True),
             cost=f"{'+' if decision.cost_delta >= 0 else ''}{cost_text}",
         )
         parts: list[tuple[str, int, object, str]] = []

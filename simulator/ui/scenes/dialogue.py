@@ -416,7 +416,7 @@ class DialogueScene(Scene):
                     box,
                     label,
                     value / 100,
-                    f"{value:g}",
+                    self.words.amount(value),
                     theme.satisfaction,
                 )
             else:
