@@ -122,8 +122,13 @@ def test_a_choice_into_a_new_episode_shows_its_reaction_before_the_card(
     app: App, two_days: Path
 ) -> None:
     dialogue = start(app, two_days)
+    app.draw(app.screen)
+    monday = dialogue.shown_clock
+    assert monday is not None and monday.day == 1
     app.run(events=[press(pygame.K_1), []], max_frames=2)
     assert app.scene is dialogue, type(app.scene).__name__
+    app.draw(app.screen)
+    assert dialogue.shown_clock == monday  # still Monday while the reaction shows
     assert dialogue.holding and dialogue.last_said is not None
     assert dialogue.last_said.startswith("Friday at noon")
     app.draw(app.screen)

@@ -185,7 +185,8 @@ class DebriefScene(Scene):
 
         words = self.words
         kind = words(f"debrief.kind.{result.ending_kind}")
-        title_height = fonts.line_height(theme.size(32), "bold")
+        # A long ending title wraps (Hungarian titles in a small window with large text).
+        title_height = wrapped_height(fonts, result.ending_title, theme.size(32), width, "bold")
         text_height = (
             wrapped_height(fonts, result.ending_text, theme.size(19), width)
             if result.ending_text
@@ -199,8 +200,17 @@ class DebriefScene(Scene):
             box.topleft = (x, y)
             pygame.draw.rect(surface, colour, box, border_radius=6)
             surface.blit(badge, badge.get_rect(center=box.center))
-            title = fonts.render(result.ending_title, theme.size(32), theme.text, "bold")
-            surface.blit(title, (x, y + box.h + 6))
+            draw_wrapped(
+                surface,
+                fonts,
+                result.ending_title,
+                theme.size(32),
+                theme.text,
+                x,
+                y + box.h + 6,
+                w,
+                "bold",
+            )
             if result.ending_text:
                 draw_wrapped(
                     surface,

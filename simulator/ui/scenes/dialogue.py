@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
-from simulator.engine.session import ChoiceView, Status
+from simulator.engine.session import ChoiceView, ClockView, Status
 from simulator.transcript import format_cost
 from simulator.ui.input import TO_THE_END, Intent
 from simulator.ui.layout import dialogue_layout
@@ -63,6 +63,8 @@ class DialogueScene(Scene):
         # The reaction to a choice that leads into a new episode is shown first; the
         # episode's card waits for the trainee to go on.
         self.holding = False
+        # The clock as last drawn: while the reaction shows, the story has not moved on.
+        self.shown_clock: ClockView | None = None
         self.shown_moods: dict[str, str | None] = {}  # each face as last drawn
         self._last_typing: tuple[pygame.Rect | None, tuple] = (None, ())
         self._typing_area: pygame.Rect | None = None
@@ -381,7 +383,8 @@ class DialogueScene(Scene):
         title = app.fonts.render(self.play.scenario.title, theme.size(20), (240, 240, 245), "bold")
         surface.blit(title, (margin, rect.centery - title.get_height() // 2))
         x = margin + title.get_width() + 24
-        clock = self.session.clock
+        clock = self.shown_clock if self.holding else self.session.clock
+        self.shown_clock = clock
         if clock is not None:
             when = app.fonts.render(
                 self._clock_text(clock.day, clock.day_name, clock.time_text),
