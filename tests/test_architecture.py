@@ -34,7 +34,7 @@ LAYERS = {
     "engine": {"scenario"},
     "analysis": {"scenario", "engine"},
     "records": {"scenario", "engine"},
-    "reports": {"scenario", "engine", "records"},
+    "reports": {"scenario", "engine", "analysis", "records"},
 }
 SHARED = {"simulator.wording", "simulator.library", "simulator.gcpause", "simulator.userdata"}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from typing import Any
 
 from simulator.engine.session import DecisionRecord, Session, Status
 from simulator.records.store import (
@@ -27,6 +28,7 @@ from simulator.records.store import (
     ResultsStore,
     SnapshotChange,
     StoreError,
+    TakeBack,
     now,
 )
 from simulator.records.xapi import (
@@ -119,18 +121,19 @@ class Recorder:
                 self.started = True
             if self.parts is None and self.keeps_snapshot:
                 self.parts = self.store.snapshot_counts(self.play_id)
-            if self.back_to is not None:
-                self._take_back(session, builder, *self.back_to)
-                self.back_to = None
+            before = self._position()
+            back, voids = self._take_back(session, builder)
             new = session.decisions[self.written :]
             result = session.result()
-            xapi = []
+            answers: list[dict] = []
+            xapi = list(voids)
             ending = result is not None and not self.finished
             if builder is not None:
-                xapi = [
+                answers = [
                     builder.answered(self.written + offset, decision, now(), session.state.rewinds)
                     for offset, decision in enumerate(new)
                 ]
+                xapi += answers
                 if ending:
                     assert result is not None
                     xapi += builder.ending(result, now())
@@ -140,23 +143,25 @@ class Recorder:
             # since are written again.
             revised = self._revised(session)
             snapshot = self._snapshot(session, revised) if status == "playing" else None
-            self.store.record(
-                self.play_id,
-                self.written,
-                list(new),
-                status,
-                snapshot,
-                result,
-                xapi,
-                first_statement=1 + self.written,
-                revised=[(step, session.decisions[step]) for step in revised],
-            )
+            try:
+                self.store.record(
+                    self.play_id,
+                    self.written,
+                    list(new),
+                    status,
+                    snapshot,
+                    result,
+                    xapi,
+                    first_statement=1 + self.written,
+                    revised=[(step, session.decisions[step]) for step in revised],
+                    taken_back_from=back,
+                )
+            except StoreError:
+                self._return_to(before)  # the take-back, too, is written next time
+                raise
+            self.back_to = None
             self._wrote(session, snapshot, revised)
-            self.answered += (
-                [statement["id"] for statement in xapi[: len(new)]]
-                if builder is not None
-                else [None] * len(new)
-            )
+            self.answered += [a["id"] for a in answers] if builder else [None] * len(new)
             self.written += len(new)
             self.finished = self.finished or ending
         except StoreError as error:
@@ -175,22 +180,17 @@ class Recorder:
         return self.sync(session)
 
     def _take_back(
-        self, session: Session, builder: StatementBuilder | None, first: int, events: int
-    ) -> None:
-        """Move the written decisions from ``first`` on aside, withdraw their statements,
-        and carry on from the play as it is now."""
-        if first >= self.written:
-            return  # none of them had been written
+        self, session: Session, builder: StatementBuilder | None
+    ) -> tuple[TakeBack | None, list[dict]]:
+        """When practice took back written decisions: what the store is to move aside, and
+        the statements withdrawing theirs; this recorder then stands where the play went
+        back to (``_return_to`` undoes that if the write fails)."""
+        if self.back_to is None or self.back_to[0] >= self.written:
+            return None, []  # nothing taken back, or none of it had been written
+        first, events = self.back_to
         withdrawn = [key for key in self.answered[first:] if key is not None]
-        xapi = [builder.voided(key, now()) for key in withdrawn] if builder is not None else []
-        self.store.take_back(
-            self.play_id,
-            session.state.rewinds,
-            first,
-            events,
-            xapi,
-            first_statement=1 + self.written,
-        )
+        voids = [builder.voided(key, now()) for key in withdrawn] if builder is not None else []
+        back = TakeBack(session.state.rewinds, first, events)
         self.written = first
         del self.answered[first:]
         if self.kept is not None:
@@ -200,6 +200,19 @@ class Recorder:
                 "decisions": min(self.parts["decisions"], first),
                 "events": min(self.parts["events"], events),
             }
+        return back, voids
+
+    def _position(self) -> tuple[Any, ...]:
+        """What this recorder knows of the store, to return to if a write fails."""
+        return (
+            self.written,
+            list(self.answered),
+            None if self.kept is None else list(self.kept),
+            None if self.parts is None else dict(self.parts),
+        )
+
+    def _return_to(self, position: tuple[Any, ...]) -> None:
+        self.written, self.answered, self.kept, self.parts = position
 
     def _revised(self, session: Session) -> list[int]:
         """The written decisions whose record the session has replaced since."""

@@ -3,8 +3,10 @@
 SQLAlchemy Core gives both the same code path. Every decision is committed as
 it is made, so killing the process loses at most the decision in flight, and
 the latest session snapshot rides along so the player can resume from here.
-A store that cannot be used raises ``StoreError`` with a message for people;
-nothing here ever deletes or rewrites what was recorded.
+A store that cannot be used raises ``StoreError`` with a message for people.
+What was recorded is never lost: a decision's row is only revised as consequences
+of it arrive, and a decision taken back in practice (or a row such a take-back
+revises) is kept, whole, in ``taken_back``.
 
 A file is looked at before anything is written to it: a damaged one, or an SQLite
 file of another program, is refused and left byte for byte as it was. Reading (the
@@ -103,14 +105,22 @@ snapshot_parts = sa.Table(
     sa.Column("body", sa.Text, nullable=False),  # one item of that list, as JSON
 )
 
+#: What practice took back: a decision taken back (``why`` "taken back"), or a row of
+#: ``decisions`` as it stood before a take-back revised it ("revised": the consequence a
+#: taken-back decision had charged to it). Rows of ``decisions``, whole, moved or copied.
 taken_back = sa.Table(
     "taken_back",
     metadata,
     sa.Column("play_id", sa.String(36), sa.ForeignKey("plays.id"), primary_key=True),
     sa.Column("rewind", sa.Integer, primary_key=True),  # the play's first take-back is 1
     sa.Column("step", sa.Integer, primary_key=True),
+    sa.Column("why", sa.String(16), nullable=False),  # "taken back" or "revised"
     sa.Column("taken_back_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("decision", sa.Text, nullable=False),  # its row in decisions as it was, JSON
+    *(
+        sa.Column(column.name, column.type, nullable=column.nullable)
+        for column in decisions.columns
+        if column.name not in ("play_id", "step")
+    ),
 )
 
 store_info = sa.Table(
@@ -152,6 +162,16 @@ class SnapshotChange:
     counts: dict[str, int]
     new: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
     revised: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TakeBack:
+    """Practice took back the written decisions from ``first_step`` on (the play's
+    ``rewind``-th take-back); the play's events now end at ``events_left``."""
+
+    rewind: int
+    first_step: int
+    events_left: int
 
 
 def now() -> datetime:
@@ -326,13 +346,21 @@ class ResultsStore:
         xapi: list[dict[str, Any]],
         first_statement: int,
         revised: list[tuple[int, DecisionRecord]] = (),  # type: ignore[assignment]
+        taken_back_from: TakeBack | None = None,
     ) -> None:
         """Add decisions (numbered from ``first_step``), the play's state and the xAPI
         statements they make, all in one commit. ``revised`` gives decisions already
-        written whose deltas have grown since, as consequences of them arrived. Without a
-        snapshot (a play that has ended, or one that is never resumed) none is kept."""
+        written whose deltas have changed since, as consequences of them arrived (or, after
+        a take-back, went). ``taken_back_from`` says which written decisions practice took
+        back: their rows move to ``taken_back`` first, in the same commit, so a store never
+        holds a play half taken back. Without a snapshot (a play that has ended, or one
+        that is never resumed) none is kept."""
         changes: list[Any] = []
         stamp = now()
+        if taken_back_from is not None:
+            changes += self._take_back(
+                play_id, taken_back_from, [step for step, _ in revised], stamp
+            )
         for step, decision in revised:
             changes.append(
                 sa.update(decisions)
@@ -379,66 +407,40 @@ class ResultsStore:
         changes.append(self._queue(play_id, first_statement, xapi))
         self._write(changes)
 
-    def take_back(
-        self,
-        play_id: str,
-        rewind: int,
-        first_step: int,
-        events_left: int,
-        xapi: list[dict[str, Any]],
-        first_statement: int,
-    ) -> None:
-        """Decisions from ``first_step`` on were taken back in practice: in one commit their
-        rows move, whole, to ``taken_back`` (nothing recorded is lost), the snapshot's parts
-        shrink to the play as it is now, and ``xapi`` (the statements withdrawing theirs)
-        is queued."""
-        stamp = now()
-        try:
-            with self.engine.begin() as connection:
-                rows = [
-                    dict(row._mapping)
-                    for row in connection.execute(
-                        sa.select(decisions)
-                        .where(decisions.c.play_id == play_id, decisions.c.step >= first_step)
-                        .order_by(decisions.c.step)
-                    )
-                ]
-                kept = [
-                    {
-                        "play_id": play_id,
-                        "rewind": rewind,
-                        "step": row["step"],
-                        "taken_back_at": stamp,
-                        "decision": _json(
-                            {
-                                **row,
-                                "decided_at": _iso(row["decided_at"]),
-                                "tags": _loads(row["tags"]),
-                            }
-                        ),
-                    }
-                    for row in rows
-                ]
-                if kept:
-                    connection.execute(sa.insert(taken_back), kept)
-                connection.execute(
-                    sa.delete(decisions).where(
-                        decisions.c.play_id == play_id, decisions.c.step >= first_step
-                    )
-                )
-                part = snapshot_parts.c
-                connection.execute(
-                    sa.delete(snapshot_parts).where(
-                        part.play_id == play_id,
-                        ((part.kind == "decisions") & (part.position >= first_step))
-                        | ((part.kind == "events") & (part.position >= events_left)),
-                    )
-                )
-                statement, queued = self._queue(play_id, first_statement, xapi)
-                if queued:
-                    connection.execute(statement, queued)
-        except (SQLAlchemyError, OSError, sqlite3.Error) as error:
-            raise StoreError(_describe(error, self.location)) from None
+    @staticmethod
+    def _take_back(
+        play_id: str, back: TakeBack, revised: list[int], stamp: datetime
+    ) -> list[Any]:
+        """Statements that keep the taken-back rows, whole, in ``taken_back`` (and the rows
+        the take-back revises, as they stood), then remove what no longer happened."""
+
+        def kept(why: str, steps: Any) -> Any:
+            copied = [c for c in taken_back.columns if c.name in decisions.columns]
+            source = sa.select(
+                *(decisions.c[c.name] for c in copied),
+                sa.literal(back.rewind).label("rewind"),
+                sa.literal(why).label("why"),
+                sa.literal(stamp, sa.DateTime(timezone=True)).label("taken_back_at"),
+            ).where(decisions.c.play_id == play_id, steps)
+            names = [c.name for c in copied] + ["rewind", "why", "taken_back_at"]
+            return sa.insert(taken_back).from_select(names, source)
+
+        part = snapshot_parts.c
+        changes = [kept("taken back", decisions.c.step >= back.first_step)]
+        earlier = [step for step in revised if step < back.first_step]
+        if earlier:
+            changes.append(kept("revised", decisions.c.step.in_(earlier)))
+        changes += [
+            sa.delete(decisions).where(
+                decisions.c.play_id == play_id, decisions.c.step >= back.first_step
+            ),
+            sa.delete(snapshot_parts).where(
+                part.play_id == play_id,
+                ((part.kind == "decisions") & (part.position >= back.first_step))
+                | ((part.kind == "events") & (part.position >= back.events_left)),
+            ),
+        ]
+        return changes
 
     @staticmethod
     def _snapshot_parts(play_id: str, snapshot: SnapshotChange | None) -> list[Any]:
@@ -607,7 +609,7 @@ class ResultsStore:
             chunk = play_ids[start : start + 500]
             for row in self._read(
                 sa.select(taken_back.c.play_id, sa.func.count().label("taken"))
-                .where(taken_back.c.play_id.in_(chunk))
+                .where(taken_back.c.play_id.in_(chunk), taken_back.c.why == "taken back")
                 .group_by(taken_back.c.play_id)
             ):
                 counts[row["play_id"]] = int(row["taken"])
@@ -637,11 +639,6 @@ class ResultsStore:
 def _json(data: Any) -> str:
     """Strict JSON (no NaN or Infinity, which other programs cannot read)."""
     return json.dumps(data, allow_nan=False)
-
-
-def _iso(moment: datetime | str | None) -> str | None:
-    """A stored time as ISO text (SQLite may hand it back as text already)."""
-    return moment.isoformat() if isinstance(moment, datetime) else moment
 
 
 def _loads(text: str | None) -> Any:

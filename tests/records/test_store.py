@@ -497,10 +497,17 @@ def test_a_decision_taken_back_in_practice_is_kept_aside_and_the_play_resumes_as
     assert [(row["choice"], row["cost_delta"]) for row in rows] == [("promise", 0), ("again", 0)]
     assert store.taken_back([play_id]) == {play_id: 1}
     with store.engine.connect() as connection:
-        query = sa.select(taken_back).where(taken_back.c.play_id == play_id)
-        (aside,) = connection.execute(query).mappings()
-    assert (aside["rewind"], aside["step"]) == (1, 2)
-    assert '"choice": "move-on"' in aside["decision"]
+        query = (
+            sa.select(taken_back)
+            .where(taken_back.c.play_id == play_id)
+            .order_by(taken_back.c.step)
+        )
+        revised, aside = connection.execute(query).mappings()
+    assert (aside["rewind"], aside["step"], aside["why"]) == (1, 2, "taken back")
+    assert (aside["choice"], aside["node"]) == ("move-on", "wait")
+    # The promise's row as it stood, with the bill the taken-back answer charged to it.
+    assert (revised["step"], revised["why"], revised["choice"]) == (0, "revised", "promise")
+    assert revised["cost_delta"] == 3
     _, snapshot, _ = store.unfinished(trainee, "late-charge", scenario.content_hash)
     assert snapshot == session.snapshot()
 
