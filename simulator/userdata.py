@@ -11,7 +11,6 @@ a crash mid-write never leaves a half-written file behind.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 from dataclasses import asdict, dataclass, fields
@@ -44,8 +43,7 @@ def data_dir_problem() -> str | None:
 
     folder = data_dir()
     try:
-        if not folder.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        folder.mkdir(parents=True, exist_ok=True)  # its own error says why, if it cannot
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe."):
             pass
     except OSError as error:
@@ -110,10 +108,10 @@ class Settings:
         return settings
 
     def save(self) -> str | None:
-        """Keep the settings for next time; why they could not be kept, if so (the game
-        goes on with them all the same)."""
+        """Keep the settings for next time; the system's reason why they could not be kept,
+        if so (the game goes on with them all the same, and Settings says so)."""
         try:
             write_json_atomically(data_dir() / "settings.json", asdict(self))
         except OSError as error:
-            return f"settings are not kept: {error.strerror or error}"
+            return str(error.strerror or error)
         return None

@@ -9,7 +9,8 @@ record shows a practice play for what it was.
 
 Only questions asked since the play was opened (or resumed) can be returned to, and
 at most ``LIMIT`` of them, so a long play keeps a bounded history. A play that has
-reached its ending is finished: its result is recorded and is not taken back.
+reached its ending is finished: its result is recorded and is not taken back, and an
+assessed play (``SessionState.assessed``) is never taken back at all.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class Rewinds:
 
     def note(self, session: Session) -> None:
         """Remember the question the session waits at, the first time it is asked."""
-        if session.status is not Status.WAITING_FOR_CHOICE or session.state.exploring:
+        state = session.state
+        if session.status is not Status.WAITING_FOR_CHOICE or state.exploring or state.assessed:
             return
         step = len(session.decisions)
         if step in self._asked:

@@ -196,6 +196,8 @@ class SessionState:
     # Decisions taken back in practice (see engine/rewind.py): a record of the play, and
     # what tells a decision's xAPI statement from the one it replaced.
     rewinds: int = 0
+    # A play that counts: its decisions cannot be taken back, whoever resumes it.
+    assessed: bool = False
 
 
 _new_state = SessionState.__new__
@@ -412,6 +414,7 @@ class Session:
         copy.charged = state.charged
         copy.exploring = explores
         copy.rewinds = state.rewinds
+        copy.assessed = state.assessed
         forked = Session.__new__(Session)
         forked.scenario = self.scenario
         forked.state = copy
@@ -753,6 +756,7 @@ class Session:
             "charged": list(state.charged) if state.charged is not None else None,
             "exploring": state.exploring,
             "rewinds": state.rewinds,
+            "assessed": state.assessed,
             "decisions": [_decision_to_dict(d) for d in state.decisions],
             "events": [event_to_dict(event) for event in state.events],
         }
@@ -795,6 +799,7 @@ class Session:
                 charged=_charged_from(data),
                 exploring=bool(data.get("exploring", False)),
                 rewinds=int(data.get("rewinds", 0)),
+                assessed=bool(data.get("assessed", False)),
             )
         except SnapshotError:
             raise

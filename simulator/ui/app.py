@@ -67,6 +67,7 @@ class App:
         self.after_frame: Callable[[App], None] | None = None
         self.playlist: CheckedPlaylist | None = None  # an onboarding session, when running one
         self._store: ResultsStore | None = None
+        self.settings_problem: str | None = None  # why the settings cannot be kept
         self.store_problem: str | None = None
         self._keys_down: set[int] = set()
         # Keys held when the screen changed: ignored until released, so that a key pressed
@@ -165,7 +166,7 @@ class App:
             self.fullscreen = self.settings.fullscreen
             self.screen = self._open_window()
         self._tune_voice()
-        self.settings.save()
+        self.settings_problem = self.settings.save()
         self.invalidate()
 
     def toggle_read_aloud(self) -> None:

@@ -62,6 +62,7 @@ class Playthrough:
         seed = secrets.randbelow(2**31) if seed is None else seed
         recorder = Recorder(store, trainee, "player") if store is not None else None
         session = Session.start(scenario, seed=seed)
+        session.state.assessed = not practice
         play = cls(scenario, trainee, language, session, recorder, rewinds=_rewinds(practice))
         play.save()
         return play
@@ -108,7 +109,6 @@ class Playthrough:
         store: ResultsStore,
         trainee: str,
         unfinished: Unfinished,
-        practice: bool = True,
     ) -> Playthrough | None:
         try:
             session = Session.restore(scenario, unfinished.snapshot)
@@ -117,8 +117,9 @@ class Playthrough:
         recorder = Recorder(
             store, trainee, "player", unfinished.play_id, written=len(session.decisions)
         )
+        # The play keeps the mode it was started in, whichever session resumes it.
         return cls.at_current_step(
-            scenario, trainee, unfinished.language, session, recorder, practice
+            scenario, trainee, unfinished.language, session, recorder, not session.state.assessed
         )
 
     @property

@@ -137,3 +137,15 @@ def test_a_rewound_play_saves_and_resumes_with_its_count() -> None:
     restored = Session.restore(scenario, session.snapshot())
     assert restored.state.rewinds == 1
     assert restored.snapshot() == session.snapshot()
+
+
+def test_an_assessed_play_is_never_taken_back() -> None:
+    scenario = bundled("late-client")
+    session = Session.start(scenario, seed=0)
+    session.state.assessed = True
+    rewinds = Rewinds()
+    settle(session, rewinds)
+    session.choose(session.available_choices[0])
+    settle(session, rewinds)
+    assert not rewinds.can_take_back(session)
+    assert Session.restore(scenario, session.snapshot()).state.assessed

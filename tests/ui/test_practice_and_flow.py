@@ -195,3 +195,55 @@ def test_the_store_of_a_practice_play_opens_read_only_with_its_taken_back_rows(
     reader = ResultsStore.open(store.location, read_only=True)
     play_id = dialogue.play.recorder.play_id  # type: ignore[union-attr]
     assert reader.taken_back([play_id]) == {play_id: 1}
+
+
+def test_taking_back_to_a_question_with_no_lines_after_a_card_starts_the_screen_afresh(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "quiet-friday.yaml"
+    path.write_text(
+        TWO_DAYS.replace(
+            """  friday:
+    lines:
+      - {id: friday.l1, text: "Friday. The folder is on the desk."}
+    choices:
+      - {id: hand-over, text: "Here it is, as promised.", next: end}""",
+            """  friday:
+    choices:
+      - {id: hand-over, text: "Here it is, as promised.", next: end}
+      - {id: wait, text: "Let me check one more thing first.", next: later}
+  later:
+    lines:
+      - {id: later.l1, speaker: ana, text: "I have a train at four."}
+    choices:
+      - {id: hurry, text: "Then here it is.", next: end}""",
+        ),
+        encoding="utf-8",
+    )
+    dialogue = start(app, path)
+    app.run(events=[press(pygame.K_1), [], press(pygame.K_RETURN), []], max_frames=4)
+    close_card(app)
+    assert app.scene is dialogue and dialogue.lines == [] and dialogue.last_said is None
+    app.run(events=[press(pygame.K_2), []], max_frames=2)
+    assert dialogue.last_said is not None and dialogue.lines
+    app.run(events=[press(pygame.K_BACKSPACE), []], max_frames=2)
+    assert app.scene is dialogue, type(app.scene).__name__
+    assert dialogue.lines == [] and dialogue.last_said is None and not dialogue.holding
+    app.draw(app.screen)
+    assert len(dialogue.choice_boxes) == 2  # the Friday question, answerable again
+
+
+def test_a_play_keeps_the_mode_it_was_started_in(app: App) -> None:
+    """An assessed play is never resumed in practice (where it could be taken back),
+    nor a practice play finished as an assessed one."""
+    assessed = start(app, TOUR, practice=False)
+    app.run(events=[press(pygame.K_3), []], max_frames=2)
+    assert assessed.play.session.state.assessed and not assessed.play.can_take_back
+    app.go("menu", how="reset")
+    app.run(events=[[]], max_frames=1)
+    practice = start(app, TOUR)  # not offered the assessed play to resume: a new one
+    assert practice.play.session.decisions == [] and not practice.play.session.state.assessed
+    store = app.results_store()
+    assert store is not None
+    statuses = {p["id"]: p["status"] for p in store.plays(trainee="Test Trainee")}
+    assert statuses[assessed.play.recorder.play_id] == "playing"  # type: ignore[union-attr]

@@ -200,7 +200,7 @@ class DialogueScene(Scene):
             )
             return
         if intent.kind == "take_back":
-            self._take_back()
+            self.take_back()
             return
         if not self.typing_done:
             if intent.kind in ("confirm", "skip", "click", "choose"):
@@ -252,9 +252,13 @@ class DialogueScene(Scene):
                 return index
         return None
 
-    def _take_back(self) -> None:
-        """Practice: back to the question of the last decision, to answer it again."""
+    def take_back(self) -> None:
+        """Practice: back to the question of the last decision, to answer it again. The
+        screen starts afresh from there, even where the question shows no new lines."""
         if self.play.take_back():
+            self.lines, self.last_said = [], None
+            self.holding, self.pending_card, self.finished = False, None, False
+            self.revealed, self.selected, self.speech_scroll = float("inf"), 0, 0
             self.take_new_events()
 
     def _pick(self, number: int) -> None:

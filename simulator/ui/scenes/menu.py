@@ -71,7 +71,15 @@ def open_scenario(
     if unfinished is not None and store is not None and not unfinished.snapshot.get("decisions"):
         Playthrough.abandon(store, unfinished.play_id)  # nothing was decided: nothing to resume
         unfinished = None
-    if unfinished is not None and store is not None and unfinished.language == language:
+    # A play is resumed only in the mode it was started in: practice is never finished as
+    # an assessed play, nor an assessed one in practice.
+    same_mode = unfinished is not None and unfinished.snapshot.get("assessed", False) != practice
+    if (
+        unfinished is not None
+        and store is not None
+        and unfinished.language == language
+        and same_mode
+    ):
         app.go("resume", result.scenario, store, unfinished, trainee, seed, practice)
         return
     app.go("dialogue", Playthrough.begin(result.scenario, trainee, language, store, seed, practice))
@@ -168,7 +176,7 @@ class MenuScene(Scene):
         self.name = self.name.strip()
         if self.name != self.app.settings.trainee:
             self.app.settings.trainee = self.name
-            self.app.settings.save()
+            self.app.settings_problem = self.app.settings.save()
 
     def _click(self, position: tuple[int, int]) -> None:
         if self.name_rect.collidepoint(position):

@@ -82,8 +82,7 @@ class PauseScene(Scene):
         if action == "resume":
             self.app.pop()
         elif action == "take-back":
-            if self.dialogue.play.take_back():  # type: ignore[attr-defined]
-                self.dialogue.take_new_events()  # type: ignore[attr-defined]
+            self.dialogue.take_back()  # type: ignore[attr-defined]
             self.app.pop()
         elif action == "restart" and self.decisions:
             words = self.words

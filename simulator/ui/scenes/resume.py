@@ -83,9 +83,7 @@ class ResumePrompt(Scene):
     def act(self, action: str) -> None:
         play = None
         if action == "resume":
-            play = Playthrough.resume(
-                self.scenario, self.store, self.trainee, self.unfinished, self.practice
-            )
+            play = Playthrough.resume(self.scenario, self.store, self.trainee, self.unfinished)
         if play is None:
             Playthrough.abandon(self.store, self.unfinished.play_id)
             play = Playthrough.begin(

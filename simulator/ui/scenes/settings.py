@@ -91,13 +91,17 @@ class SettingsScene(Scene):
         return self.play_words or self.app.words
 
     @property
-    def voice_note(self) -> str | None:
-        """Why read aloud cannot be heard here, when it cannot: said beside the setting,
-        so that switching it on is never met with silence and no reason."""
-        problem = self.app.voice.problem
-        if problem is None:
-            return None
-        return self.words("settings.read_aloud_unavailable", reason=problem.detail)
+    def note(self) -> str | None:
+        """What the trainee should know of these settings: why read aloud cannot be heard
+        here (so that switching it on is never met with silence and no reason), and why
+        the settings cannot be kept for next time."""
+        notes = []
+        if self.app.voice.problem is not None:
+            detail = self.app.voice.problem.detail
+            notes.append(self.words("settings.read_aloud_unavailable", reason=detail))
+        if self.app.settings_problem is not None:
+            notes.append(self.words("settings.not_kept", reason=self.app.settings_problem))
+        return " ".join(notes) or None
 
     def change(self, index: int, step: int) -> None:
         row = self.rows[index]
@@ -142,7 +146,7 @@ class SettingsScene(Scene):
         hint_height = wrapped_height(
             app.fonts, words("settings.hint"), theme.size(15), box_width - 60
         )
-        note = self.voice_note
+        note = self.note
         if note:
             hint_height += 6 + wrapped_height(app.fonts, note, theme.size(15), box_width - 60)
         title_height = app.fonts.line_height(theme.size(30), "bold")
