@@ -39,16 +39,21 @@ class Wording:
             return format(value, "+g" if signed else "g")
         value = round(value, 2) or 0.0  # no "-0"
         whole, _, fraction = format(value, "+,.2f" if signed else ",.2f").partition(".")
-        point = self.texts["format.decimal_point"]
-        whole = whole.replace(",", "," if point == "." else "\u00a0")
         fraction = fraction.rstrip("0")
-        return whole + (point + fraction if fraction else "")
+        return self._localised(whole + ("." + fraction if fraction else ""))
 
     def number(self, value: float, spec: str = "g") -> str:
-        """A number as this language writes it: 3.9 in English, 3,9 in Hungarian."""
-        text = format(value, spec)
-        point = self.texts["format.decimal_point"]
-        return text if point == "." else text.replace(".", point)
+        """A number with a fixed number of decimals (``spec`` such as ".1f"), grouped and
+        marked as ``amount`` does; ``"g"`` is ``amount`` itself."""
+        if spec == "g" or not math.isfinite(value):
+            return self.amount(value)
+        return self._localised(format(value, "," + spec))
+
+    def _localised(self, text: str) -> str:
+        """English digits ("1,234.5") in this language's marks."""
+        if self.texts["format.decimal_point"] == ".":
+            return text
+        return text.replace(",", "\u00a0").replace(".", self.texts["format.decimal_point"])
 
 
 def catalogue(language: str) -> dict[str, str]:

@@ -94,3 +94,10 @@ def test_amounts_are_written_as_each_language_writes_them() -> None:
     assert english.amount(-3, signed=True) == "-3" and english.amount(4, signed=True) == "+4"
     assert english.amount(-0.001, signed=True) == "+0"
     assert english.amount(1 / 3) == "0.33"
+
+
+def test_numbers_with_fixed_decimals_are_grouped_and_marked_like_amounts() -> None:
+    english, hungarian = wording("en"), wording("hu")
+    assert english.number(10520.0) == "10,520" and hungarian.number(10520.0) == "10\u00a0520"
+    assert english.number(12.0, ".1f") == "12.0" and hungarian.number(12.0, ".1f") == "12,0"
+    assert hungarian.number(1234.56, ".0f") == "1\u00a0235"

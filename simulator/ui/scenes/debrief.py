@@ -99,7 +99,7 @@ class DebriefScene(Scene):
             result.ending_title,
             result.ending_text or "",
             words("debrief.spoken_score", score=result.score, grade=result.grade),
-            words("debrief.pass_mark", verdict=verdict, mark=f"{self.pass_mark:g}"),
+            words("debrief.pass_mark", verdict=verdict, mark=words.amount(self.pass_mark)),
             *reasons[:1],
         ]
 
@@ -236,7 +236,7 @@ class DebriefScene(Scene):
         verdict_text = words(
             "debrief.pass_mark",
             verdict=words("debrief.passed" if self.passed else "debrief.not_passed"),
-            mark=f"{self.pass_mark:g}",
+            mark=words.amount(self.pass_mark),
         )
         verdict = fonts.render(
             verdict_text, theme.size(17), theme.good if self.passed else theme.bad, "bold"

@@ -404,12 +404,12 @@ class MenuScene(Scene):
         )
         if mine:
             label = self.words(
-                "menu.not_passed", best=mine["best_score"], mark=f"{card.pass_mark:g}"
+                "menu.not_passed", best=mine["best_score"], mark=self.words.amount(card.pass_mark)
             )
             return label, "accent" if card is first_open else "cost"
         if card is first_open:
             return self.words("menu.next"), "accent"
-        return self.words("menu.to_do", mark=f"{card.pass_mark:g}"), "muted"
+        return self.words("menu.to_do", mark=self.words.amount(card.pass_mark)), "muted"
 
     def _draw_card(
         self,

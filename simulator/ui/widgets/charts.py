@@ -79,7 +79,7 @@ def meters_over_time(
         surface.blit(label, (plot.x - label.get_width() - 6, y - label.get_height() // 2))
     for fraction in (0, 0.5, 1):
         y = plot.bottom - plot.h * fraction
-        label = fonts.render(f"{cost_scale * fraction:g}", small, theme.cost)
+        label = fonts.render(words.amount(cost_scale * fraction), small, theme.cost)
         surface.blit(label, (plot.right + 6, y - label.get_height() // 2))
     _dashed_line(
         surface,
@@ -93,11 +93,15 @@ def meters_over_time(
     satisfaction_target_y = round(plot.bottom - plot.h * target_satisfaction / 100)
     for text, colour, y in (
         (
-            words("chart.target_value", value=f"{target_satisfaction:g}"),
+            words("chart.target_value", value=words.amount(target_satisfaction)),
             theme.satisfaction,
             satisfaction_target_y,
         ),
-        (words("chart.target_value", value=f"{target_cost:g} {unit}"), theme.cost, cost_target_y),
+        (
+            words("chart.target_value", value=f"{words.amount(target_cost)} {unit}"),
+            theme.cost,
+            cost_target_y,
+        ),
     ):
         tag = fonts.render(text, small, colour, "bold")
         above = y - tag.get_height() - 2
@@ -186,8 +190,8 @@ def balance_plane(
         mark = fonts.render(words("chart.limit"), small, theme.bad, "bold")
         surface.blit(mark, (limit_x - mark.get_width() - 4, plot.y + 4))
     # Cost numbers along the bottom: nothing, the target's edge, the limit, the axis' end.
-    ticks = {0.0: "0", target_cost: f"{target_cost:g}", limit: f"{limit:g}"}
-    ticks[cost_scale] = f"{cost_scale:g} {unit}"  # the axis' end carries the unit
+    ticks = {0.0: "0", target_cost: words.amount(target_cost), limit: words.amount(limit)}
+    ticks[cost_scale] = f"{words.amount(cost_scale)} {unit}"  # the axis' end carries the unit
     used_until = -1
     for value, text in sorted(ticks.items()):
         label = fonts.render(text, small, theme.muted)
