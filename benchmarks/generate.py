@@ -827,6 +827,7 @@ class _Generator:
         }
         nodes = {self.ids[i]: builders[self.kinds[i]](i, self.ids[i]) for i in range(self.n)}
         self.cover_unused(nodes)
+        _keep_once_where_a_path_returns(nodes)
         episode_count = max(1, min(40, self.n // 250))
         starts = [self.chain[len(self.chain) * k // episode_count] for k in range(episode_count)]
         episodes = {}
@@ -903,6 +904,83 @@ class _Generator:
                 },
             },
         }
+
+
+def _targets(value: Any) -> list[str]:
+    """Every node a node's data leads to (``next`` anywhere in it)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        item = item.value if isinstance(item, Flow) else item
+        if isinstance(item, dict):
+            if isinstance(item.get("next"), str):
+                found.append(item["next"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _keep_once_where_a_path_returns(nodes: dict[str, Any]) -> None:
+    """A once-only choice (and the reason shown when it is used up) only where a path
+    comes back to its node, as the validator asks (W506, W507): the benchmark scenario
+    validates cleanly, as a real one would."""
+    graph = {node: [t for t in _targets(data) if t in nodes] for node, data in nodes.items()}
+    returning = _on_cycles(graph)
+    for node_id, data in nodes.items():
+        if node_id in returning:
+            continue
+        for choice in data.get("choices", []):
+            if choice.pop("once", False) and "if" not in choice:
+                choice.pop("reason", None)
+
+
+def _on_cycles(graph: dict[str, list[str]]) -> set[str]:
+    """The nodes a path can come back to: strongly connected components of more than one
+    node, or with an edge to themselves (Tarjan's algorithm, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: set[str] = set()
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = counter
+                    counter += 1
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(graph[successor])))
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in graph[node]:
+                        found.update(component)
+    return found
 
 
 def generate_data(n_nodes: int, seed: int = 0) -> dict[str, Any]:

@@ -13,36 +13,23 @@ Exit codes (also in docs/command-line.md):
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.engine.events import NodeEntered
-from simulator.engine.script import play_pick, play_script, resolve_pick
-from simulator.engine.session import Session, Status
-from simulator.file_checks import load_any
-from simulator.library import resolve_scenario, scenario_entries, yaml_files
-from simulator.scenario.diagnostics import Diagnostic, Severity, printable
-from simulator.scenario.loader import LoadResult, load_document, load_scenario
-from simulator.scenario.model import FILE_MODELS, IDENTIFIER_PATTERN, Scenario
-from simulator.scenario.translations import load_translated
-from simulator.transcript import (
-    describe_analysis,
-    describe_choices,
-    describe_event,
-    describe_result,
-    result_json,
-    terminal_json,
-    terminal_text,
-)
-
-if TYPE_CHECKING:  # the store (and SQLAlchemy) load only when a command records
+# Each command imports what it uses inside its own function: the scenario model
+# (pydantic), the results store (SQLAlchemy) and the charts (matplotlib) each take longer
+# to import than Python takes to start, --help and list need none of them, and each other
+# command needs only some (tests/test_startup.py holds that).
+if TYPE_CHECKING:
+    from simulator.engine.session import Session
     from simulator.records.recorder import Recorder
     from simulator.records.xapi import LrsClient
+    from simulator.scenario.diagnostics import Diagnostic
+    from simulator.scenario.loader import LoadResult
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -67,6 +54,8 @@ def seed_argument(text: str) -> int:
     except ValueError:
         seed = None
     if seed is None or not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
+        from simulator.transcript import terminal_text
+
         raise argparse.ArgumentTypeError(
             f"expected a whole number from {SEED_RANGE[0]} to {SEED_RANGE[1]}, not "
             f"{terminal_text(text)!r}"
@@ -97,21 +86,29 @@ def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]
 
 
 def _usage_error(message: str) -> int:
+    from simulator.transcript import terminal_text
+
     print(f"simulator: {terminal_text(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 
 def _say(message: str) -> None:
     """A message on stderr; its text may come from a scenario or a store."""
+    from simulator.transcript import terminal_text
+
     print(f"simulator: {terminal_text(message)}", file=sys.stderr)
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
+    from simulator.file_checks import load_any
+    from simulator.library import yaml_files
+    from simulator.scenario.diagnostics import Severity
+
     paths = [Path(p) for p in arguments.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         return _usage_error(f"no such file or folder: {', '.join(missing)}")
-    results: list[LoadResult] = [load_any(path) for path in yaml_files(paths)]
+    results = [load_any(path) for path in yaml_files(paths)]
     if not results:
         return _usage_error("no .yaml files found in " + ", ".join(arguments.paths))
     errors = warnings = 0
@@ -128,7 +125,6 @@ def command_validate(arguments: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
-IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 CHOICES_HELP = (
     "numbers as shown, choice ids or 't' (let a timed choice run out), separated by "
     "commas, such as 2,1,3 or 2,kadri-go,t"
@@ -137,11 +133,14 @@ CHOICES_HELP = (
 
 def _parse_choices(text: str) -> list[int | str] | None:
     """Picks as engine/script.py reads them: numbers shown, choice ids, or 't'."""
+    from simulator.scenario.model import IDENTIFIER_PATTERN
+
+    identifier = re.compile(IDENTIFIER_PATTERN)
     picks: list[int | str] = []
     for part in (p.strip() for p in text.split(",") if p.strip()):
         if part.isdigit():
             picks.append(int(part))
-        elif IDENTIFIER.fullmatch(part):
+        elif identifier.fullmatch(part):
             picks.append(part)
         else:
             return None
@@ -149,19 +148,24 @@ def _parse_choices(text: str) -> list[int | str] | None:
 
 
 def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, int]:
+    from simulator.library import resolve_scenario
+    from simulator.scenario.translations import load_translated
+
     path = resolve_scenario(name)
     if path is None:
         return None, _usage_error(
             f"no scenario file or bundled scenario called '{name}' (see 'python -m simulator list')"
         )
     result = load_translated(path, language)
+    _print_diagnostics(result.diagnostics, sys.stderr)  # warnings too: W402 plays, and says so
     if result.scenario is None:
-        _print_diagnostics(result.diagnostics, sys.stderr)
         return None, EXIT_INVALID
     return result, EXIT_OK
 
 
 def command_run(arguments: argparse.Namespace) -> int:
+    from simulator.engine.session import Session
+
     picks = _parse_choices(arguments.choices or "")
     if picks is None:
         return _usage_error(f"--choices takes {CHOICES_HELP}")
@@ -169,7 +173,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     if loaded is None:
         return code
     assert loaded.scenario is not None
-    seed = arguments.seed if arguments.seed is not None else secrets.randbelow(2**31)
+    seed = arguments.seed if arguments.seed is not None else _random_seed()
     session = Session.start(loaded.scenario, seed=seed)
     recorder, not_recorded = _recorder(arguments.results, arguments.trainee, "run", arguments.lrs)
     try:
@@ -177,6 +181,12 @@ def command_run(arguments: argparse.Namespace) -> int:
     finally:
         if recorder is not None:
             recorder.stop(session)  # a run that stopped early is not left "playing"
+
+
+def _random_seed() -> int:
+    import secrets
+
+    return secrets.randbelow(2**31)
 
 
 def _play_run(
@@ -187,6 +197,19 @@ def _play_run(
     recorder: Recorder | None,
     not_recorded: str,
 ) -> int:
+    import json
+
+    from simulator.engine.script import play_pick, resolve_pick
+    from simulator.engine.session import Status
+    from simulator.transcript import (
+        describe_choices,
+        describe_event,
+        describe_result,
+        result_json,
+        terminal_json,
+        terminal_text,
+    )
+
     seed = session.state.seed
     out: list[str] = [f"{title} (seed {seed})"]
     seen = 0
@@ -221,12 +244,12 @@ def _play_run(
     if result is None and session.status is Status.WAITING_FOR_CHOICE:
         out.extend(describe_choices(session.choices))
         out.append(f"(stopped: waiting for choice {len(picks) + 1}; add it to --choices)")
-    if result is not None:
-        out.extend(describe_result(result, session))
     if arguments.json:
         text = json.dumps(result_json(session, numbers), ensure_ascii=False, indent=2)
         print(terminal_json(text))
-    else:
+    else:  # the debrief's review of each decision is a search: made only for what is printed
+        if result is not None:
+            out.extend(describe_result(result, session))
         print(terminal_text("\n".join(out)))
     if session.status is Status.STUCK:
         return EXIT_INVALID
@@ -287,7 +310,8 @@ def _default_trainee() -> str:
 
 
 def command_list(arguments: argparse.Namespace) -> int:
-    from simulator.scenario.i18n import available_languages
+    from simulator.library import available_languages, scenario_entries
+    from simulator.transcript import terminal_text
 
     folder = Path(arguments.folder) if arguments.folder else None
     if folder is not None and not folder.is_dir():
@@ -305,6 +329,10 @@ def command_list(arguments: argparse.Namespace) -> int:
 
 
 def command_schema(arguments: argparse.Namespace) -> int:
+    import json
+
+    from simulator.scenario.model import FILE_MODELS
+
     model = FILE_MODELS[arguments.kind]
     schema = model.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -313,7 +341,10 @@ def command_schema(arguments: argparse.Namespace) -> int:
 
 
 def command_ids(arguments: argparse.Namespace) -> int:
-    from simulator.scenario.ids import add_missing_ids
+    from simulator.scenario.diagnostics import Diagnostic
+    from simulator.scenario.ids import add_missing_ids, line_renames, rekey_translations_beside
+    from simulator.scenario.loader import load_document, load_scenario
+    from simulator.scenario.model import Scenario
 
     code = EXIT_OK
     for name in arguments.files:
@@ -329,6 +360,8 @@ def command_ids(arguments: argparse.Namespace) -> int:
         if count:
             path.write_text(text, encoding="utf-8")
         print(f"{name}: added {count} id{'s' * (count != 1)}")
+        for translation, moved in rekey_translations_beside(path, line_renames(model)):
+            print(f"{translation}: moved {moved} key{'s' * (moved != 1)} to the new line ids")
         check = load_scenario(path)
         if not check.ok:
             _print_diagnostics(check.diagnostics)
@@ -337,8 +370,11 @@ def command_ids(arguments: argparse.Namespace) -> int:
 
 
 def command_analyze(arguments: argparse.Namespace) -> int:
+    import json
+
     from simulator.analysis.batch import analyse_files
-    from simulator.library import scenario_files
+    from simulator.library import resolve_scenario, scenario_files
+    from simulator.transcript import describe_analysis, terminal_json, terminal_text
 
     if arguments.walks < 1:
         return _usage_error("--walks must be at least 1")
@@ -387,6 +423,7 @@ def command_analyze(arguments: argparse.Namespace) -> int:
 def command_test(arguments: argparse.Namespace) -> int:
     from simulator.library import bundled_scenarios_dir
     from simulator.playtests import playtest_files, run_playtest_file
+    from simulator.transcript import terminal_text
 
     paths = [Path(p) for p in arguments.paths] or [bundled_scenarios_dir()]
     missing = [str(p) for p in paths if not p.exists()]
@@ -416,8 +453,6 @@ def command_test(arguments: argparse.Namespace) -> int:
 
 
 def command_new(arguments: argparse.Namespace) -> int:
-    import re
-
     from simulator.scaffold import NAME, scaffold
 
     if not NAME.match(arguments.name):
@@ -448,6 +483,8 @@ def command_graph(arguments: argparse.Namespace) -> int:
     import subprocess
 
     from simulator.analysis.graph import to_dot
+    from simulator.engine.events import NodeEntered
+    from simulator.engine.script import play_script
 
     output = Path(arguments.output)
     if output.suffix not in (".dot", ".svg", ".png"):
@@ -534,6 +571,7 @@ def command_report(arguments: argparse.Namespace) -> int:
     )
     from simulator.reports.cohort import build_cohort, csv_rows
     from simulator.reports.html import render, write_csv
+    from simulator.transcript import terminal_text
 
     since = None
     if arguments.since:
@@ -625,6 +663,7 @@ def _window_size(text: str) -> tuple[int, int] | None:
 def command_play(arguments: argparse.Namespace) -> int:
     import os
 
+    from simulator.library import resolve_scenario
     from simulator.ui.player import run_play
     from simulator.userdata import RESULTS_ENVIRONMENT
 
@@ -691,6 +730,24 @@ def command_menu(arguments: argparse.Namespace) -> int:
     return run_menu()
 
 
+class _VersionAction(argparse.Action):
+    """--version, looking the version up only when asked: reading the installed package's
+    metadata takes longer than the rest of --help."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
     """The installed package's version (a checkout that was never installed says so)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -701,9 +758,34 @@ def _version() -> str:
         return "(not installed)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: What ``schema --kind`` offers: the keys of FILE_MODELS in simulator/scenario/model.py,
+#: written out so that building the parser does not import the model (a test compares).
+SCHEMA_KINDS = ("characters", "playlist", "scenario", "tests", "translation")
+
+#: Commands that live in other modules: name -> (module, the function there that adds the
+#: command to the parser, the command's one-line help). A module is imported only when its
+#: command is the one given; in the list of commands that --help shows, the line here
+#: stands for it (a test keeps the two the same).
+ADDED_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "translate": (
+        "simulator.translate_command",
+        "add_translate_command",
+        "write or update a translation stub for a scenario",
+    ),
+    "guide": (
+        "simulator.reports.guide",
+        "add_guide_command",
+        "the facilitator's guide to a scenario (HTML)",
+    ),
+}
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line. Given the arguments about to be parsed, a command from
+    ADDED_COMMANDS is added in full only when it is the one they name; without them (the
+    docs' tests read every command), every command is added in full."""
     parser = _Parser(prog="simulator", description="Customer-service training simulator.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     validate = commands.add_parser("validate", help="check scenario files and folders")
@@ -838,13 +920,27 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=command_list)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the format")
-    schema.add_argument("--kind", choices=sorted(FILE_MODELS), default="scenario")
+    schema.add_argument("--kind", choices=SCHEMA_KINDS, default="scenario")
     schema.set_defaults(handler=command_schema)
 
     ids = commands.add_parser("ids", help="write missing line and choice ids into files")
     ids.add_argument("files", nargs="+", metavar="FILE")
     ids.set_defaults(handler=command_ids)
+
+    named = None if argv is None else _command_named(argv)
+    for name, (module, function, help_line) in ADDED_COMMANDS.items():
+        if argv is None or name == named:
+            add_command: Callable[[Any], None] = getattr(import_module(module), function)
+            add_command(commands)
+        else:
+            commands.add_parser(name, help=help_line)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command the arguments name: the first that is not an option (the program's own
+    options, --help and --version, take no value)."""
+    return next((argument for argument in argv if not argument.startswith("-")), None)
 
 
 #: The commands that keep something in the data folder (settings, the default results
@@ -854,6 +950,7 @@ KEEPS_DATA = (None, "run", "play", "preview", "report", "sync")
 
 def _warn_about_the_data_folder() -> None:
     """One line when the data folder cannot be written; the command still does what it can."""
+    from simulator.scenario.diagnostics import printable
     from simulator.userdata import data_dir_problem
 
     problem = data_dir_problem()
@@ -862,7 +959,7 @@ def _warn_about_the_data_folder() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     arguments = parser.parse_args(argv)
     if arguments.command in KEEPS_DATA:
         _warn_about_the_data_folder()

@@ -14,8 +14,8 @@ from pathlib import Path
 from simulator.engine.events import LineShown, NodeEntered
 from simulator.engine.script import TIMEOUT_PICKS, play_script
 from simulator.engine.session import Session
-from simulator.scenario.diagnostics import Diagnostic
-from simulator.scenario.loader import load_document, load_scenario
+from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, sort_key, suggest
+from simulator.scenario.loader import load_document, load_scenario, model_despite_unknown_keys
 from simulator.scenario.model import Bounds, Playtest, PlaytestFile
 from simulator.scenario.playable import PlayableScenario
 from simulator.scenario.translations import load_translated
@@ -55,6 +55,28 @@ def check_playtests(
     path: Path, tests: PlaytestFile, document: YamlDocument | None
 ) -> tuple[PlayableScenario | None, list[Diagnostic]]:
     """Whether the tests refer to a valid scenario and to ids it has."""
+    with bounded_suggestions():  # "did you mean" costs at most so much per file
+        scenario, problems = _check_playtests(path, tests)
+    if document is not None:
+        problems = [document.locate(problem) for problem in problems]
+    return scenario, problems
+
+
+def check_despite_shape(
+    path: Path, document: YamlDocument, problems: list[Diagnostic]
+) -> list[Diagnostic]:
+    """A test file's shape problems and, when they are only unknown keys, the ids it
+    names that the scenario does not have: a misspelt key must not hide those (E218)."""
+    tests = model_despite_unknown_keys(document.data, PlaytestFile)
+    if not isinstance(tests, PlaytestFile):
+        return problems
+    _, more = check_playtests(path, tests, document)
+    return sorted([*problems, *more], key=sort_key)
+
+
+def _check_playtests(
+    path: Path, tests: PlaytestFile
+) -> tuple[PlayableScenario | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     target = _target_scenario(path, tests)
     scenario = None
@@ -91,29 +113,35 @@ def check_playtests(
                 ):
                     problems.append(
                         Diagnostic(
-                            "E218", f"no choice is called '{pick}'", path=(*where, "choices", step)
+                            "E218",
+                            f"no choice is called '{pick}'{suggest(pick, choice_ids)}",
+                            path=(*where, "choices", step),
                         )
                     )
             expect = test.expect
-            named = [("ending", expect.ending)] if expect.ending else []
-            named += [("visits", node) for node in expect.visits]
-            named += [("avoids", node) for node in expect.avoids]
+            named: list[tuple[tuple[str | int, ...], str]] = (
+                [(("ending",), expect.ending)] if expect.ending else []
+            )
+            named += [(("visits", i), node) for i, node in enumerate(expect.visits)]
+            named += [(("avoids", i), node) for i, node in enumerate(expect.avoids)]
             for key, node in named:
                 if node not in nodes:
                     problems.append(
                         Diagnostic(
-                            "E218", f"no node is called '{node}'", path=(*where, "expect", key)
+                            "E218",
+                            f"no node is called '{node}'{suggest(node, nodes)}",
+                            path=(*where, "expect", *key),
                         )
                     )
-            for line in expect.lines:
+            for i, line in enumerate(expect.lines):
                 if line not in line_ids:
                     problems.append(
                         Diagnostic(
-                            "E218", f"no line is called '{line}'", path=(*where, "expect", "lines")
+                            "E218",
+                            f"no line is called '{line}'{suggest(line, line_ids)}",
+                            path=(*where, "expect", "lines", i),
                         )
                     )
-    if document is not None:
-        problems = [document.locate(problem) for problem in problems]
     return scenario, problems
 
 
@@ -207,7 +235,9 @@ def _compare(session: Session, test: Playtest) -> list[tuple[str, str | None]]:
 
 def run_playtest_file(path: Path) -> TestFileResult:
     result = TestFileResult(path)
-    document, _, model, problems = load_document(path)
+    document, kind, model, problems = load_document(path)
+    if kind == "tests" and model is None and document is not None:
+        problems = check_despite_shape(path, document, problems)
     if not isinstance(model, PlaytestFile) or document is None:
         result.problems = problems or [
             Diagnostic("E012", "not a playthrough test file (kind: tests)", str(path))

@@ -1,26 +1,21 @@
-"""A readable text account of a session, built from its events and result."""
+"""A readable text account of a session, built from its events and result.
+
+Every command prints through ``terminal_text``, so this module imports only what that
+needs when it loads; the engine and the interface's words load when a play is described.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
 
-from simulator.engine.events import (
-    BranchTaken,
-    ChoiceMade,
-    EpisodeStarted,
-    Event,
-    FallbackTaken,
-    LineShown,
-    SessionStuck,
-    TimerExpired,
-)
-from simulator.engine.session import ChoiceView, Session, SessionResult
 from simulator.scenario.diagnostics import CONTROLS, printable
-from simulator.wording import Wording, wording
 
 if TYPE_CHECKING:  # the analysis loads only when a play has ended
     from simulator.analysis.review import DecisionReview
+    from simulator.engine.events import ChoiceMade, EpisodeStarted, Event, TimerExpired
+    from simulator.engine.session import ChoiceView, Session, SessionResult
+    from simulator.wording import Wording
 
 
 # What a terminal would act on rather than show: C0 controls but newline and tab (ESC
@@ -62,10 +57,22 @@ def episode_title(event: EpisodeStarted, session: Session) -> tuple[str, str]:
 
 def _words(session: Session) -> Wording:
     """The interface's words in the play's language (a translated scenario's language)."""
+    from simulator.wording import wording
+
     return wording(session.scenario.model.language)
 
 
 def describe_event(event: Event, session: Session) -> list[str]:
+    from simulator.engine.events import (
+        BranchTaken,
+        ChoiceMade,
+        EpisodeStarted,
+        FallbackTaken,
+        LineShown,
+        SessionStuck,
+        TimerExpired,
+    )
+
     characters = session.scenario.characters
     words = _words(session)
     if isinstance(event, EpisodeStarted):
@@ -265,7 +272,8 @@ def describe_analysis(analysis: Any) -> list[str]:
         + (
             f" ({analysis.states} distinct states)"
             if analysis.method == "exhaustive"
-            else f" ({analysis.walks} seeded walks; the state space was too large to search)"
+            else f" ({analysis.walks} seeded walks: "
+            f"{analysis.why_sampled or 'the state space was too large to search'})"
         ),
         "",
         "Endings:",

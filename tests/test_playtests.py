@@ -111,3 +111,21 @@ def test_every_bundled_scenario_has_passing_playthrough_tests() -> None:
         assert not result.problems, [p.format() for p in result.problems]
         failures = [f.format() for o in result.outcomes for f in o.failures]
         assert not failures, failures
+
+
+def test_validate_shows_a_test_files_unknown_ids_beside_its_misspelt_keys(
+    tmp_path: Path,
+) -> None:
+    """A misspelt key (E101) must not hide the ids the scenario does not have (E218)."""
+    (tmp_path / "late-client.yaml").write_bytes(
+        (REPO / "scenarios" / "late-client.yaml").read_bytes()
+    )
+    tests = tmp_path / "late-client.test.yaml"
+    tests.write_text(
+        "format: 1\nkind: tests\nscenario: late-client.yaml\ntests:\n"
+        "  - name: typo and an unknown choice\n    seeed: 3\n"
+        "    choices: [wait-visibli]\n    expect: {passed: true}\n",
+        encoding="utf-8",
+    )
+    codes = [(d.code, d.line) for d in load_any(tests).diagnostics]
+    assert codes == [("E101", 6), ("E218", 7)]

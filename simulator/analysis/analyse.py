@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.analysis.checks import content_blind, score_and_ending
+from simulator.analysis.estimate import search_budget
 from simulator.analysis.evidence import GraphRoutes, ReplayablePath, replayable
 from simulator.analysis.explore import (
     Explorer,
@@ -65,6 +66,8 @@ class Analysis:
     longest_path_decisions: int | None = None  # None when only random walks were made
     best_paths: list[list[str]] = field(default_factory=list)
     statistics: dict[str, int] = field(default_factory=dict)
+    # Why random playthroughs stood in for the search (None when it was exhaustive).
+    why_sampled: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -108,6 +111,7 @@ class Analysis:
             "longest_path_decisions": self.longest_path_decisions,
             "best_paths": self.best_paths,
             "statistics": self.statistics,
+            "why_sampled": self.why_sampled,
         }
 
 
@@ -207,8 +211,9 @@ def analyse(
     max_states: int = DEFAULT_MAX_STATES,
     progress: bool = True,
 ) -> Analysis:
-    """Search the scenario (random playthroughs past ``max_states``; ``progress`` draws
-    their bar on a terminal)."""
+    """Search the scenario, or play it at random when the search cannot finish within
+    ``max_states`` (or within a short budget, when the routes through its map say it
+    cannot finish; see ``estimate``). ``progress`` draws the plays' bar on a terminal."""
     with without_cyclic_gc():
         return _analyse(scenario, walks, seed, max_states, progress)
 
@@ -222,11 +227,12 @@ def _analyse(
         for node_id, node in model.nodes.items()
         if node.ending
     }
-    explorer = Explorer(max_states)
-    try:
-        root = explorer.search(Session.start(scenario, exploring=True))
-    except StateSpaceTooLarge:
-        return _analyse_by_walks(scenario, walks, seed, endings_meta, progress)
+    budget, doubt = search_budget(scenario, max_states)
+    searched = _search(scenario, budget)
+    if searched is None:
+        why = doubt or f"the search met {max_states:,} states without finishing"
+        return _analyse_by_walks(scenario, walks, seed, endings_meta, progress, why)
+    explorer, root = searched
     outcomes = explorer.outcomes
     for outcome in outcomes:
         endings_meta[outcome.ending]["reached"] = True
@@ -269,12 +275,23 @@ def _analyse(
     )
 
 
+def _search(scenario: PlayableScenario, max_states: int) -> tuple[Explorer, int] | None:
+    """The searched graph and its root, or None when the search met ``max_states``
+    states: then the graph is dropped here, before random playthroughs begin."""
+    explorer = Explorer(max_states)
+    try:
+        return explorer, explorer.search(Session.start(scenario, exploring=True))
+    except StateSpaceTooLarge:
+        return None
+
+
 def _analyse_by_walks(
     scenario: PlayableScenario,
     walks: int,
     seed: int,
     endings_meta: dict[str, dict[str, Any]],
     progress: bool,
+    why: str,
 ) -> Analysis:
     model = scenario.model
     reachable: set[str] = set()
@@ -342,6 +359,7 @@ def _analyse_by_walks(
         },
         findings=score_and_ending(scenario, outcomes, witness) + content_blind(scenario, blind),
         statistics=statistics(scenario),
+        why_sampled=why,
     )
 
 

@@ -15,15 +15,14 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.analysis.analyse import Analysis, analyse
+from simulator.analysis.estimate import routes
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.loader import LoadResult, load_scenario
-from simulator.scenario.playable import PlayableScenario
-from simulator.scenario.validate import successors
 
 
 @dataclass(frozen=True)
@@ -47,40 +46,6 @@ def analyse_file(
 
 def default_workers(files: int) -> int:
     return max(1, min(files, os.cpu_count() or 1))
-
-
-def routes(scenario: PlayableScenario) -> float:
-    """How many ways lead through the scenario's map from its start, each loop taken once:
-    a rough guess at how much its search will have to do, for ordering work. (File size
-    guesses badly: the bundled scenario with the most states is only the fourth largest.)"""
-    nodes = scenario.model.nodes
-    # Every choice counts, even two to the same node: their effects can differ.
-    after = {node_id: [to for to, _ in successors(node)] for node_id, node in nodes.items()}
-    counted: dict[str, float] = {}
-    for node_id in _post_order(scenario.model.start, after):
-        # A step back round a loop leads to a node not yet counted: it adds no route.
-        counted[node_id] = sum(counted.get(target, 0.0) for target in after[node_id]) or 1.0
-    return counted[scenario.model.start]
-
-
-def _post_order(start: str, after: Mapping[str, Iterable[str]]) -> list[str]:
-    """The nodes reachable from ``start``, each after every node it leads to, except where
-    a step leads back round a loop to a node still being walked. Without recursion: a
-    map may have thousands of nodes in a row."""
-    order: list[str] = []
-    seen = {start}
-    walking: list[tuple[str, Iterator[str]]] = [(start, iter(after[start]))]
-    while walking:
-        node_id, targets = walking[-1]
-        for target in targets:
-            if target not in seen:
-                seen.add(target)
-                walking.append((target, iter(after[target])))
-                break
-        else:
-            walking.pop()
-            order.append(node_id)
-    return order
 
 
 def analyse_files(

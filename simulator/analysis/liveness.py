@@ -4,13 +4,20 @@ Two plays that stand at the same node differ only in ways no later step can see
 once every value, visit count and past choice that a later condition or effect
 may read is equal. Forgetting the rest lets the search merge them, as a compiler
 forgets dead variables. The meters are always live: the score reads them.
+
+Needs are filtered while they travel back through the map, not at the end: a
+visit count or past choice that cannot differ at a node is dropped before it is
+handed on to the nodes before it. Unfiltered, every node would first gather
+every later reference (millions of set entries in a map of 10,000 nodes) only
+to drop almost all of them; filtered, the work and the memory are what the
+answer itself holds.
 """
 
 from __future__ import annotations
 
 import operator
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +30,8 @@ from simulator.scenario.validate import successors
 # What the score reads, so always live: the meters, and the count of critical mistakes
 # (left out of the values where no choice is critical).
 METERS = ("satisfaction", "cost", CRITICAL)
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -56,56 +65,121 @@ def _own_reads(scenario: PlayableScenario, node_id: str, node: Node) -> Reads:
     return reads
 
 
+class _Needs:
+    """Every node's needs while they are worked out: the variables as bits of one
+    number (a scenario declares a few dozen at most, its nodes may be 100,000), the
+    visit counts and past choices as sets shared until they must grow."""
+
+    def __init__(self, scenario: PlayableScenario, rank: Mapping[str, int]) -> None:
+        self.rank = rank
+        self.order = list(scenario.initial_values)
+        bit = {name: 1 << index for index, name in enumerate(self.order)}
+        # A choice's past can differ at a node only if the node it leads to can be
+        # passed before it; that node stands for the choice in every rank test.
+        self.leads_to = {
+            scenario.choice_ids[node_id][index]: choice.next
+            for node_id, node in scenario.model.nodes.items()
+            for index, choice in enumerate(node.choices or [])
+        }
+        self.names: dict[str, int] = {}
+        self.visits: dict[str, frozenset[str]] = {}
+        self.choices: dict[str, frozenset[str]] = {}
+        for node_id, node in scenario.model.nodes.items():
+            reads = _own_reads(scenario, node_id, node)
+            self.names[node_id] = sum(bit[name] for name in reads.names if name in bit)
+            self.visits[node_id] = self._visible(reads.visits, rank[node_id])
+            self.choices[node_id] = self._chosen(reads.choices, rank[node_id])
+
+    def _visible(self, visits: set[str] | frozenset[str], here: int) -> frozenset[str]:
+        """The visit counts that can differ at a node of this rank. A node ranked below it
+        in Tarjan's order cannot lead to it: no play standing there has passed that node,
+        its count is nothing yet for every play, and need not be remembered."""
+        rank = self.rank
+        kept = [node for node in visits if rank[node] >= here]
+        return frozenset(kept) if kept else _NOTHING
+
+    def _chosen(self, choices: set[str] | frozenset[str], here: int) -> frozenset[str]:
+        """The past choices that can differ at a node of this rank (as for visits)."""
+        rank, leads_to = self.rank, self.leads_to
+        kept = [choice for choice in choices if rank[leads_to[choice]] >= here]
+        return frozenset(kept) if kept else _NOTHING
+
+    def gather(self, node_id: str, targets: list[str]) -> bool:
+        """Add what the node's targets need, as far as it can differ here; True when the
+        node's needs grew. Along any route ranks only fall, so what is dropped here
+        would be dropped at every node before this one too: filtering on the way gives
+        what filtering at the end gave."""
+        here = self.rank[node_id]
+        names, visits, choices = self.names[node_id], self.visits[node_id], self.choices[node_id]
+        grew = False
+        for target in targets:
+            more = self.names[target]
+            if more | names != names:
+                names |= more
+                grew = True
+            same_group = self.rank[target] == here  # everything there can differ here too
+            later = self.visits[target]
+            if later and not later <= visits:
+                added = later if same_group else self._visible(later - visits, here)
+                if added:
+                    visits = visits | added
+                    grew = True
+            later = self.choices[target]
+            if later and not later <= choices:
+                added = later if same_group else self._chosen(later - choices, here)
+                if added:
+                    choices = choices | added
+                    grew = True
+        self.names[node_id], self.visits[node_id], self.choices[node_id] = names, visits, choices
+        return grew
+
+    def inputs(self, node_id: str, getters: dict[tuple[str, ...], Any]) -> LiveInputs:
+        mask = self.names[node_id]
+        names = tuple(name for index, name in enumerate(self.order) if mask >> index & 1)
+        values = getters.get(names)
+        if values is None:  # one getter per set of names, shared by the nodes needing it
+            values = getters[names] = operator.itemgetter(*names)  # meters: always a tuple
+        return LiveInputs(
+            names=names,
+            values=values,
+            visits=tuple(sorted(self.visits[node_id])),
+            choices=self.choices[node_id],
+        )
+
+
 def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
     """For every node, what a state standing there must remember: what it reads itself
-    and whatever any node after it needs. Worked backwards, so that without loops one
-    pass settles every node; a loop sends the nodes before a node whose needs grew
-    round again."""
+    and whatever any node after it needs, as far as it can differ there. Worked group by
+    group in Tarjan's order, each group after every group it leads to: a node outside a
+    loop is settled in one step, and only the nodes of a loop go round again while the
+    needs of a node they lead to grow."""
     nodes = scenario.model.nodes
-    live = {node_id: _own_reads(scenario, node_id, node) for node_id, node in nodes.items()}
-    after = {node_id: {to for to, _ in successors(node)} for node_id, node in nodes.items()}
-    before: dict[str, set[str]] = {node_id: set() for node_id in nodes}
-    for node_id, targets in after.items():
-        for target in targets:
-            before[target].add(node_id)
-    # Tarjan's order lists each group of nodes after every group it leads to: worked in
-    # that order, nodes are settled after the nodes they lead to.
-    components = strongly_connected(after)
-    pending = deque(node_id for component in components for node_id in component)
-    queued = set(pending)
-    while pending:
-        node_id = pending.popleft()
-        queued.discard(node_id)
-        reads = live[node_id]
-        size = len(reads.names) + len(reads.visits) + len(reads.choices)
-        for target in after[node_id]:
-            later = live[target]
-            reads.names |= later.names
-            reads.visits |= later.visits
-            reads.choices |= later.choices
-        if len(reads.names) + len(reads.visits) + len(reads.choices) != size:
-            for earlier in before[node_id] - queued:
-                pending.append(earlier)
-                queued.add(earlier)
-    # A play standing at a node can only have passed nodes that lead to it. A node ranked
-    # below this one in Tarjan's order cannot lead here: its visit count is always nothing
-    # yet, the same for every play, and need not be remembered; nor need a choice whose
-    # next node is such.
-    rank = {node_id: number for number, component in enumerate(components) for node_id in component}
-    leads_to = {
-        scenario.choice_ids[node_id][index]: choice.next
+    after = {
+        node_id: list(dict.fromkeys(to for to, _ in successors(node)))
         for node_id, node in nodes.items()
-        for index, choice in enumerate(node.choices or [])
     }
-    order = list(scenario.initial_values)
-    found: dict[str, LiveInputs] = {}
-    for node_id, reads in live.items():
-        names = tuple(name for name in order if name in reads.names)
-        here = rank[node_id]
-        found[node_id] = LiveInputs(
-            names=names,
-            values=operator.itemgetter(*names),  # the meters make at least two: always a tuple
-            visits=tuple(sorted(node for node in reads.visits if rank[node] >= here)),
-            choices=frozenset(c for c in reads.choices if rank[leads_to[c]] >= here),
-        )
-    return found
+    components = strongly_connected(after)
+    rank = {node_id: number for number, component in enumerate(components) for node_id in component}
+    needs = _Needs(scenario, rank)
+    for component in components:
+        if len(component) == 1:
+            needs.gather(component[0], after[component[0]])
+            continue
+        members = set(component)
+        before: dict[str, list[str]] = {node_id: [] for node_id in component}
+        for node_id in component:
+            for target in after[node_id]:
+                if target in members:
+                    before[target].append(node_id)
+        pending = deque(component)
+        queued = set(component)
+        while pending:
+            node_id = pending.popleft()
+            queued.discard(node_id)
+            if needs.gather(node_id, after[node_id]):
+                for earlier in before[node_id]:
+                    if earlier not in queued:
+                        pending.append(earlier)
+                        queued.add(earlier)
+    getters: dict[tuple[str, ...], Any] = {}
+    return {node_id: needs.inputs(node_id, getters) for node_id in nodes}

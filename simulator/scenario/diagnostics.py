@@ -81,6 +81,8 @@ CATALOGUE: dict[str, CodeInfo] = {
     "E401": CodeInfo(Severity.ERROR, "translated scenario not found"),
     "E402": CodeInfo(Severity.ERROR, "missing translation"),
     "E403": CodeInfo(Severity.ERROR, "stale translation key"),
+    "E404": CodeInfo(Severity.ERROR, "translation fills in other names"),
+    "W402": CodeInfo(Severity.WARNING, "texts not translated yet"),
     # T: playthrough test results (reported by `simulator test`, not by `validate`)
     "T601": CodeInfo(Severity.ERROR, "playthrough test failed"),
     # A7xx: found by `analyze` over every play (the score's promises)
@@ -93,6 +95,11 @@ CATALOGUE: dict[str, CodeInfo] = {
     "W502": CodeInfo(Severity.WARNING, "unused lesson"),
     "W503": CodeInfo(Severity.WARNING, "missing stable ids"),
     "W504": CodeInfo(Severity.WARNING, "choice availability not fully checked"),
+    "W505": CodeInfo(Severity.WARNING, "clock moved backwards"),
+    "W506": CodeInfo(Severity.WARNING, "reason never shown"),
+    "W507": CodeInfo(Severity.WARNING, "once has no effect"),
+    "W508": CodeInfo(Severity.WARNING, "episode sets the clock back"),
+    "W509": CodeInfo(Severity.WARNING, "meter label too long"),
 }
 
 
@@ -229,13 +236,20 @@ def bounded_suggestions(budget: int = SUGGESTION_BUDGET) -> Iterator[SuggestionB
         _BUDGET.reset(token)
 
 
-def suggest(name: str, candidates: Collection[str]) -> str:
-    """A "did you mean" tail for a misspelt name, or nothing."""
+def closest(name: str, candidates: Collection[str]) -> str | None:
+    """The candidate a misspelt name most likely meant, or None (also when the file's
+    budget for suggestions is spent)."""
     budget = _BUDGET.get()
     if budget is not None and not budget.afford(len(candidates)):
-        return ""
+        return None
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def suggest(name: str, candidates: Collection[str]) -> str:
+    """A "did you mean" tail for a misspelt name, or nothing."""
+    close = closest(name, candidates)
+    return f"; did you mean '{close}'?" if close is not None else ""
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

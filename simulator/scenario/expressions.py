@@ -155,15 +155,42 @@ def _tokenize(source: str) -> list[_Token]:
     while position < len(source):
         match = _TOKEN.match(source, position)
         if match is None:
-            char = source[position]
-            hint = " (write text in quotes)" if char not in "\"'" else " (unclosed quote)"
-            raise ExpressionError("E301", f"unexpected character {char!r}{hint}", position)
+            raise ExpressionError("E301", _unexpected(source, position), position)
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append(_Token(kind, match.group(), position))
         position = match.end()
     tokens.append(_Token("end", "", len(source)))
     return tokens
+
+
+_NUMBER_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*$")
+_INSTEAD = {
+    "&": "write 'and' to join two conditions",
+    "|": "write 'or' to join two conditions",
+    "!": "write 'not' before a condition, or '!=' for 'is not equal to'",
+}
+
+
+def _unexpected(source: str, position: int) -> str:
+    """What a character the language does not have means to a trainer, and what to write
+    instead: most come from habits elsewhere (30% on a form, && in a spreadsheet)."""
+    char = source[position]
+    found = f"unexpected character {char!r}"
+    if char in "\"'":
+        return f"{found} (unclosed quote)"
+    if char == "%":
+        number = _NUMBER_BEFORE.search(source[:position])
+        plain = number.group(1) if number else "30"
+        return (
+            f"'%' is not part of a number here: values are plain numbers, so write "
+            f"{plain}, not {plain}%"
+        )
+    if char in _INSTEAD:
+        return f"{found}: {_INSTEAD[char]}"
+    if char.isalpha():
+        return f"{found} (write text in quotes)"
+    return f"{found}: it has no meaning in an expression"
 
 
 # ---------------------------------------------------------------- parser
@@ -391,6 +418,30 @@ class _Typed:
 _NUMERIC = (ValueType.INT, ValueType.NUMBER)
 
 
+_TIME_OR_NUMBER = re.compile(r"\s*(?:(?P<time>\d{1,2}:\d{2})|\d+(?:\.\d+)?)\s*")
+
+
+def _refuse_quoted_number(side: ExpressionNode, other: _Typed) -> None:
+    """E304 that names the right form when a time or number in quotes meets a number:
+    the docs tell trainers to quote times in YAML values (``time: "17:30"``), and
+    that habit carries over into conditions, where quotes make text."""
+    if other.type not in _NUMERIC or not isinstance(side, Literal):
+        return
+    if not isinstance(side.value, str):
+        return
+    match = _TIME_OR_NUMBER.fullmatch(side.value)
+    if match is None:
+        return
+    plain = side.value.strip()
+    what = "a time" if match.group("time") else "a number"
+    raise ExpressionError(
+        "E304",
+        f'"{side.value}" in quotes is text, not {what}; in a condition or effect write '
+        f"{what} without quotes: {plain}",
+        side.offset,
+    )
+
+
 class _Checker:
     def __init__(self, declarations: Declarations) -> None:
         self.declarations = declarations
@@ -443,6 +494,9 @@ class _Checker:
             self.require(left, (ValueType.BOOL,), f"'{operator}'", node.offset)
             self.require(right, (ValueType.BOOL,), f"'{operator}'", node.offset)
             return _Typed(ValueType.BOOL)
+        if operator not in ("and", "or"):
+            _refuse_quoted_number(node.left, right)
+            _refuse_quoted_number(node.right, left)
         if operator in ("+", "-", "*", "/"):
             self.require(left, _NUMERIC, f"'{operator}'", node.offset)
             self.require(right, _NUMERIC, f"'{operator}'", node.offset)

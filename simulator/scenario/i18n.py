@@ -7,6 +7,7 @@ translatable text is derived here and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,13 @@ from simulator.scenario.model import Scenario, Translation, VariableText
 from simulator.scenario.playable import PlayableScenario, choice_id, line_id, mood_label
 
 YamlPath = tuple[str | int, ...]
-__all__ = ["available_languages", "translatable_texts", "translate"]
+__all__ = [
+    "available_languages",
+    "is_translated",
+    "translatable_texts",
+    "translate",
+    "untranslated",
+]
 
 
 def translatable_texts(
@@ -84,9 +91,22 @@ def translatable_texts(
     return texts
 
 
+def is_translated(strings: dict[str, str], key: str) -> bool:
+    """Whether a translation has a text for ``key``. A key left empty (as a stub writes
+    it) is not translated yet: the source text shows in its place."""
+    return bool(strings.get(key, "").strip())
+
+
+def untranslated(keys: Iterable[str], strings: dict[str, str]) -> list[str]:
+    """The ``keys`` (of texts, in source order) that ``strings`` does not translate yet."""
+    return [key for key in keys if not is_translated(strings, key)]
+
+
 def translate(playable: PlayableScenario, translation: Translation) -> PlayableScenario:
-    """The same scenario with every translated text swapped in."""
-    strings = translation.strings
+    """The same scenario with every translated text swapped in; a text not translated
+    yet stays as the source has it, so a translation can be played while it grows."""
+    given = translation.strings
+    strings = {key: text for key, text in given.items() if is_translated(given, key)}
     texts = translatable_texts(playable.model, dict(playable.characters))
     data = playable.model.model_dump(by_alias=True, exclude_none=True)
     characters = {

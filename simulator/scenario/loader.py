@@ -25,6 +25,7 @@ from simulator.scenario.diagnostics import (
     Diagnostic,
     bounded_suggestions,
     capped,
+    closest,
     has_errors,
     sort_key,
     suggest,
@@ -170,19 +171,18 @@ def model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[Di
 
 def _model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    renamed = _renamed_keys(items)
+    replaced = set(renamed.values())
+    for item in items:
         location = tuple(item["loc"])
         kind = item["type"]
         key = step_text(location[-1]) if location else ""
         where = _where(location)
         if kind == "extra_forbidden":
-            allowed = _allowed_keys(_model_at(model, location[:-1]))
-            hint = suggest(key, allowed) or (
-                f"; allowed here: {', '.join(allowed)}" if allowed else ""
-            )
-            found.append(
-                Diagnostic("E101", f"unknown key '{key}'{hint}", path=location, at_key=True)
-            )
+            found.append(_unknown_key(model, location, item.get("input"), renamed))
+        elif kind == "missing" and location in replaced:
+            continue  # told with the unknown key that stands in its place
         elif kind == "missing":
             found.append(
                 Diagnostic(
@@ -223,6 +223,62 @@ def _model_diagnostics(error: ValidationError, model: type[BaseModel]) -> list[D
         else:
             found.append(Diagnostic("E105", f"{where}: {_lower(item['msg'])}", path=location))
     return _without_union_noise(found)
+
+
+def _renamed_keys(items: list[Any]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Unknown keys that stand where a required key is missing, mapped to that missing
+    key's location: ``else:`` in a branch, ``txt:`` for ``text:``. One slip, so one
+    diagnostic (E101), not an E101 and an E102. Paired within each mapping: the one
+    unknown key with the one missing key, else each missing key with the unknown key
+    spelt like it."""
+    unknown: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    missing: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for item in items:
+        location = tuple(item["loc"])
+        if location and item["type"] in ("extra_forbidden", "missing"):
+            group = unknown if item["type"] == "extra_forbidden" else missing
+            group.setdefault(location[:-1], []).append(location)
+    renamed: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for mapping, keys in unknown.items():
+        wanted = missing.get(mapping, [])
+        if len(keys) == 1 and len(wanted) == 1:
+            renamed[keys[0]] = wanted[0]
+            continue
+        by_name = {step_text(location[-1]): location for location in wanted}
+        for location in keys:
+            meant = closest(step_text(location[-1]), by_name) if by_name else None
+            if meant is not None:
+                renamed[location] = by_name.pop(meant)
+    return renamed
+
+
+def _unknown_key(
+    model: type[BaseModel],
+    location: tuple[Any, ...],
+    value: Any,
+    renamed: dict[tuple[Any, ...], tuple[Any, ...]],
+) -> Diagnostic:
+    key = step_text(location[-1])
+    missing = renamed.get(location)
+    if missing is None:
+        allowed = _allowed_keys(_model_at(model, location[:-1]))
+        hint = suggest(key, allowed) or (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+        return Diagnostic("E101", f"unknown key '{key}'{hint}", path=location, at_key=True)
+    wanted = step_text(missing[-1])
+    if key == "else" and wanted == "next" and len(location) >= 3 and location[-3] == "branch":
+        target = value if isinstance(value, str) and len(value) <= 100 else "NODE"
+        message = (
+            "a branch has no 'else': the last branch, the one without 'if', is taken when "
+            f"no 'if' above it holds, so write it as '- next: {target}'"
+        )
+    elif closest(key, [wanted]) is not None:
+        message = f"unknown key '{key}'; write '{wanted}:', which is required here"
+    else:
+        message = (
+            f"unknown key '{key}', and the required key '{wanted}' is missing here; "
+            f"did you mean '{wanted}:'?"
+        )
+    return Diagnostic("E101", message, path=location, at_key=True)
 
 
 def _lower(message: str) -> str:
@@ -361,6 +417,51 @@ def load_document(
     if unsafe:
         return document, kind, None, _located(document, str(path), unsafe)
     return document, kind, model, []
+
+
+def model_despite_unknown_keys(data: Any, model_class: type[BaseModel]) -> BaseModel | None:
+    """The model of data whose only faults are unknown keys, read as if those keys were
+    not there; None when anything else is wrong. The unknown keys are still errors (E101):
+    this only lets a checker go on to what it checks next, so that one misspelt key does
+    not hide the file's other mistakes."""
+    try:
+        return model_class.model_validate(data)
+    except ValidationError as error:
+        items = error.errors(include_url=False)
+    except (RecursionError, pydantic.PydanticSchemaGenerationError):
+        return None
+    if any(item["type"] != "extra_forbidden" for item in items):
+        return None
+    unknown = {tuple(item["loc"]) for item in items}
+    on_the_way = {location[:depth] for location in unknown for depth in range(len(location))}
+    try:
+        return model_class.model_validate(_leaving_out(data, (), unknown, on_the_way))
+    except (ValidationError, RecursionError):
+        return None
+
+
+def _leaving_out(
+    item: Any,
+    where: tuple[Any, ...],
+    unknown: set[tuple[Any, ...]],
+    on_the_way: set[tuple[Any, ...]],
+) -> Any:
+    """``item`` without the keys at ``unknown``; only the mappings and lists on the way to
+    one are copied."""
+    if where not in on_the_way:
+        return item
+    if isinstance(item, dict):
+        return {
+            key: _leaving_out(value, (*where, key), unknown, on_the_way)
+            for key, value in item.items()
+            if (*where, key) not in unknown
+        }
+    if isinstance(item, list):
+        return [
+            _leaving_out(value, (*where, index), unknown, on_the_way)
+            for index, value in enumerate(item)
+        ]
+    return item
 
 
 @functools.cache

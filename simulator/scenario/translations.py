@@ -12,10 +12,16 @@ from pathlib import Path
 from simulator.gcpause import without_cyclic_gc
 from simulator.library import translation_files
 from simulator.scenario.diagnostics import Diagnostic, capped
-from simulator.scenario.i18n import translatable_texts, translate
+from simulator.scenario.i18n import YamlPath, translatable_texts, translate, untranslated
 from simulator.scenario.loader import LoadResult, load_document, load_scenario, resolve_inside
 from simulator.scenario.model import Translation
+from simulator.scenario.templates import names_in
 from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument
+
+#: How many untranslated texts the W402 warning names before counting the rest.
+MISSING_NAMED = 3
+#: How much of a source text a message quotes: enough to recognise it.
+SHORT_TEXT = 80
 
 
 def load_translated(
@@ -92,17 +98,8 @@ def check_translation(
             )
         else:
             texts = translatable_texts(original.scenario.model, dict(original.scenario.characters))
-            for key in texts:
-                if key not in translation.strings:
-                    problems.append(
-                        Diagnostic(
-                            "E402",
-                            f"no translation for '{key}' (\"{_short(texts[key][0])}\")",
-                            path=("strings",),
-                            at_key=True,
-                        )
-                    )
-            for key in translation.strings:
+            problems.extend(_missing(texts, translation.strings, original.scenario.model.language))
+            for key, text in translation.strings.items():
                 if key not in texts:
                     problems.append(
                         Diagnostic(
@@ -112,6 +109,8 @@ def check_translation(
                             at_key=True,
                         )
                     )
+                elif text.strip():
+                    problems.extend(_blanks(key, texts[key][0], text))
     problems = capped(problems)
     if document is not None:
         problems = [document.locate(p) for p in problems]
@@ -119,6 +118,53 @@ def check_translation(
     return result
 
 
+def _missing(
+    texts: dict[str, tuple[str, YamlPath]], strings: dict[str, str], source_language: str
+) -> list[Diagnostic]:
+    """One warning for every text not translated yet: a translation is written in steps,
+    and plays meanwhile with the source text where it has none."""
+    missing = untranslated(texts, strings)
+    if not missing:
+        return []
+    named = ", ".join(f"'{key}' (\"{_short(texts[key][0])}\")" for key in missing[:MISSING_NAMED])
+    more = len(missing) - MISSING_NAMED
+    return [
+        Diagnostic(
+            "W402",
+            f"{len(missing):,} of {len(texts):,} texts are not translated yet and show in "
+            f"the source language ({source_language}): {named}"
+            + (f" and {more:,} more" if more > 0 else "")
+            + "; 'python -m simulator translate' writes each one in with its source text",
+            path=("strings",),
+            at_key=True,
+        )
+    ]
+
+
+def _blanks(key: str, source: str, text: str) -> list[Diagnostic]:
+    """An error when a translated text fills in other values than its source: a blank
+    lost shows the trainee less, and one the scenario does not have stays unfilled."""
+    wanted = {name for name, _ in names_in(source)}
+    written = list(names_in(text))
+    extra = [(name, offset) for name, offset in written if name not in wanted]
+    lost = sorted(wanted - {name for name, _ in written})
+    if not extra and not lost:
+        return []
+    parts = [f"{{{name}}} is not in the source" for name in dict(extra)]
+    parts += [f"{{{name}}} is missing" for name in lost]
+    return [
+        Diagnostic(
+            "E404",
+            f"'{key}' must fill in the same names in braces as its source text: "
+            + ", ".join(parts)
+            + " (write {{ and }} for a brace)",
+            path=("strings", key),
+            offset=extra[0][1] if extra else None,
+        )
+    ]
+
+
 def _short(text: str) -> str:
+    """Enough of a source text to recognise it, on one line."""
     text = " ".join(text.split())
-    return text if len(text) <= 50 else text[:47] + "..."
+    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"

@@ -7,6 +7,7 @@ raised, so a trainer sees every problem of a file in one run.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import deque
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.scenario.components import strongly_connected
-from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, suggest
+from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, closest, suggest
 from simulator.scenario.expressions import (
+    MINUTES_PER_DAY,
+    CallStatement,
     Declarations,
     Effect,
     Evaluator,
@@ -33,6 +36,7 @@ from simulator.scenario.expressions import (
     names_read,
     parse_condition,
     parse_effect,
+    reads_of,
 )
 from simulator.scenario.model import Character, Node, Scenario, VariableText, VariableType
 from simulator.scenario.playable import BUILTIN_NAMES, TIMEOUT_WORDS, choice_id
@@ -40,6 +44,13 @@ from simulator.scenario.templates import names_in
 
 Path = tuple[str | int, ...]
 MAX_AVAILABILITY_CASES = 20_000
+#: The longest meter label the game's top bar shows whole: each meter's box there is at
+#: most 220 pixels wide and its caption is set in a 14-pixel font, about 7.5 pixels a
+#: character, so a longer label is cut short mid-word while the trainee plays.
+MAX_METER_LABEL = 28
+#: How many names a message lists before it says "..." (a cascade can name thousands).
+LISTED_NAMES = 3
+_CLOCK_NAMES = frozenset(("day", "time"))
 
 
 @dataclass
@@ -66,12 +77,14 @@ def successors(node: Node) -> Iterator[tuple[str, Path]]:
         yield option.next, ("random", index, "next")
 
 
-def declarations_for(scenario: Scenario) -> Declarations:
+def declarations_for(scenario: Scenario, assume_clock: bool = False) -> Declarations:
+    """The names a scenario's expressions may use; with ``assume_clock``, ``day`` and
+    ``time`` even when it has no clock (to check its expressions all the same)."""
     variables: dict[str, VariableInfo] = {
         "satisfaction": VariableInfo(ValueType.NUMBER, True, 0, 100),
         "cost": VariableInfo(ValueType.NUMBER, True, 0, None),
     }
-    if scenario.clock is not None:
+    if scenario.clock is not None or assume_clock:
         variables["day"] = VariableInfo(ValueType.INT, False, 1, None)
         variables["time"] = VariableInfo(ValueType.INT, False, 0, 24 * 60 - 1)
     kinds = {
@@ -101,6 +114,13 @@ class ScenarioChecker:
         self.characters = characters
         self.diagnostics: list[Diagnostic] = []
         self.declarations = declarations_for(scenario)
+        # Expressions are checked as if the clock existed: a missing clock is one mistake,
+        # reported once with the places that use it, not once for each of them.
+        self.checking = declarations_for(scenario, assume_clock=True)
+        self.clock_uses: list[Path] = []
+        self.expression_notes: dict[str, _Notes] = {}
+        # References to nodes that do not exist: (the id, where, the node they leave).
+        self.dangling: list[tuple[str, Path, str | None]] = []
         self.expressions = CheckedExpressions()
         # Every reference out of every node, worked out once for all the checks below.
         self.edges = {node_id: list(successors(node)) for node_id, node in scenario.nodes.items()}
@@ -108,6 +128,7 @@ class ScenarioChecker:
             node_id: [t for t, _ in edges if t in scenario.nodes]
             for node_id, edges in self.edges.items()
         }
+        self.on_cycle = _nodes_on_cycles(self.graph)
 
     def report(
         self, code: str, message: str, path: Path, at_key: bool = False, offset: int | None = None
@@ -122,11 +143,16 @@ class ScenarioChecker:
         self.check_clock_and_episodes()
         self.check_scoring()
         self.check_nodes()
+        self.check_missing_clock()
         self.check_ids()
         self.check_graph()
         self.check_availability()
+        self.check_choice_flags()
+        self.check_meter_labels()
         if not any(d.code.startswith("E3") for d in self.diagnostics):
             self.check_unused()  # a broken expression would make its names look unused
+        if not any(d.is_error for d in self.diagnostics):
+            self.check_episode_clock()  # needs every effect compiled, every node there
         return self.diagnostics
 
     # ------------------------------------------------------------ declarations
@@ -240,15 +266,25 @@ class ScenarioChecker:
         for episode_id, episode in self.scenario.episodes.items():
             path: Path = ("episodes", episode_id)
             self.check_node_reference(episode.start, (*path, "start"))
-            if (
-                episode.day is not None or episode.time is not None
-            ) and self.scenario.clock is None:
-                self.report(
-                    "E215",
-                    "an episode can only set the day and time when the scenario "
-                    "has a 'clock' section",
-                    path,
-                )
+            if self.scenario.clock is None and (episode.day, episode.time) != (None, None):
+                self.clock_uses.append(path)
+
+    def check_missing_clock(self) -> None:
+        """One E215 for a scenario without a clock that uses one (its expressions were
+        checked as if it had one), however many places do: deleting the 'clock:'
+        section used to give an error for each of them."""
+        if not self.clock_uses:
+            return
+        count = len(self.clock_uses)
+        places = "this place uses" if count == 1 else f"{count:,} places use"
+        self.report(
+            "E215",
+            f"{places} the clock ('day' or 'time', advance(), an episode's day or time; "
+            "the first is here), but the scenario has no 'clock' section; add one at the "
+            "top level, such as: "
+            'clock: {day: 1, time: "09:00"}',
+            self.clock_uses[0],
+        )
 
     def check_scoring(self) -> None:
         scoring = self.scenario.scoring
@@ -268,11 +304,11 @@ class ScenarioChecker:
 
     # ------------------------------------------------------------ nodes
 
-    def check_node_reference(self, target: str, path: Path) -> None:
+    def check_node_reference(self, target: str, path: Path, source: str | None = None) -> None:
+        """Notes a reference to a node that does not exist; ``check_graph`` reports it,
+        once it knows which nodes the broken reference cuts off."""
         if target not in self.scenario.nodes:
-            self.report(
-                "E201", f"no node is called '{target}'{suggest(target, self.scenario.nodes)}", path
-            )
+            self.dangling.append((target, path, source))
 
     def check_lesson_reference(self, lesson: str | None, path: Path) -> None:
         if lesson is not None and lesson not in self.scenario.lessons:
@@ -291,7 +327,7 @@ class ScenarioChecker:
             for index, source in enumerate(node.effects):
                 self.compile_effect(source, (*path, "effects", index))
             for target, reference in self.edges[node_id]:
-                self.check_node_reference(target, (*path, *reference))
+                self.check_node_reference(target, (*path, *reference), node_id)
             for index, choice in enumerate(node.choices or []):
                 choice_path: Path = (*path, "choices", index)
                 self.check_text(choice.text, (*choice_path, "text"))
@@ -372,9 +408,11 @@ class ScenarioChecker:
             self.check_text_names(variant.text, (*path, index, "text"))
 
     def check_text_names(self, text: str, path: Path) -> None:
-        variables = self.declarations.variables
+        variables = self.checking.variables
         for name, offset in names_in(text):
-            if name not in variables:
+            if name in _CLOCK_NAMES and self.scenario.clock is None:
+                self.clock_uses.append(path)
+            elif name not in variables:
                 self.report(
                     "E302",
                     f"no variable is called '{name}' to write into the text"
@@ -454,35 +492,64 @@ class ScenarioChecker:
     # ------------------------------------------------------------ expressions
 
     def compile_condition(self, source: str, path: Path) -> None:
-        if source in self.expressions.conditions:
-            return
-        try:
-            tree = parse_condition(source)
-            check_condition(tree, self.declarations)
-        except ExpressionError as error:
-            self.report(error.code, f"in '{source}': {error.message}", path, offset=error.offset)
-            return
-        self.expressions.names_read |= names_read(tree)
-        self.expressions.condition_trees[source] = tree
-        self.expressions.conditions[source] = compile_value(tree)
+        if source not in self.expressions.conditions:
+            try:
+                tree = parse_condition(source)
+                check_condition(tree, self.checking)
+            except ExpressionError as error:
+                self.report(
+                    error.code, f"in '{source}': {error.message}", path, offset=error.offset
+                )
+                return
+            self.expressions.names_read |= names_read(tree)
+            self.expressions.condition_trees[source] = tree
+            self.expressions.conditions[source] = compile_value(tree)
+            self.expression_notes[source] = _notes(tree)
+        self.note_place(source, path)
 
     def compile_effect(self, source: str, path: Path) -> None:
-        if source in self.expressions.effects:
-            return
-        try:
-            statement: Statement = parse_effect(source)
-            check_effect(statement, self.declarations)
-        except ExpressionError as error:
-            self.report(error.code, f"in '{source}': {error.message}", path, offset=error.offset)
-            return
-        self.expressions.names_read |= names_read(statement)
-        self.expressions.effects[source] = compile_effect(statement, self.declarations)
+        if source not in self.expressions.effects:
+            try:
+                statement: Statement = parse_effect(source)
+                check_effect(statement, self.checking)
+            except ExpressionError as error:
+                self.report(
+                    error.code, f"in '{source}': {error.message}", path, offset=error.offset
+                )
+                return
+            self.expressions.names_read |= names_read(statement)
+            self.expressions.effects[source] = compile_effect(statement, self.checking)
+            self.expression_notes[source] = _notes(statement)
+        self.note_place(source, path)
+
+    def note_place(self, source: str, path: Path) -> None:
+        """What one place of a checked expression adds: a use of the clock, and W505 for
+        advance() by a negative amount (every place, though each source is checked once)."""
+        notes = self.expression_notes[source]
+        if notes.reads_clock and self.scenario.clock is None:
+            self.clock_uses.append(path)
+        if notes.advance is not None and notes.advance < 0:
+            self.report(
+                "W505",
+                f"in '{source}': advance() only moves the clock forward, so a negative "
+                "amount is ignored at play; to show an earlier time, start an episode "
+                "with its own 'time'",
+                path,
+            )
 
     # ------------------------------------------------------------ graph
 
     def check_graph(self) -> None:
+        """Broken references, unreachable nodes and dead ends, each cause reported once:
+        the nodes a broken reference cuts off are counted in its E201, the nodes after
+        an unreachable one in its E207, and a node whose way on is broken is not also
+        called stuck (E208)."""
         nodes = self.scenario.nodes
-        if self.scenario.start not in nodes:
+        start = self.scenario.start
+        reachable = _reachable([start], self.graph.__getitem__) if start in nodes else set()
+        regions = _unreachable_regions(nodes, reachable, self.graph) if reachable else {}
+        self.report_dangling(reachable, regions)
+        if start not in nodes:
             return
         endings = [node_id for node_id, node in nodes.items() if node.ending is not None]
         if not endings:
@@ -490,21 +557,21 @@ class ScenarioChecker:
                 "E211", "the scenario has no ending; add a node with 'ending'", ("nodes",), True
             )
             return
-        reachable = _reachable([self.scenario.start], self.graph.__getitem__)
-        for node_id in nodes:
-            if node_id not in reachable:
-                self.report(
-                    "E207",
-                    f"node '{node_id}' can never be reached from the start "
-                    f"('{self.scenario.start}')",
-                    ("nodes", node_id),
-                    True,
-                )
+        for root, after in regions.items():
+            more = f", nor can {_nodes(after)} after it ({_listed(after)})" if after else ""
+            self.report(
+                "E207",
+                f"node '{root}' can never be reached from the start ('{start}'){more}",
+                ("nodes", root),
+                True,
+            )
         predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
         for node_id, targets in self.graph.items():
             for target in targets:
                 predecessors[target].append(node_id)
-        can_end = _reachable(endings, lambda n: predecessors[n])
+        # Where a reference is broken, where it leads is unknown: perhaps to an ending.
+        ways_out = endings + [source for _, _, source in self.dangling if source is not None]
+        can_end = _reachable(ways_out, lambda n: predecessors[n])
         for node_id in nodes:
             if node_id in reachable and node_id not in can_end:
                 self.report(
@@ -514,8 +581,29 @@ class ScenarioChecker:
                     True,
                 )
 
+    def report_dangling(self, reachable: set[str], regions: dict[str, list[str]]) -> None:
+        """E201 for each reference to a node that does not exist. When the node the
+        misspelt id most likely meant is one nothing reaches, the message says so and
+        counts the nodes cut off with it, instead of an E207 for them (its region is
+        taken out of ``regions``)."""
+        nodes = self.scenario.nodes
+        for target, path, source in self.dangling:
+            meant = closest(target, nodes)
+            if meant not in regions or source not in reachable:
+                hint = f"; did you mean '{meant}'?" if meant is not None else ""
+                self.report("E201", f"no node is called '{target}'{hint}", path)
+                continue
+            after = regions.pop(meant)
+            more = f" and {_nodes(after)} after it" if after else ""
+            self.report(
+                "E201",
+                f"no node is called '{target}'; did you mean '{meant}'? Until this is "
+                f"fixed, '{meant}'{more} can never be reached",
+                path,
+            )
+
     def check_availability(self) -> None:
-        on_cycle = _nodes_on_cycles(self.graph)
+        on_cycle = self.on_cycle
         for node_id, node in self.scenario.nodes.items():
             if not node.choices or node.fallback or node.timer:
                 continue
@@ -542,7 +630,7 @@ class ScenarioChecker:
             )
             return
         trees = [self.expressions.condition_trees[c] for c in conditions]
-        cases = _test_points(trees, self.declarations, self.scenario)
+        cases = _test_points(trees, self.checking, self.scenario)
         total = 1
         for values in cases.values():
             total *= len(values)
@@ -575,6 +663,70 @@ class ScenarioChecker:
                 )
                 return
 
+    def check_choice_flags(self) -> None:
+        """W506 for a 'reason' that can never be shown, W507 for a 'once' that can never
+        matter: a choice is unavailable only through its 'if', or through 'once' on a
+        node the play can come back to (one on a cycle)."""
+        for node_id, node in self.scenario.nodes.items():
+            revisited = node_id in self.on_cycle
+            for index, choice in enumerate(node.choices or []):
+                path: Path = ("nodes", node_id, "choices", index)
+                if choice.once and not revisited:
+                    self.report(
+                        "W507",
+                        f"'once' has no effect here: no path comes back to node '{node_id}', "
+                        "so every choice of it can be picked only once anyway; remove "
+                        "'once: true'",
+                        (*path, "once"),
+                        True,
+                    )
+                if choice.reason is not None and choice.if_ is None:
+                    if choice.once and revisited:
+                        continue
+                    self.report(
+                        "W506",
+                        "this 'reason' is never shown: it explains why a choice is "
+                        "unavailable, and a choice without 'if' is always available; add "
+                        "the 'if' that makes it unavailable, or remove the reason",
+                        (*path, "reason"),
+                        True,
+                    )
+
+    def check_meter_labels(self) -> None:
+        meters = self.scenario.meters
+        for name, meter in (("satisfaction", meters.satisfaction), ("cost", meters.cost)):
+            if meter.visible and len(meter.label) > MAX_METER_LABEL:
+                self.report(
+                    "W509",
+                    f"the label '{meter.label}' has {len(meter.label)} characters; the top "
+                    f"bar of the game shows about {MAX_METER_LABEL} and cuts the rest, so "
+                    "shorten it (the unit and currency are shown beside the value anyway)",
+                    ("meters", name, "label"),
+                )
+
+    def check_episode_clock(self) -> None:
+        """W508 when an episode sets the clock earlier than the play can have reached by
+        then, even on its quickest way there: the clock would go backwards."""
+        clock = self.scenario.clock
+        if clock is None or not self.scenario.episodes:
+            return
+        arrival = _earliest_arrivals(self.scenario, self.edges, self.expression_notes)
+        for episode_id, episode in self.scenario.episodes.items():
+            reached = arrival.get(episode.start)
+            if reached is None or (episode.day is None and episode.time is None):
+                continue
+            setting = _episode_setting(episode.day, episode.time, reached)
+            if setting < reached:
+                key = "time" if episode.time is not None else "day"
+                self.report(
+                    "W508",
+                    f"this episode sets the clock to {_when(setting, clock.day_names)}, but "
+                    f"the play reaches '{episode.start}' at {_when(reached, clock.day_names)} "
+                    "at the earliest, so the clock would go backwards; set a later day or "
+                    "time, or move the clock on less before it",
+                    ("episodes", episode_id, key),
+                )
+
     def check_unused(self) -> None:
         read = self.expressions.names_read
         for name in self.scenario.variables:
@@ -596,6 +748,132 @@ class ScenarioChecker:
                     ("lessons", lesson),
                     True,
                 )
+
+
+@dataclass(frozen=True)
+class _Notes:
+    """What a checked expression means beyond its type: whether it reads the clock, and
+    how far it moves the clock when that is a fixed amount (advance(30))."""
+
+    reads_clock: bool
+    advance: float | None
+
+
+def _notes(expression: ExpressionNode | Statement) -> _Notes:
+    reads = reads_of(expression)
+    advance = None
+    if isinstance(expression, CallStatement):
+        argument = expression.call.arguments[0]
+        needs = reads_of(argument)
+        if not (needs.names or needs.visits or needs.choices):
+            value = compile_value(argument)(_ProbeContext({}))
+            advance = float(value) if math.isfinite(value) else None
+    return _Notes(bool(reads.names & _CLOCK_NAMES), advance)
+
+
+def _nodes(names: list[str]) -> str:
+    return "1 node" if len(names) == 1 else f"{len(names):,} nodes"
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(f"'{name}'" for name in names[:LISTED_NAMES])
+    return shown + (", ..." if len(names) > LISTED_NAMES else "")
+
+
+def _unreachable_regions(
+    nodes: Mapping[str, Node], reachable: set[str], graph: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
+    """The nodes nothing reaches, grouped by where each group is entered: a node no other
+    unreachable node leads to (or, for a closed loop, its first node in the file), with
+    the unreachable nodes after it. Each node is in one group; linear in the graph."""
+    unreachable = [node_id for node_id in nodes if node_id not in reachable]
+    entered = {target for node_id in unreachable for target in graph[node_id]}
+    roots = [node_id for node_id in unreachable if node_id not in entered]
+    regions: dict[str, list[str]] = {}
+    placed: set[str] = set()
+    for root in itertools.chain(roots, unreachable):
+        if root in placed:
+            continue
+        placed.add(root)
+        after: list[str] = []
+        queue = deque([root])
+        while queue:
+            for target in graph[queue.popleft()]:
+                if target not in placed and target not in reachable:
+                    placed.add(target)
+                    after.append(target)
+                    queue.append(target)
+        regions[root] = after
+    return regions
+
+
+def _minutes_of(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _episode_setting(day: int | None, time: str | None, reached: int) -> int:
+    """The clock (minutes since the start of day 1) an episode sets when entered at
+    ``reached``: what it does not set stays as it was."""
+    day_number = day if day is not None else reached // MINUTES_PER_DAY + 1
+    minute = _minutes_of(time) if time is not None else reached % MINUTES_PER_DAY
+    return (day_number - 1) * MINUTES_PER_DAY + minute
+
+
+def _when(clock: int, day_names: list[str] | None) -> str:
+    day, minute = divmod(clock, MINUTES_PER_DAY)
+    name = day_names[day] if day_names and day < len(day_names) else f"day {day + 1}"
+    return f"{name} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def _earliest_arrivals(
+    scenario: Scenario,
+    edges: Mapping[str, list[tuple[str, Path]]],
+    notes: Mapping[str, _Notes],
+) -> dict[str, int]:
+    """The earliest clock (minutes since the start of day 1) at which each node can be
+    entered: Dijkstra over the nodes, where entering a node may start an episode and
+    its effects and a choice's or timer's effects move the clock on by fixed amounts
+    (an amount that depends on the play counts as none, the least it can be). An episode
+    that would set the clock back is taken as leaving it where it is, so the times stay
+    a lower bound on every path and grow along each; W508 reports that episode."""
+    clock = scenario.clock
+    assert clock is not None
+    settings = {
+        episode.start: (episode.day, episode.time) for episode in scenario.episodes.values()
+    }
+
+    def moved(sources: list[str]) -> int:
+        total = 0.0
+        for source in sources:
+            step = notes[source].advance if source in notes else None
+            total += step if step is not None and step > 0 else 0
+        return round(min(total, 10**12))
+
+    start = (clock.day - 1) * MINUTES_PER_DAY + _minutes_of(clock.time)
+    arrival: dict[str, int] = {scenario.start: start}
+    queue = [(start, scenario.start)]
+    while queue:
+        reached, node_id = heapq.heappop(queue)
+        if reached > arrival[node_id]:
+            continue
+        node = scenario.nodes[node_id]
+        now = reached
+        if node_id in settings:
+            now = max(now, _episode_setting(*settings[node_id], now))
+        now += moved(node.effects)
+        for target, reference in edges[node_id]:
+            if target not in scenario.nodes:
+                continue
+            step = 0
+            if reference[0] == "choices":
+                step = moved((node.choices or [])[int(reference[1])].effects)
+            elif reference[0] == "timer" and node.timer is not None:
+                step = moved(node.timer.effects)
+            if now + step < arrival.get(target, now + step + 1):
+                arrival[target] = now + step
+                heapq.heappush(queue, (now + step, target))
+    return arrival
 
 
 class _ProbeContext:

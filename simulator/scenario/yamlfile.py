@@ -244,7 +244,72 @@ def _syntax_diagnostic(path: str, text: str, error: Exception) -> list[Diagnosti
         return [
             Diagnostic("E008", f"nesting is deeper than {MAX_NESTING} levels", path, line, column)
         ]
+    explained = explain_slip(text, line, column, reason) if position else None
+    if explained is not None:
+        message, line, column = explained
+        return [Diagnostic("E005", message, path, line, column)]
     return [Diagnostic("E005", f"YAML syntax: {reason}", path, line, column)]
+
+
+_TRAILING_AFTER_QUOTE = "invalid trailing content after"
+_COLON_IN_TEXT = ("mapping values are not allowed", "did not find expected ',' or '}'")
+_KEY_THEN_VALUE = re.compile(r"^(\s*(?:-\s+)?[^\s#'\"{\[][^:#]*?:\s+)(\S.*?)\s*$")
+_WORD_AROUND = re.compile(r"\w*$"), re.compile(r"^\w*")
+
+
+def explain_slip(text: str, line: int, column: int, reason: str) -> tuple[str, int, int] | None:
+    """The two syntax errors trainers make most, in plain words, with the fix, and the
+    position of the character that caused them; None for any other error.
+
+    The parser's own words name its grammar ("trailing content after double-quoted
+    scalar", even for single quotes; "mapping values are not allowed"), not the slip:
+    an apostrophe inside text in single quotes, or ": " inside text without quotes.
+    ``line`` and ``column`` are the parser's (1-based, in characters)."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    row = lines[line - 1]
+    if reason.startswith(_TRAILING_AFTER_QUOTE):
+        quote = len(row[: column - 1].rstrip()) - 1  # the quote that closed the text early
+        if quote >= 0 and row[quote] in "'\"":
+            return _early_quote(row, quote), line, quote + 1
+        return None
+    if any(words in reason for words in _COLON_IN_TEXT) and row[column - 1 : column] == ":":
+        after = row[column : column + 1]
+        if after in ("", " ", "\t") and ": " in row[: column - 1]:
+            return _colon_in_text(row, column - 1), line, column
+    return None
+
+
+def _early_quote(row: str, quote: int) -> str:
+    before = _WORD_AROUND[0].search(row[:quote])
+    after = _WORD_AROUND[1].search(row[quote + 1 :])
+    word = (before.group() if before else "", after.group() if after else "")
+    if row[quote] == "'":
+        doubled = f" ({word[0]}''{word[1]})" if word[0] or word[1] else ""
+        return (
+            "this text is in single quotes, so the apostrophe here ends it early; write "
+            f"the apostrophe twice{doubled}, or put the whole text in double quotes, or "
+            "leave the quotes out"
+        )
+    return (
+        'this text is in double quotes, so the " here ends it early; write it as \\" '
+        "inside the text, or put the whole text in single quotes"
+    )
+
+
+def _colon_in_text(row: str, colon: int) -> str:
+    message = (
+        'this text contains ": " (a colon and a space), which YAML reads as the start of '
+        "a new key; put the whole text in quotes"
+    )
+    match = _KEY_THEN_VALUE.match(row)
+    if match is None or match.end(1) > colon or "{" in row[:colon] or "[" in row[:colon]:
+        return message  # in braces or brackets, the example would quote them too
+    value = match.group(2)
+    plain = '"' not in value and "\\" not in value  # nothing double quotes would change
+    quoted = f'"{value}"' if plain else "'" + value.replace("'", "''") + "'"
+    return f"{message}: {match.group(1).strip()} {quoted}"
 
 
 def _tag_position(text: str) -> tuple[int, int] | None:

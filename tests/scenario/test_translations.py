@@ -1,4 +1,6 @@
-"""Translations: separate files keyed by stable ids, checked for missing and stale keys."""
+"""Translations: separate files keyed by stable ids, checked against the scenario: texts
+not translated yet (one warning; they play in the source language), stale keys and texts
+that fill in other names than their source (errors)."""
 
 from __future__ import annotations
 
@@ -64,12 +66,61 @@ def test_complete_translation_validates(tmp_path: Path) -> None:
     assert result.ok and not result.diagnostics, [d.format() for d in result.diagnostics]
 
 
-def test_missing_key_is_reported_with_the_source_text(tmp_path: Path) -> None:
+def test_missing_key_is_one_warning_with_the_source_text(tmp_path: Path) -> None:
     strings = {k: v for k, v in HUNGARIAN.items() if k != "choices.sorry.feedback"}
-    (diagnostic,) = load_any(write(tmp_path, strings)).diagnostics
-    assert diagnostic.code == "E402"
-    assert "choices.sorry.feedback" in diagnostic.message and "Good start." in diagnostic.message
-    assert diagnostic.line == 5
+    result = load_any(write(tmp_path, strings))
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "W402" and not diagnostic.is_error and result.ok
+    assert "1 of 15 texts" in diagnostic.message
+    assert "'choices.sorry.feedback' (\"Good start.\")" in diagnostic.message
+    assert diagnostic.line == 5  # strings:
+
+
+def test_many_missing_keys_are_counted_and_the_first_few_named(tmp_path: Path) -> None:
+    kept = ("title", "lines.a.hello")
+    (diagnostic,) = load_any(write(tmp_path, {k: HUNGARIAN[k] for k in kept})).diagnostics
+    assert diagnostic.code == "W402"
+    assert diagnostic.message.startswith("13 of 15 texts are not translated yet")
+    named = ("characters.eva.name", "moods.angry", "moods.neutral")  # the source's order
+    assert all(f"'{key}'" in diagnostic.message for key in named)
+    assert "'meters.cost.label'" not in diagnostic.message
+    assert " and 10 more;" in diagnostic.message
+
+
+def test_an_empty_text_is_not_translated_yet(tmp_path: Path) -> None:
+    (diagnostic,) = load_any(write(tmp_path, {**HUNGARIAN, "endings.end.text": " "})).diagnostics
+    assert (
+        diagnostic.code == "W402" and "'endings.end.text' (\"She leaves.\")" in diagnostic.message
+    )
+    played = load_translated(tmp_path / "shop.yaml", "hu").scenario
+    assert played is not None
+    assert played.model.nodes["end"].ending is not None
+    assert played.model.nodes["end"].ending.text == "She leaves."
+
+
+def test_a_long_source_text_is_cut_where_it_can_still_be_recognised(tmp_path: Path) -> None:
+    long_line = "Where is my order? " * 10
+    path = write(tmp_path, {k: v for k, v in HUNGARIAN.items() if k != "lines.a.hello"})
+    source = tmp_path / "shop.yaml"
+    source.write_text(source.read_text().replace("Where is my order?", long_line.strip()))
+    (diagnostic,) = load_any(path).diagnostics
+    shown = diagnostic.message.split("'lines.a.hello' (\"", 1)[1].split('")', 1)[0]
+    assert len(shown) == 80 and shown.endswith("…")
+    assert long_line.startswith(shown[:-1])
+
+
+def test_a_partial_translation_plays_with_the_source_text_where_it_has_none(
+    tmp_path: Path,
+) -> None:
+    strings = {k: v for k, v in HUNGARIAN.items() if k not in ("choices.sorry.text", "moods.angry")}
+    write(tmp_path, strings)
+    result = load_translated(tmp_path / "shop.yaml", "hu")
+    assert result.scenario is not None and [d.code for d in result.diagnostics] == ["W402"]
+    session = Session.start(result.scenario)
+    assert session.lines[0].text.startswith("Hol van a rendelésem?")
+    assert session.choices[0].text == "I'm sorry."
+    assert result.scenario.mood_labels["angry"] == "angry"
+    assert result.scenario.mood_labels["neutral"] == "nyugodt"
 
 
 def test_stale_key_is_reported_where_it_stands(tmp_path: Path) -> None:
@@ -77,6 +128,37 @@ def test_stale_key_is_reported_where_it_stands(tmp_path: Path) -> None:
     (diagnostic,) = load_any(write(tmp_path, strings)).diagnostics
     assert diagnostic.code == "E403"
     assert diagnostic.line == 6 + len(HUNGARIAN)
+
+
+def test_a_name_in_braces_the_source_does_not_fill_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, {**HUNGARIAN, "endings.end.text": "Elmegy {time} órakor."})
+    result = load_any(path)
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "E404" and not result.ok
+    assert "{time} is not in the source" in diagnostic.message
+    column = len('  endings.end.text: "Elmegy ') + 1  # at the brace
+    assert (diagnostic.line, diagnostic.column) == (5 + len(HUNGARIAN), column)
+    assert load_translated(tmp_path / "shop.yaml", "hu").scenario is None
+
+
+def test_a_name_in_braces_the_translation_leaves_out_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "shop.yaml"
+    path = write(tmp_path, HUNGARIAN)
+    source.write_text(
+        source.read_text()
+        .replace("start: a\n", "start: a\nvariables:\n  waited: {type: int, default: 20}\n")
+        .replace("text: Where is my order?", "text: 'Where is my order? {waited} minutes!'")
+    )
+    (diagnostic,) = load_any(path).diagnostics
+    assert diagnostic.code == "E404" and "{waited} is missing" in diagnostic.message
+    fixed = path.read_text(encoding="utf-8").replace("túlzás.", "túlzás. {waited} perc!")
+    path.write_text(fixed, encoding="utf-8")
+    assert not load_any(path).diagnostics
+
+
+def test_braces_written_as_braces_are_not_names(tmp_path: Path) -> None:
+    path = write(tmp_path, {**HUNGARIAN, "endings.end.text": "Elmegy {{time}}."})
+    assert not load_any(path).diagnostics
 
 
 def test_playing_in_a_language_swaps_every_text(tmp_path: Path) -> None:
