@@ -500,19 +500,30 @@ class DialogueScene(Scene):
             label = app.fonts.render(shown, theme.size(16), theme.muted, "italic")
             surface.blit(label, (rect.centerx - label.get_width() // 2, y))
             y += label.get_height()
+        bottom = rect.bottom  # what the description may use, above any recording note
         problem = self.recording_problem
-        if problem:
+        if problem:  # at the foot of the panel, in at most three lines, never over the face
             note = self.words("play.not_recorded", problem=problem)
-            lines = app.fonts.wrap(note, theme.size(14), theme.bad, rect.w - 40)
-            top = rect.bottom - 14 - len(lines) * app.fonts.line_height(theme.size(14))
+            note_size = theme.size(14)
+            lines = min(3, len(app.fonts.wrap(note, note_size, theme.bad, rect.w - 40)))
+            top = max(y, rect.bottom - 14 - lines * app.fonts.line_height(note_size))
             draw_wrapped(
-                surface, app.fonts, note, theme.size(14), theme.bad, rect.x + 20, top, rect.w - 40
+                surface,
+                app.fonts,
+                note,
+                note_size,
+                theme.bad,
+                rect.x + 20,
+                top,
+                rect.w - 40,
+                max_lines=max(1, (rect.bottom - 14 - top) // app.fonts.line_height(note_size)),
             )
-        if details.description and rect.bottom - y > 60:
+            bottom = top - 6
+        if details.description and bottom - y > 60:
             pygame.draw.line(
                 surface, theme.panel_edge, (rect.x + 20, y + 10), (rect.right - 20, y + 10), 1
             )
-            room = (rect.bottom - y - 34) // app.fonts.line_height(theme.size(15))
+            room = (bottom - y - 34) // app.fonts.line_height(theme.size(15))
             draw_wrapped(
                 surface,
                 app.fonts,
