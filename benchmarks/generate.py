@@ -30,6 +30,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simulator.scenario.components import strongly_connected
+
 # ---------------------------------------------------------------- YAML output
 
 
@@ -937,50 +939,14 @@ def _keep_once_where_a_path_returns(nodes: dict[str, Any]) -> None:
 
 
 def _on_cycles(graph: dict[str, list[str]]) -> set[str]:
-    """The nodes a path can come back to: strongly connected components of more than one
-    node, or with an edge to themselves (Tarjan's algorithm, without recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: set[str] = set()
-    counter = 0
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, iter(graph[root]))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, successors = work[-1]
-            for successor in successors:
-                if successor not in index:
-                    index[successor] = low[successor] = counter
-                    counter += 1
-                    stack.append(successor)
-                    on_stack.add(successor)
-                    work.append((successor, iter(graph[successor])))
-                    break
-                if successor in on_stack:
-                    low[node] = min(low[node], index[successor])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    if len(component) > 1 or node in graph[node]:
-                        found.update(component)
-    return found
+    """The nodes a path can come back to: in a component of more than one node, or with
+    an edge to themselves (the validator's own components, so the two agree)."""
+    return {
+        node
+        for component in strongly_connected(graph)
+        for node in component
+        if len(component) > 1 or node in graph[node]
+    }
 
 
 def generate_data(n_nodes: int, seed: int = 0) -> dict[str, Any]:
