@@ -73,10 +73,10 @@ def test_the_scoring_docs_worked_example_is_what_the_game_scores() -> None:
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert "**78, Good, passed**" in doc
-    assert (data["score"], data["grade"], data["passed"]) == (78, "Good", True)
-    assert (data["satisfaction"], data["cost"]) == (70, 6.5)
-    assert round(data["breakdown"]["balance"]) == 67
+    assert "**79, Good, passed**" in doc
+    assert (data["score"], data["grade"], data["passed"]) == (79, "Good", True)
+    assert (data["satisfaction"], data["cost"]) == (70, 5.5)
+    assert round(data["breakdown"]["balance"], 1) == 72.3
     assert data["ending_title"] == "A loyal client, on fair terms"
 
 

@@ -214,7 +214,7 @@ def test_settings_opened_during_a_hungarian_play_speak_hungarian(app: App) -> No
 
 WEEK = [
     "wait-visibly",
-    "kadri-must-stay",
+    "kadri-go",
     "wed-same-time",
     "text-half-seven",
     "fri-whenever",
@@ -268,8 +268,8 @@ def test_debrief_run_json_store_and_report_agree_on_every_number(app: App, tmp_p
     assert shown == headless == stored == reported
     first = debrief.result.decisions[0]
     assert first.satisfaction_before + sum(s for s, _ in shown) == data["satisfaction"]
-    assert first.cost_before + sum(c for _, c in shown) == data["cost"] == 6.5
-    assert (data["score"], played["score"], debrief.result.score) == (78, 78, 78)
+    assert first.cost_before + sum(c for _, c in shown) == data["cost"] == 5.5
+    assert (data["score"], played["score"], debrief.result.score) == (79, 79, 79)
 
 
 def test_the_clock_says_how_long_since_the_story_began_once_weeks_pass(
