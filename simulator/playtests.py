@@ -13,10 +13,10 @@ from pathlib import Path
 
 from simulator.engine.events import LineShown, NodeEntered
 from simulator.engine.script import TIMEOUT_PICKS, play_script
-from simulator.engine.session import Session
+from simulator.engine.session import Session, Status
 from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, sort_key, suggest
 from simulator.scenario.loader import load_document, load_scenario, model_despite_unknown_keys
-from simulator.scenario.model import Bounds, Playtest, PlaytestFile
+from simulator.scenario.model import Bounds, Expectations, Playtest, PlaytestFile
 from simulator.scenario.playable import PlayableScenario
 from simulator.scenario.translations import load_translated
 from simulator.scenario.yamlfile import YamlDocument, read_file
@@ -133,6 +133,26 @@ def _check_playtests(
                             path=(*where, "expect", *key),
                         )
                     )
+            for key in ("offered", "greyed", "hidden"):
+                for i, choice in enumerate(getattr(expect, key)):
+                    if choice not in choice_ids:
+                        problems.append(
+                            Diagnostic(
+                                "E218",
+                                f"no choice is called '{choice}'{suggest(choice, choice_ids)}",
+                                path=(*where, "expect", key, i),
+                            )
+                        )
+            variables = scenario.model.variables
+            for name in expect.values:
+                if name not in variables:
+                    problems.append(
+                        Diagnostic(
+                            "E218",
+                            f"no variable is called '{name}'{suggest(name, variables)}",
+                            path=(*where, "expect", "values", name),
+                        )
+                    )
             for i, line in enumerate(expect.lines):
                 if line not in line_ids:
                     problems.append(
@@ -230,7 +250,61 @@ def _compare(session: Session, test: Playtest) -> list[tuple[str, str | None]]:
     for text in expect.says:
         if not any(text.lower() in e.text.lower() for e in shown):
             misses.append((f'no line said "{text}"', None))
+    return misses + _compare_step(session, expect)
+
+
+def _compare_step(session: Session, expect: Expectations) -> list[tuple[str, str | None]]:
+    """The expectations about where the play stands when its choices run out: what the
+    next step offers, greys out or hides, the variables and the clock."""
+    node = session.state.node
+    misses: list[tuple[str, str | None]] = []
+    if expect.offered or expect.greyed or expect.hidden:
+        if session.status is not Status.WAITING_FOR_CHOICE:
+            return [
+                (
+                    f"the play does not wait for a choice when its choices run out (it is at "
+                    f"'{node}', {session.status.value}), so nothing is offered",
+                    node,
+                )
+            ]
+        shown = {view.id: view for view in session.choices}
+        for choice in expect.offered:
+            view = shown.get(choice)
+            if view is None or not view.available:
+                how = "hidden" if view is None else f"greyed out ({view.reason})"
+                misses.append((f"choice '{choice}' is not offered at '{node}': it is {how}", node))
+        for choice in expect.greyed:
+            view = shown.get(choice)
+            if view is None or view.available:
+                how = "hidden" if view is None else "offered"
+                message = f"choice '{choice}' is not greyed out at '{node}': it is {how}"
+                misses.append((message, node))
+        for choice in expect.hidden:
+            if choice in shown:
+                misses.append((f"choice '{choice}' is shown at '{node}'", node))
+    for name, wanted in expect.values.items():
+        value = session.value(name)
+        if isinstance(wanted, Bounds):
+            problem = _outside(wanted, float(value))
+            if problem:
+                misses.append((f"variable '{name}': {problem}", node))
+        elif value != wanted or isinstance(value, bool) != isinstance(wanted, bool):
+            misses.append((f"variable '{name}' is {_shown(value)}, not {_shown(wanted)}", node))
+    clock = session.clock
+    if expect.clock is not None:
+        shown_clock = "" if clock is None else f"{clock.day_name} {clock.time_text}"
+        if expect.clock.strip() not in (shown_clock, shown_clock.split(" ")[-1]):
+            misses.append((f"the clock shows '{shown_clock}', not '{expect.clock}'", node))
     return misses
+
+
+def _shown(value: object) -> str:
+    """A value as a test file writes it: true, 3, 2.5, 'text'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    return repr(value)
 
 
 def run_playtest_file(path: Path) -> TestFileResult:

@@ -20,8 +20,7 @@ from tests.conftest import REPO
 WANTED = os.environ.get("CI") == "true" or os.environ.get("CS_SIMULATOR_TEST_WHEEL") == "1"
 # A whole week of late-client by choice ids (stable, unlike numbers), to its ending.
 WEEK = (
-    "wait-visibly,kadri-go,wed-same-time,text-half-seven,fri-whenever,"
-    "kadri-home-fri,book-next-year"
+    "wait-visibly,kadri-go,wed-same-time,text-half-seven,fri-whenever,kadri-home-fri,book-next-year"
 )
 
 pytestmark = pytest.mark.skipif(

@@ -129,3 +129,79 @@ def test_validate_shows_a_test_files_unknown_ids_beside_its_misspelt_keys(
     )
     codes = [(d.code, d.line) for d in load_any(tests).diagnostics]
     assert codes == [("E101", 6), ("E218", 7)]
+
+
+STEP = """\
+format: 1
+id: step-check
+title: Step check
+start: first
+clock: {day: 1, time: "17:00", day_names: [Monday, Tuesday]}
+variables:
+  trust: {type: int, default: 1, min: 0, max: 5}
+  called: {type: bool, default: false}
+nodes:
+  first:
+    choices:
+      - id: call
+        text: Ring him back
+        effects: [called = true, trust += 2, "advance(30)"]
+        next: second
+      - {id: wait, text: Wait, next: second}
+  second:
+    choices:
+      - {id: thank, text: Thank him, if: called, reason: You have not rung him, next: end}
+      - {id: secret, text: A secret option, if: trust >= 5, next: end}
+      - {id: leave, text: Leave it, next: end}
+  end:
+    ending: {title: End}
+scoring: {target: {satisfaction: 60, cost: 1}, cost_limit: 5}
+"""
+
+
+def step_tests(expect: str) -> str:
+    return (
+        "format: 1\nkind: tests\nscenario: step-check.yaml\ntests:\n"
+        f"  - name: where the play stands\n    choices: [wait]\n    expect: {expect}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("expect", "failures"),
+    [
+        (
+            "{offered: [leave], greyed: [thank], hidden: [secret], "
+            "values: {trust: 1, called: false}, clock: '17:00'}",
+            [],
+        ),
+        ("{values: {trust: {min: 1, max: 2}}, clock: 'Monday 17:00'}", []),
+        ("{offered: [thank]}", ["choice 'thank' is not offered at 'second': it is greyed out"]),
+        ("{greyed: [leave]}", ["choice 'leave' is not greyed out at 'second': it is offered"]),
+        ("{hidden: [leave]}", ["choice 'leave' is shown at 'second'"]),
+        ("{values: {called: true}}", ["variable 'called' is false, not true"]),
+        ("{values: {trust: 2}}", ["variable 'trust' is 1, not 2"]),
+        ("{values: {trust: {min: 3}}}", ["variable 'trust': 1 is below 3"]),
+        ("{clock: '17:30'}", ["the clock shows 'Monday 17:00', not '17:30'"]),
+    ],
+)
+def test_a_test_can_say_what_the_next_step_offers_and_where_the_play_stands(
+    tmp_path: Path, expect: str, failures: list[str]
+) -> None:
+    (tmp_path / "step-check.yaml").write_text(STEP, encoding="utf-8")
+    path = tmp_path / "step-check.test.yaml"
+    path.write_text(step_tests(expect), encoding="utf-8")
+    assert not load_any(path).diagnostics
+    (outcome,) = run_playtest_file(path).outcomes
+    messages = [failure.format() for failure in outcome.failures]
+    assert len(messages) == len(failures), messages
+    for message, wanted in zip(messages, failures, strict=True):
+        assert wanted in message
+
+
+def test_unknown_choices_and_variables_in_step_expectations_are_caught(tmp_path: Path) -> None:
+    (tmp_path / "step-check.yaml").write_text(STEP, encoding="utf-8")
+    path = tmp_path / "step-check.test.yaml"
+    path.write_text(step_tests("{offered: [leav], values: {trusst: 1}}"), encoding="utf-8")
+    messages = [d.format() for d in load_any(path).diagnostics]
+    assert any("no choice is called 'leav'; did you mean 'leave'" in m for m in messages)
+    assert any("no variable is called 'trusst'; did you mean 'trust'" in m for m in messages)

@@ -408,9 +408,7 @@ class ResultsStore:
         self._write(changes)
 
     @staticmethod
-    def _take_back(
-        play_id: str, back: TakeBack, revised: list[int], stamp: datetime
-    ) -> list[Any]:
+    def _take_back(play_id: str, back: TakeBack, revised: list[int], stamp: datetime) -> list[Any]:
         """Statements that keep the taken-back rows, whole, in ``taken_back`` (and the rows
         the take-back revises, as they stood), then remove what no longer happened."""
 

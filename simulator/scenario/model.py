@@ -362,6 +362,26 @@ class Expectations(Strict):
     says: list[Text] = Field(
         default_factory=list, description="Text that some shown line contains."
     )
+    # Where the play stands when its choices run out (it waits for the next choice):
+    offered: list[Identifier] = Field(
+        default_factory=list, description="Choices shown there that can be picked."
+    )
+    greyed: list[Identifier] = Field(
+        default_factory=list,
+        description="Choices shown there greyed out, with the reason why they cannot be picked.",
+    )
+    hidden: list[Identifier] = Field(
+        default_factory=list, description="Choices of that step not shown at all."
+    )
+    values: dict[Identifier, bool | float | Text | Bounds] = Field(
+        default_factory=dict,
+        description="Declared variables there: a value, or {min, max} for a number.",
+    )
+    clock: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        None,
+        description="The clock there, as the game shows it: '17:30', or the day with it "
+        "('Friday 17:30').",
+    )
 
 
 class Playtest(Strict):

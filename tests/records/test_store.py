@@ -498,9 +498,7 @@ def test_a_decision_taken_back_in_practice_is_kept_aside_and_the_play_resumes_as
     assert store.taken_back([play_id]) == {play_id: 1}
     with store.engine.connect() as connection:
         query = (
-            sa.select(taken_back)
-            .where(taken_back.c.play_id == play_id)
-            .order_by(taken_back.c.step)
+            sa.select(taken_back).where(taken_back.c.play_id == play_id).order_by(taken_back.c.step)
         )
         revised, aside = connection.execute(query).mappings()
     assert (aside["rewind"], aside["step"], aside["why"]) == (1, 2, "taken back")
