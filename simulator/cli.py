@@ -31,12 +31,16 @@ if TYPE_CHECKING:
     from simulator.scenario.diagnostics import Diagnostic
     from simulator.scenario.loader import LoadResult
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_INCOMPLETE = 3
-EXIT_NO_DISPLAY = 4
-EXIT_NOT_RECORDED = 5
+from simulator.exit_codes import (
+    EXIT_INCOMPLETE,
+    EXIT_INVALID,
+    EXIT_NOT_RECORDED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
+from simulator.exit_codes import say as _say
+from simulator.exit_codes import show as _print_diagnostics
+from simulator.exit_codes import usage_error as _usage_error
 
 
 class UsageError(Exception):
@@ -70,11 +74,6 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(), file=stream or sys.stdout)  # escaped by format()
-
-
 def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]:
     """The analysis's findings with the line and column in the scenario file they are about."""
     if not findings:
@@ -83,20 +82,6 @@ def located_findings(path: Path, findings: list[Diagnostic]) -> list[Diagnostic]
 
     document, _ = read_file(path)
     return [document.locate(f) if document is not None else f for f in findings]
-
-
-def _usage_error(message: str) -> int:
-    from simulator.transcript import terminal_text
-
-    print(f"simulator: {terminal_text(message)}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def _say(message: str) -> None:
-    """A message on stderr; its text may come from a scenario or a store."""
-    from simulator.transcript import terminal_text
-
-    print(f"simulator: {terminal_text(message)}", file=sys.stderr)
 
 
 def command_validate(arguments: argparse.Namespace) -> int:

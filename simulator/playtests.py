@@ -100,69 +100,44 @@ def _check_playtests(
                 )
             )
     if scenario is not None:
-        nodes = scenario.model.nodes
-        choice_ids = scenario.declarations.choice_ids
-        line_ids = {key for keys in scenario.line_ids.values() for key in keys}
+        known = {
+            "choice": scenario.declarations.choice_ids,
+            "node": scenario.model.nodes,
+            "line": {key for keys in scenario.line_ids.values() for key in keys},
+            "variable": scenario.model.variables,
+        }
         for index, test in enumerate(tests.tests):
-            where = ("tests", index)
-            for step, pick in enumerate(test.choices):
-                if (
-                    isinstance(pick, str)
-                    and pick.lower() not in TIMEOUT_PICKS
-                    and pick not in choice_ids
-                ):
+            for kind, name, path in _named_ids(test):
+                if name not in known[kind]:
                     problems.append(
                         Diagnostic(
                             "E218",
-                            f"no choice is called '{pick}'{suggest(pick, choice_ids)}",
-                            path=(*where, "choices", step),
-                        )
-                    )
-            expect = test.expect
-            named: list[tuple[tuple[str | int, ...], str]] = (
-                [(("ending",), expect.ending)] if expect.ending else []
-            )
-            named += [(("visits", i), node) for i, node in enumerate(expect.visits)]
-            named += [(("avoids", i), node) for i, node in enumerate(expect.avoids)]
-            for key, node in named:
-                if node not in nodes:
-                    problems.append(
-                        Diagnostic(
-                            "E218",
-                            f"no node is called '{node}'{suggest(node, nodes)}",
-                            path=(*where, "expect", *key),
-                        )
-                    )
-            for key in ("offered", "greyed", "hidden"):
-                for i, choice in enumerate(getattr(expect, key)):
-                    if choice not in choice_ids:
-                        problems.append(
-                            Diagnostic(
-                                "E218",
-                                f"no choice is called '{choice}'{suggest(choice, choice_ids)}",
-                                path=(*where, "expect", key, i),
-                            )
-                        )
-            variables = scenario.model.variables
-            for name in expect.values:
-                if name not in variables:
-                    problems.append(
-                        Diagnostic(
-                            "E218",
-                            f"no variable is called '{name}'{suggest(name, variables)}",
-                            path=(*where, "expect", "values", name),
-                        )
-                    )
-            for i, line in enumerate(expect.lines):
-                if line not in line_ids:
-                    problems.append(
-                        Diagnostic(
-                            "E218",
-                            f"no line is called '{line}'{suggest(line, line_ids)}",
-                            path=(*where, "expect", "lines", i),
+                            f"no {kind} is called '{name}'{suggest(name, known[kind])}",
+                            path=("tests", index, *path),
                         )
                     )
     return scenario, problems
+
+
+def _named_ids(test: Playtest) -> list[tuple[str, str, tuple[str | int, ...]]]:
+    """Every id a test names, with what kind of thing it names and where it stands."""
+    expect = test.expect
+    named: list[tuple[str, str, tuple[str | int, ...]]] = [
+        ("choice", pick, ("choices", step))
+        for step, pick in enumerate(test.choices)
+        if isinstance(pick, str) and pick.lower() not in TIMEOUT_PICKS
+    ]
+    if expect.ending:
+        named.append(("node", expect.ending, ("expect", "ending")))
+    for kind, keys in (("node", ("visits", "avoids")), ("choice", ("offered", "greyed", "hidden"))):
+        named += [
+            (kind, name, ("expect", key, i))
+            for key in keys
+            for i, name in enumerate(getattr(expect, key))
+        ]
+    named += [("variable", name, ("expect", "values", name)) for name in expect.values]
+    named += [("line", name, ("expect", "lines", i)) for i, name in enumerate(expect.lines)]
+    return named
 
 
 class _Failure(Exception):

@@ -20,6 +20,14 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simulator.exit_codes import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,  # noqa: F401 (the codes it ends with, for tests)
+    say,
+    show,
+    usage_error,
+)
 from simulator.library import resolve_scenario
 from simulator.scenario.diagnostics import Diagnostic, printable
 
@@ -29,9 +37,6 @@ from simulator.scenario.diagnostics import Diagnostic, printable
 if TYPE_CHECKING:
     import yaml
 
-EXIT_OK = 0  # the exit codes of simulator/cli.py (docs/command-line.md)
-EXIT_INVALID = 1
-EXIT_USAGE = 2
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")  # as the format's LanguageCode
 #: Where a source text in a comment is wrapped, so that long paragraphs stay readable.
@@ -67,26 +72,26 @@ def command_translate(arguments: argparse.Namespace) -> int:
 
     source = resolve_scenario(arguments.scenario)
     if source is None:
-        return _usage(
+        return usage_error(
             f"no scenario file or bundled scenario called '{arguments.scenario}' "
             "(see 'python -m simulator list')"
         )
     language = arguments.lang
     if not LANGUAGE.match(language):
-        return _usage(f"--lang takes a language code such as hu or pt-BR, not '{language}'")
+        return usage_error(f"--lang takes a language code such as hu or pt-BR, not '{language}'")
     loaded = load_scenario(source)
     if loaded.scenario is None:
-        _show(loaded.diagnostics)
+        show(loaded.diagnostics, sys.stderr)
         return EXIT_INVALID
     if language == loaded.scenario.model.language:
-        return _usage(f"'{loaded.scenario.id}' is written in '{language}' already")
+        return usage_error(f"'{loaded.scenario.id}' is written in '{language}' already")
     stem = source.name.rsplit(".", 1)[0]
     output = Path(arguments.output or source.with_name(f"{stem}.{language}.yaml"))
     if not output.parent.is_dir():
-        return _usage(f"no such folder: {output.parent}")
+        return usage_error(f"no such folder: {output.parent}")
     translates = _relative(source, output.parent)
     if translates is None:
-        return _usage(
+        return usage_error(
             f"{output} cannot point at {source}: a translation sits in the scenario's folder "
             "or in a folder above it"
         )
@@ -105,7 +110,7 @@ def command_translate(arguments: argparse.Namespace) -> int:
     try:
         updated, added = with_missing_keys(text, texts)
     except ValueError as error:
-        _say(f"{output}: {error}")
+        say(f"{output}: {error}")
         return EXIT_INVALID
     if added or not output.exists():
         output.write_text(updated, encoding="utf-8", newline="")  # keeps its line ends
@@ -232,13 +237,13 @@ def _existing(output: Path, source: Path, language: str) -> tuple[str | None, in
 
     document, _, model, problems = load_document(output)
     if document is None or not isinstance(model, Translation):
-        _show(problems or [Diagnostic("E012", "not a translation file", str(output))])
+        show(problems or [Diagnostic("E012", "not a translation file", str(output))], sys.stderr)
         return None, EXIT_INVALID
     if model.language != language:
-        return None, _usage(f"{output} is a '{model.language}' translation, not '{language}'")
+        return None, usage_error(f"{output} is a '{model.language}' translation, not '{language}'")
     target = resolve_inside(output.parent, model.translates)
     if not isinstance(target, Path) or target.resolve() != source.resolve():
-        return None, _usage(f"{output} translates '{model.translates}', not {source}")
+        return None, usage_error(f"{output} translates '{model.translates}', not {source}")
     return document.text, EXIT_OK
 
 
@@ -263,19 +268,5 @@ def _report(output: Path, added: int, texts: dict[str, str]) -> int:
         )
     )
     shown = [d for d in problems if d.code != "W402"]  # the count above says it
-    _show(shown, sys.stdout)
+    show(shown, sys.stdout)
     return EXIT_INVALID if any(d.is_error for d in shown) else EXIT_OK
-
-
-def _show(diagnostics: list[Diagnostic], stream: Any = None) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(), file=stream or sys.stderr)
-
-
-def _usage(message: str) -> int:
-    _say(message)
-    return EXIT_USAGE
-
-
-def _say(message: str) -> None:
-    print(f"simulator: {printable(message)}", file=sys.stderr)

@@ -36,7 +36,13 @@ LAYERS = {
     "records": {"scenario", "engine"},
     "reports": {"scenario", "engine", "analysis", "records"},
 }
-SHARED = {"simulator.wording", "simulator.library", "simulator.gcpause", "simulator.userdata"}
+SHARED = {
+    "simulator.wording",
+    "simulator.library",
+    "simulator.gcpause",
+    "simulator.userdata",
+    "simulator.exit_codes",
+}
 
 
 def module_name(path: Path) -> str:

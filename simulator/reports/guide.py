@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from simulator.analysis.analyse import Analysis, analyse
 from simulator.analysis.evidence import ReplayablePath
 from simulator.analysis.graph import to_dot
+from simulator.exit_codes import EXIT_INVALID, EXIT_OK, EXIT_USAGE, say, show
 from simulator.library import resolve_scenario
 from simulator.scenario.diagnostics import printable
 from simulator.scenario.expressions import (
@@ -42,9 +43,6 @@ from simulator.scenario.templates import fill
 from simulator.scenario.translations import load_translated
 
 # Exit codes as simulator/cli.py defines them (this layer cannot import the command line).
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
 
 #: Random playthroughs for the analysis's policy table, which the guide does not show:
 #: few are enough, and the search for endings and the best play is exhaustive anyway.
@@ -526,22 +524,17 @@ def add_guide_command(subparsers: argparse._SubParsersAction) -> None:
     guide.set_defaults(handler=command_guide)
 
 
-def _say(message: str) -> None:
-    print(f"simulator: {printable(message, lines=True)}", file=sys.stderr)
-
-
 def command_guide(arguments: argparse.Namespace) -> int:
     path = resolve_scenario(arguments.scenario)
     if path is None:
-        _say(
+        say(
             f"no scenario file or bundled scenario called '{arguments.scenario}' "
             "(see 'python -m simulator list')"
         )
         return EXIT_USAGE
     loaded = load_translated(path, arguments.lang)
     if loaded.scenario is None:
-        for diagnostic in loaded.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
+        show(loaded.diagnostics, sys.stderr)
         return EXIT_INVALID
     scenario = loaded.scenario
     drawn = draw_map(scenario)
@@ -551,9 +544,9 @@ def command_guide(arguments: argparse.Namespace) -> int:
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as error:
-        _say(f"cannot write the guide: {error.strerror or error}")
+        say(f"cannot write the guide: {error.strerror or error}")
         return EXIT_INVALID
     print(printable(f"wrote {output}", lines=True))
     if drawn.note:
-        _say(f"warning: {drawn.note}")
+        say(f"warning: {drawn.note}")
     return EXIT_OK

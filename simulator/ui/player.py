@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulator.exit_codes import EXIT_NO_DISPLAY
 from simulator.userdata import Settings
 
 if TYPE_CHECKING:
     from simulator.scenario.playlist import CheckedPlaylist
-
-EXIT_NO_DISPLAY = 4
 
 
 def _no_display(reason: str) -> int:
