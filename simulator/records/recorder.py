@@ -121,8 +121,7 @@ class Recorder:
                 self.started = True
             if self.parts is None and self.keeps_snapshot:
                 self.parts = self.store.snapshot_counts(self.play_id)
-            before = self._position()
-            back, voids = self._take_back(session, builder)
+            back, voids, before = self._take_back(session, builder)
             new = session.decisions[self.written :]
             result = session.result()
             answers: list[dict] = []
@@ -157,7 +156,8 @@ class Recorder:
                     taken_back_from=back,
                 )
             except StoreError:
-                self._return_to(before)  # the take-back, too, is written next time
+                if before is not None:
+                    self._return_to(before)  # the take-back, too, is written next time
                 raise
             self.back_to = None
             self._wrote(session, snapshot, revised)
@@ -181,12 +181,15 @@ class Recorder:
 
     def _take_back(
         self, session: Session, builder: StatementBuilder | None
-    ) -> tuple[TakeBack | None, list[dict]]:
-        """When practice took back written decisions: what the store is to move aside, and
-        the statements withdrawing theirs; this recorder then stands where the play went
-        back to (``_return_to`` undoes that if the write fails)."""
+    ) -> tuple[TakeBack | None, list[dict], tuple[Any, ...] | None]:
+        """When practice took back written decisions: what the store is to move aside, the
+        statements withdrawing theirs, and where this recorder stood before, to return to
+        if the write fails; this recorder then stands where the play went back to. (Only
+        then is its position copied: a write without a take-back costs no more at the
+        two-thousandth decision than at the second.)"""
         if self.back_to is None or self.back_to[0] >= self.written:
-            return None, []  # nothing taken back, or none of it had been written
+            return None, [], None  # nothing taken back, or none of it had been written
+        before = self._position()
         first, events = self.back_to
         withdrawn = [key for key in self.answered[first:] if key is not None]
         voids = [builder.voided(key, now()) for key in withdrawn] if builder is not None else []
@@ -200,7 +203,7 @@ class Recorder:
                 "decisions": min(self.parts["decisions"], first),
                 "events": min(self.parts["events"], events),
             }
-        return back, voids
+        return back, voids, before
 
     def _position(self) -> tuple[Any, ...]:
         """What this recorder knows of the store, to return to if a write fails."""

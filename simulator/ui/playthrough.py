@@ -164,12 +164,8 @@ class Playthrough:
             self.recorder.take_back(self.session)
         # The question again, with the reaction to the answer before it; an episode's card
         # already read is not shown again.
-        cards = [
-            index
-            for index, event in enumerate(self.session.events)
-            if isinstance(event, EpisodeStarted)
-        ]
-        self.events_seen = max(_last_decision(self.session), cards[-1] + 1 if cards else 0)
+        card = _last(self.session, EpisodeStarted)
+        self.events_seen = max(_last_decision(self.session), -1 if card is None else card + 1)
         return True
 
     def restart(self) -> Playthrough:
@@ -194,11 +190,14 @@ def _rewinds(practice: bool) -> Rewinds | None:
 def _last_decision(session: Session) -> int:
     """Where the events of the step the session stands at begin: its last decision (the
     reaction to it is shown again), or the start."""
-    return max(
-        (
-            index
-            for index, event in enumerate(session.events)
-            if isinstance(event, (ChoiceMade, TimerExpired))
-        ),
-        default=0,
+    decision = _last(session, (ChoiceMade, TimerExpired))
+    return 0 if decision is None else decision
+
+
+def _last(session: Session, kinds: type | tuple[type, ...]) -> int | None:
+    """The position of the session's latest event of these kinds, if any."""
+    events = session.events
+    return next(
+        (index for index in range(len(events) - 1, -1, -1) if isinstance(events[index], kinds)),
+        None,
     )

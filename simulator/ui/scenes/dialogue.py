@@ -87,14 +87,17 @@ class DialogueScene(Scene):
                 return key
         return next(iter(self.play.scenario.characters), None)
 
-    def take_new_events(self) -> None:
-        """Read what the session did since last time (pull, never pushed to us)."""
+    def take_new_events(self, fresh: bool = False) -> None:
+        """Read what the session did since last time (pull, never pushed to us). A
+        ``fresh`` step (after a take-back) starts the screen anew even with nothing new."""
         events = self.session.events
         seen = self.play.events_seen
         new = events[seen:]
         self.play.events_seen = len(events)
-        if not new:
+        if not new and not fresh:
             return
+        if fresh:
+            self.last_said = None
         card_at = next(
             (index for index, event in enumerate(new) if isinstance(event, EpisodeStarted)), None
         )
@@ -256,10 +259,7 @@ class DialogueScene(Scene):
         """Practice: back to the question of the last decision, to answer it again. The
         screen starts afresh from there, even where the question shows no new lines."""
         if self.play.take_back():
-            self.lines, self.last_said = [], None
-            self.holding, self.pending_card, self.finished = False, None, False
-            self.revealed, self.selected, self.speech_scroll = float("inf"), 0, 0
-            self.take_new_events()
+            self.take_new_events(fresh=True)
 
     def _pick(self, number: int) -> None:
         view = self.session.choice_by_number(number)
