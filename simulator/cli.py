@@ -116,7 +116,7 @@ CHOICES_HELP = (
 )
 
 
-def _parse_choices(text: str) -> list[int | str] | None:
+def parse_choices(text: str) -> list[int | str] | None:
     """Picks as engine/script.py reads them: numbers shown, choice ids, or 't'."""
     from simulator.scenario.model import IDENTIFIER_PATTERN
 
@@ -132,7 +132,7 @@ def _parse_choices(text: str) -> list[int | str] | None:
     return picks
 
 
-def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, int]:
+def load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, int]:
     from simulator.library import resolve_scenario
     from simulator.scenario.translations import load_translated
 
@@ -151,10 +151,10 @@ def _load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, 
 def command_run(arguments: argparse.Namespace) -> int:
     from simulator.engine.session import Session
 
-    picks = _parse_choices(arguments.choices or "")
+    picks = parse_choices(arguments.choices or "")
     if picks is None:
         return _usage_error(f"--choices takes {CHOICES_HELP}")
-    loaded, code = _load_for_play(arguments.scenario, arguments.lang)
+    loaded, code = load_for_play(arguments.scenario, arguments.lang)
     if loaded is None:
         return code
     assert loaded.scenario is not None
@@ -463,70 +463,6 @@ def command_new(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def command_graph(arguments: argparse.Namespace) -> int:
-    import shutil
-    import subprocess
-
-    from simulator.analysis.graph import to_dot
-    from simulator.engine.events import NodeEntered
-    from simulator.engine.script import play_script
-
-    output = Path(arguments.output)
-    if output.suffix not in (".dot", ".svg", ".png"):
-        return _usage_error("-o takes a file ending in .dot, .svg or .png")
-    if arguments.path is not None and arguments.best:
-        return _usage_error("give either --path or --best, not both")
-    picks = None
-    if arguments.path is not None:
-        picks = _parse_choices(arguments.path)
-        if picks is None:
-            return _usage_error(f"--path takes {CHOICES_HELP}")
-    loaded, code = _load_for_play(arguments.scenario, None)
-    if loaded is None:
-        return code
-    scenario = loaded.scenario
-    assert scenario is not None
-    path_nodes: set[str] = set()
-    path_choices: set[str] = set()
-    if arguments.best:
-        from simulator.analysis.analyse import analyse
-
-        picks = list(analyse(scenario, walks=1).best.numbers)
-    if picks is not None:
-        session, problem = play_script(scenario, picks, arguments.seed)
-        if problem is not None:
-            print(f"simulator: {problem}", file=sys.stderr)
-            return EXIT_INVALID
-        path_nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
-        path_choices = {decision.choice for decision in session.decisions if decision.choice}
-    dot = to_dot(scenario, path_nodes, path_choices)
-    if output.suffix == ".dot":
-        output.write_text(dot, encoding="utf-8")
-        print(f"wrote {output}")
-        return EXIT_OK
-    program = shutil.which("dot")
-    if program is None:
-        print(
-            "simulator: drawing SVG or PNG needs Graphviz's 'dot' program, which is not "
-            "installed (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
-            "graphviz). Writing .dot needs nothing: use -o map.dot.",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
-    done = subprocess.run(
-        [program, f"-T{output.suffix[1:]}", "-o", str(output)],
-        input=dot,
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        print(f"simulator: Graphviz failed: {done.stderr.strip()}", file=sys.stderr)
-        return EXIT_INVALID
-    print(f"wrote {output}")
-    return EXIT_OK
-
-
 def command_preview(arguments: argparse.Namespace) -> int:
     from simulator.ui.player import start_app
 
@@ -542,72 +478,6 @@ def command_preview(arguments: argparse.Namespace) -> int:
     from simulator.ui.preview import run_preview
 
     return run_preview(app, path, arguments.lang, arguments.seed)
-
-
-def command_report(arguments: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
-
-    from simulator.records.store import (
-        TRAINEE_SOURCES,
-        ResultsStore,
-        StoreAddressError,
-        StoreError,
-        StoreMissing,
-    )
-    from simulator.reports.cohort import build_cohort, csv_rows
-    from simulator.reports.html import render, write_csv
-    from simulator.transcript import terminal_text
-
-    since = None
-    if arguments.since:
-        try:
-            since = datetime.fromisoformat(arguments.since)
-        except ValueError:
-            return _usage_error("--since takes a date such as 2026-11-24")
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=timezone.utc)
-    try:  # read-only: a report never creates, changes or converts a store
-        store = ResultsStore.open(arguments.results, read_only=True)
-        every = store.plays(scenario=arguments.scenario, since=since)
-    except (StoreAddressError, StoreMissing) as error:
-        return _usage_error(str(error))
-    except StoreError as error:
-        _say(str(error))
-        return EXIT_INVALID
-    plays = [p for p in every if arguments.all_plays or p["source"] in TRAINEE_SOURCES]
-    try:
-        decisions = store.decisions([play["id"] for play in plays])
-        taken_back = store.taken_back([play["id"] for play in plays])
-    except StoreError as error:
-        _say(str(error))
-        return EXIT_INVALID
-    for play in plays:  # SQLite gives naive times back; every time stored is UTC
-        play["taken_back"] = taken_back.get(play["id"], 0)
-        if play["started_at"] is not None and play["started_at"].tzinfo is None:
-            play["started_at"] = play["started_at"].replace(tzinfo=timezone.utc)
-    filters = ", ".join(
-        part
-        for part in (
-            f"scenario {arguments.scenario}" if arguments.scenario else "",
-            f"since {arguments.since}" if arguments.since else "",
-            "with runs and demos" if arguments.all_plays else "",
-        )
-        if part
-    )
-    left_out = len(every) - len(plays)
-    kinds = "run or demo" if left_out == 1 else "runs and demos"
-    note = f"; {left_out} {kinds} left out: --all-plays counts them" if left_out else ""
-    output = Path(arguments.output)
-    try:
-        output.write_text(render(build_cohort(plays, decisions), filters), encoding="utf-8")
-        print(terminal_text(f"wrote {output} ({len(plays)} plays{note})"))
-        if arguments.csv:
-            write_csv(Path(arguments.csv), csv_rows(plays, decisions))
-            print(terminal_text(f"wrote {arguments.csv} ({len(decisions)} decisions)"))
-    except OSError as error:
-        _say(f"cannot write the report: {error.strerror or error}")
-        return EXIT_INVALID
-    return EXIT_OK
 
 
 def command_sync(arguments: argparse.Namespace) -> int:
@@ -664,7 +534,7 @@ def command_play(arguments: argparse.Namespace) -> int:
         return _usage_error("--window takes a size such as 1280x720 (at least 640x400)")
     picks = None
     if arguments.autoplay is not None:
-        picks = _parse_choices(arguments.autoplay)
+        picks = parse_choices(arguments.autoplay)
         if picks is None:
             return _usage_error(f"--autoplay takes {CHOICES_HELP}")
     elif arguments.screenshots is not None:
@@ -756,6 +626,16 @@ ADDED_COMMANDS: dict[str, tuple[str, str, str]] = {
         "simulator.translate_command",
         "add_translate_command",
         "write or update a translation stub for a scenario",
+    ),
+    "graph": (
+        "simulator.graph_command",
+        "add_graph_command",
+        "draw the scenario map with Graphviz",
+    ),
+    "report": (
+        "simulator.report_command",
+        "add_report_command",
+        "the trainer's cohort report (HTML, CSV)",
     ),
     "guide": (
         "simulator.reports.guide",
@@ -865,35 +745,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     new.add_argument("--translation", default="hu", help="language of the translation stub")
     new.set_defaults(handler=command_new)
 
-    graph = commands.add_parser("graph", help="draw the scenario map with Graphviz")
-    graph.add_argument("scenario", metavar="PATH_OR_ID")
-    graph.add_argument("-o", "--output", required=True, help="FILE.svg, FILE.png or FILE.dot")
-    graph.add_argument("--path", metavar="CHOICES", help="draw this play over the map: 2,1,3")
-    graph.add_argument("--best", action="store_true", help="draw the best path over the map")
-    graph.add_argument(
-        "--seed", type=seed_argument, default=0, help="seed for random branches on --path"
-    )
-    graph.set_defaults(handler=command_graph)
-
     preview = commands.add_parser("preview", help="play a scenario, reloading it on every save")
     preview.add_argument("scenario", metavar="PATH")
     preview.add_argument("--lang", help="preview a translation, e.g. hu")
     preview.add_argument("--seed", type=seed_argument, default=1, help="seed for random branches")
     preview.add_argument("--window", default="1280x720", help="window size, e.g. 1280x720")
     preview.set_defaults(handler=command_preview)
-
-    report = commands.add_parser("report", help="the trainer's cohort report (HTML, CSV)")
-    report.add_argument("--results", metavar="PATH_OR_URL", help="results store to read")
-    report.add_argument("--scenario", help="only this scenario id")
-    report.add_argument("--since", metavar="DATE", help="only plays from this date on")
-    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    report.add_argument("--csv", metavar="FILE", help="also one row per decision, as CSV")
-    report.add_argument(
-        "--all-plays",
-        action="store_true",
-        help="also count headless runs and demos (by default only trainees' own plays)",
-    )
-    report.set_defaults(handler=command_report)
 
     sync = commands.add_parser("sync", help="send queued xAPI statements to the LRS")
     sync.add_argument("--results", metavar="PATH_OR_URL", help="results store to send from")

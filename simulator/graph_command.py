@@ -1,0 +1,89 @@
+"""`graph`: the scenario map, drawn with Graphviz, with a play or the best path over it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from simulator.cli import CHOICES_HELP, load_for_play, parse_choices, seed_argument
+from simulator.exit_codes import EXIT_INVALID, EXIT_OK
+from simulator.exit_codes import usage_error as _usage_error
+
+
+def add_graph_command(subparsers: Any) -> None:
+    """Register `graph` on the command line's subcommands."""
+    graph = subparsers.add_parser("graph", help="draw the scenario map with Graphviz")
+    graph.add_argument("scenario", metavar="PATH_OR_ID")
+    graph.add_argument("-o", "--output", required=True, help="FILE.svg, FILE.png or FILE.dot")
+    graph.add_argument("--path", metavar="CHOICES", help="draw this play over the map: 2,1,3")
+    graph.add_argument("--best", action="store_true", help="draw the best path over the map")
+    graph.add_argument(
+        "--seed", type=seed_argument, default=0, help="seed for random branches on --path"
+    )
+    graph.set_defaults(handler=command_graph)
+
+
+def command_graph(arguments: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    from simulator.analysis.graph import to_dot
+    from simulator.engine.events import NodeEntered
+    from simulator.engine.script import play_script
+
+    output = Path(arguments.output)
+    if output.suffix not in (".dot", ".svg", ".png"):
+        return _usage_error("-o takes a file ending in .dot, .svg or .png")
+    if arguments.path is not None and arguments.best:
+        return _usage_error("give either --path or --best, not both")
+    picks = None
+    if arguments.path is not None:
+        picks = parse_choices(arguments.path)
+        if picks is None:
+            return _usage_error(f"--path takes {CHOICES_HELP}")
+    loaded, code = load_for_play(arguments.scenario, None)
+    if loaded is None:
+        return code
+    scenario = loaded.scenario
+    assert scenario is not None
+    path_nodes: set[str] = set()
+    path_choices: set[str] = set()
+    if arguments.best:
+        from simulator.analysis.analyse import analyse
+
+        picks = list(analyse(scenario, walks=1).best.numbers)
+    if picks is not None:
+        session, problem = play_script(scenario, picks, arguments.seed)
+        if problem is not None:
+            print(f"simulator: {problem}", file=sys.stderr)
+            return EXIT_INVALID
+        path_nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
+        path_choices = {decision.choice for decision in session.decisions if decision.choice}
+    dot = to_dot(scenario, path_nodes, path_choices)
+    if output.suffix == ".dot":
+        output.write_text(dot, encoding="utf-8")
+        print(f"wrote {output}")
+        return EXIT_OK
+    program = shutil.which("dot")
+    if program is None:
+        print(
+            "simulator: drawing SVG or PNG needs Graphviz's 'dot' program, which is not "
+            "installed (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+            "graphviz). Writing .dot needs nothing: use -o map.dot.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    done = subprocess.run(
+        [program, f"-T{output.suffix[1:]}", "-o", str(output)],
+        input=dot,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        print(f"simulator: Graphviz failed: {done.stderr.strip()}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {output}")
+    return EXIT_OK

@@ -1,0 +1,93 @@
+"""`report`: the trainer's cohort report over a results store, as HTML and CSV."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from simulator.exit_codes import EXIT_INVALID, EXIT_OK
+from simulator.exit_codes import say as _say
+from simulator.exit_codes import usage_error as _usage_error
+
+
+def add_report_command(subparsers: Any) -> None:
+    """Register `report` on the command line's subcommands."""
+    report = subparsers.add_parser("report", help="the trainer's cohort report (HTML, CSV)")
+    report.add_argument("--results", metavar="PATH_OR_URL", help="results store to read")
+    report.add_argument("--scenario", help="only this scenario id")
+    report.add_argument("--since", metavar="DATE", help="only plays from this date on")
+    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    report.add_argument("--csv", metavar="FILE", help="also one row per decision, as CSV")
+    report.add_argument(
+        "--all-plays",
+        action="store_true",
+        help="also count headless runs and demos (by default only trainees' own plays)",
+    )
+    report.set_defaults(handler=command_report)
+
+
+def command_report(arguments: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from simulator.records.store import (
+        TRAINEE_SOURCES,
+        ResultsStore,
+        StoreAddressError,
+        StoreError,
+        StoreMissing,
+    )
+    from simulator.reports.cohort import build_cohort, csv_rows
+    from simulator.reports.html import render, write_csv
+    from simulator.transcript import terminal_text
+
+    since = None
+    if arguments.since:
+        try:
+            since = datetime.fromisoformat(arguments.since)
+        except ValueError:
+            return _usage_error("--since takes a date such as 2026-11-24")
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+    try:  # read-only: a report never creates, changes or converts a store
+        store = ResultsStore.open(arguments.results, read_only=True)
+        every = store.plays(scenario=arguments.scenario, since=since)
+    except (StoreAddressError, StoreMissing) as error:
+        return _usage_error(str(error))
+    except StoreError as error:
+        _say(str(error))
+        return EXIT_INVALID
+    plays = [p for p in every if arguments.all_plays or p["source"] in TRAINEE_SOURCES]
+    try:
+        decisions = store.decisions([play["id"] for play in plays])
+        taken_back = store.taken_back([play["id"] for play in plays])
+    except StoreError as error:
+        _say(str(error))
+        return EXIT_INVALID
+    for play in plays:  # SQLite gives naive times back; every time stored is UTC
+        play["taken_back"] = taken_back.get(play["id"], 0)
+        if play["started_at"] is not None and play["started_at"].tzinfo is None:
+            play["started_at"] = play["started_at"].replace(tzinfo=timezone.utc)
+    filters = ", ".join(
+        part
+        for part in (
+            f"scenario {arguments.scenario}" if arguments.scenario else "",
+            f"since {arguments.since}" if arguments.since else "",
+            "with runs and demos" if arguments.all_plays else "",
+        )
+        if part
+    )
+    left_out = len(every) - len(plays)
+    kinds = "run or demo" if left_out == 1 else "runs and demos"
+    note = f"; {left_out} {kinds} left out: --all-plays counts them" if left_out else ""
+    output = Path(arguments.output)
+    try:
+        output.write_text(render(build_cohort(plays, decisions), filters), encoding="utf-8")
+        print(terminal_text(f"wrote {output} ({len(plays)} plays{note})"))
+        if arguments.csv:
+            write_csv(Path(arguments.csv), csv_rows(plays, decisions))
+            print(terminal_text(f"wrote {arguments.csv} ({len(decisions)} decisions)"))
+    except OSError as error:
+        _say(f"cannot write the report: {error.strerror or error}")
+        return EXIT_INVALID
+    return EXIT_OK
