@@ -437,32 +437,6 @@ def command_test(arguments: argparse.Namespace) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def command_new(arguments: argparse.Namespace) -> int:
-    from simulator.scaffold import NAME, scaffold
-
-    if not NAME.match(arguments.name):
-        return _usage_error(
-            "the name is the scenario's id: lower-case letters, digits and '-', such as late-client"
-        )
-    if not re.match(r"^[a-z]{2,3}$", arguments.translation):
-        return _usage_error("--translation takes a language code such as hu")
-    folder = Path(arguments.folder)
-    planned = [
-        folder / f"{arguments.name}{suffix}"
-        for suffix in (".yaml", ".test.yaml", f".{arguments.translation}.yaml")
-    ]
-    existing = [str(path) for path in planned if path.exists()]
-    if existing:
-        return _usage_error(f"will not overwrite {', '.join(existing)}")
-    for path in scaffold(arguments.name, folder, arguments.translation):
-        print(f"wrote {path}")
-    print(
-        f"next: edit {planned[0]}, then run 'python -m simulator validate {folder}' and "
-        f"'python -m simulator test {folder}'"
-    )
-    return EXIT_OK
-
-
 def command_preview(arguments: argparse.Namespace) -> int:
     from simulator.ui.player import start_app
 
@@ -637,6 +611,11 @@ ADDED_COMMANDS: dict[str, tuple[str, str, str]] = {
         "add_report_command",
         "the trainer's cohort report (HTML, CSV)",
     ),
+    "new": (
+        "simulator.scaffold",
+        "add_new_command",
+        "start a scenario from a template that works",
+    ),
     "guide": (
         "simulator.reports.guide",
         "add_guide_command",
@@ -738,12 +717,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="test files or folders (default: the bundled scenarios)",
     )
     test.set_defaults(handler=command_test)
-
-    new = commands.add_parser("new", help="start a scenario from a template that works")
-    new.add_argument("name", help="the scenario id, e.g. late-client")
-    new.add_argument("--folder", default=".", help="where to write the files (default: here)")
-    new.add_argument("--translation", default="hu", help="language of the translation stub")
-    new.set_defaults(handler=command_new)
 
     preview = commands.add_parser("preview", help="play a scenario, reloading it on every save")
     preview.add_argument("scenario", metavar="PATH")

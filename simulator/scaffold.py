@@ -6,9 +6,13 @@ its tests as it stands, so a trainer edits something that works.
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
+from typing import Any
 
+from simulator.exit_codes import EXIT_OK
+from simulator.exit_codes import usage_error as _usage_error
 from simulator.scenario.i18n import translatable_texts
 from simulator.scenario.loader import load_scenario
 
@@ -163,3 +167,36 @@ def scaffold(name: str, folder: Path, language: str) -> list[Path]:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def add_new_command(subparsers: Any) -> None:
+    """Register `new` on the command line's subcommands."""
+    new = subparsers.add_parser("new", help="start a scenario from a template that works")
+    new.add_argument("name", help="the scenario id, e.g. late-client")
+    new.add_argument("--folder", default=".", help="where to write the files (default: here)")
+    new.add_argument("--translation", default="hu", help="language of the translation stub")
+    new.set_defaults(handler=command_new)
+
+
+def command_new(arguments: argparse.Namespace) -> int:
+    if not NAME.match(arguments.name):
+        return _usage_error(
+            "the name is the scenario's id: lower-case letters, digits and '-', such as late-client"
+        )
+    if not re.match(r"^[a-z]{2,3}$", arguments.translation):
+        return _usage_error("--translation takes a language code such as hu")
+    folder = Path(arguments.folder)
+    planned = [
+        folder / f"{arguments.name}{suffix}"
+        for suffix in (".yaml", ".test.yaml", f".{arguments.translation}.yaml")
+    ]
+    existing = [str(path) for path in planned if path.exists()]
+    if existing:
+        return _usage_error(f"will not overwrite {', '.join(existing)}")
+    for path in scaffold(arguments.name, folder, arguments.translation):
+        print(f"wrote {path}")
+    print(
+        f"next: edit {planned[0]}, then run 'python -m simulator validate {folder}' and "
+        f"'python -m simulator test {folder}'"
+    )
+    return EXIT_OK
