@@ -104,7 +104,7 @@ def _check_playtests(
             "choice": scenario.declarations.choice_ids,
             "node": scenario.model.nodes,
             "line": {key for keys in scenario.line_ids.values() for key in keys},
-            "variable": scenario.model.variables,
+            "variable": {**scenario.model.variables, **scenario.model.meters.cost.components},
         }
         for index, test in enumerate(tests.tests):
             for kind, name, path in _named_ids(test):
@@ -136,6 +136,14 @@ def _named_ids(test: Playtest) -> list[tuple[str, str, tuple[str | int, ...]]]:
             for i, name in enumerate(getattr(expect, key))
         ]
     named += [("variable", name, ("expect", "values", name)) for name in expect.values]
+    for made, better in expect.better.items():
+        named += [
+            ("choice", made, ("expect", "better")),
+            ("choice", better, ("expect", "better", made)),
+        ]
+    named += [
+        ("choice", name, ("expect", "no_better", i)) for i, name in enumerate(expect.no_better)
+    ]
     named += [("line", name, ("expect", "lines", i)) for i, name in enumerate(expect.lines)]
     return named
 
@@ -225,7 +233,39 @@ def _compare(session: Session, test: Playtest) -> list[tuple[str, str | None]]:
     for text in expect.says:
         if not any(text.lower() in e.text.lower() for e in shown):
             misses.append((f'no line said "{text}"', None))
-    return misses + _compare_step(session, expect)
+    return misses + _compare_step(session, expect) + _compare_review(session, expect)
+
+
+def _compare_review(session: Session, expect: Expectations) -> list[tuple[str, str | None]]:
+    """The better choice the debrief names at a decision, or that it names none: the
+    review is a claim about good practice, so a trainer can pin it down like an ending."""
+    if not expect.better and not expect.no_better:
+        return []
+    from simulator.analysis.review import review_decisions
+
+    reviews = review_decisions(session.scenario, session.state.seed, session.decisions)
+    named = {}
+    for review in reviews:
+        named.setdefault(review.decision.choice, review)
+    misses: list[tuple[str, str | None]] = []
+    wanted: list[tuple[str, str | None]] = [*expect.better.items()]
+    wanted += [(made, None) for made in expect.no_better]
+    for made, better in wanted:
+        review = named.get(made)
+        if review is None:
+            misses.append(
+                (f"the play never picks '{made}', so the debrief says nothing of it", None)
+            )
+            continue
+        node = review.decision.node
+        if review.better_choice == better:
+            continue
+        said = (
+            f"names '{review.better_choice}'" if review.better_choice else "names no better choice"
+        )
+        hoped = f"'{better}'" if better else "no better choice"
+        misses.append((f"at '{node}', after '{made}', the debrief {said}, not {hoped}", node))
+    return misses
 
 
 def _compare_step(session: Session, expect: Expectations) -> list[tuple[str, str | None]]:

@@ -122,6 +122,45 @@ def describe_choices(choices: list[ChoiceView]) -> list[str]:
     return lines
 
 
+def cost_part_lines(result: SessionResult, session: Session) -> list[str]:
+    """What the cost is made of, a line per part: the debrief's and the run's."""
+    words = _words(session)
+    lines = []
+    for part in result.cost_parts:
+        cost = format_cost(session, part.cost)
+        if part.rate == 1 and not part.unit:  # a part kept in the cost's own money
+            lines.append(words("debrief.cost_part_plain", label=part.label, cost=cost))
+            continue
+        amount = words.amount(part.amount) + (f"\u00a0{part.unit}" if part.unit else "")
+        rate = format_cost(session, part.rate)
+        lines.append(
+            words("debrief.cost_part", label=part.label, amount=amount, rate=rate, cost=cost)
+        )
+    return lines
+
+
+def shown_value_lines(result: SessionResult, session: Session) -> list[str]:
+    """The values the author shows in the debrief, a line each, with where they started."""
+    words = _words(session)
+
+    def written(value: Any) -> str:
+        if isinstance(value, bool):
+            return words("debrief.yes" if value else "debrief.no")
+        if isinstance(value, (int, float)):
+            return words.amount(value)
+        return str(value).replace("-", " ")
+
+    return [
+        words(
+            "debrief.shown_value",
+            label=shown.label,
+            value=written(shown.value),
+            start=written(shown.start),
+        )
+        for shown in result.shown_values
+    ]
+
+
 def describe_result(result: SessionResult, session: Session) -> list[str]:
     breakdown = result.breakdown
     unit = session.scenario.model.meters.cost.short_unit
@@ -140,9 +179,14 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
             mark=words.number(breakdown.pass_mark),
         ),
         *(f"  {line}" for line in breakdown.explain(words, unit)),
-        "",
-        words("debrief.your_decisions") + ":",
     ]
+    for heading, details in (
+        ("debrief.cost_parts", cost_part_lines(result, session)),
+        ("debrief.shown_values", shown_value_lines(result, session)),
+    ):
+        if details:
+            lines.extend(["", words(heading) + ":", *(f"  {line}" for line in details)])
+    lines.extend(["", words("debrief.your_decisions") + ":"])
     lessons = session.scenario.model.lessons
     for number, review in enumerate(reviewed(session, result), start=1):
         decision = review.decision
@@ -208,6 +252,21 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
                     "balance": round(breakdown.balance, 2),
                     "band": [breakdown.band_low, breakdown.band_high],
                     "critical": list(breakdown.critical),
+                },
+                "cost_parts": [
+                    {
+                        "id": part.id,
+                        "label": part.label,
+                        "unit": part.unit,
+                        "amount": part.amount,
+                        "rate": part.rate,
+                        "cost": part.cost,
+                    }
+                    for part in result.cost_parts
+                ],
+                "values": {
+                    shown.id: {"label": shown.label, "value": shown.value, "start": shown.start}
+                    for shown in result.shown_values
                 },
                 "decisions": [
                     _decision_json(review, lessons) for review in reviewed(session, result)

@@ -85,7 +85,7 @@ def test_command_reports_like_a_test_runner(folder: Path) -> None:
     )
     assert done.returncode == 1
     assert "FAIL  wrong hope" in done.stdout
-    assert done.stdout.strip().endswith("3 passed, 1 failed")
+    assert done.stdout.strip().endswith("10 passed, 1 failed")
 
 
 def test_command_without_test_files_is_a_usage_error(tmp_path: Path) -> None:
@@ -205,3 +205,41 @@ def test_unknown_choices_and_variables_in_step_expectations_are_caught(tmp_path:
     messages = [d.format() for d in load_any(path).diagnostics]
     assert any("no choice is called 'leav'; did you mean 'leave'" in m for m in messages)
     assert any("no variable is called 'trusst'; did you mean 'trust'" in m for m in messages)
+
+
+def test_a_test_can_pin_down_the_better_choice_the_debrief_names(folder: Path) -> None:
+    """The example's tests pass, and a wrong hope about the debrief fails with what it
+    really says, at the decision concerned."""
+    result = run_playtest_file(EXAMPLES / "refund-callback.test.yaml")
+    assert not result.problems and all(o.passed for o in result.outcomes)
+    path = folder / "wrong.test.yaml"
+    path.write_text(
+        "format: 1\nkind: tests\nscenario: refund-callback.yaml\ntests:\n"
+        "  - name: wrong hopes\n    choices: [photos-policy, send-it-back, ring-her]\n"
+        "    expect:\n"
+        "      better: {photos-policy: order-number}\n"
+        "      no_better: [send-it-back, listen]\n",
+        encoding="utf-8",
+    )
+    (outcome,) = run_playtest_file(path).outcomes
+    messages = [failure.message for failure in outcome.failures]
+    assert len(messages) == 3, messages
+    assert "after 'photos-policy', the debrief names 'listen', not 'order-number'" in messages[0]
+    assert "after 'send-it-back', the debrief names 'new-bowl', not no better choice" in (
+        messages[1]
+    )
+    assert "the play never picks 'listen'" in messages[2]
+
+
+def test_unknown_choices_in_debrief_expectations_are_caught(folder: Path) -> None:
+    path = folder / "unknown.test.yaml"
+    path.write_text(
+        "format: 1\nkind: tests\nscenario: refund-callback.yaml\ntests:\n"
+        "  - name: misspelt\n    choices: [listen]\n"
+        "    expect:\n      better: {listen: new-bowel}\n      no_better: [lisen]\n",
+        encoding="utf-8",
+    )
+    found = load_any(path).diagnostics
+    assert [d.code for d in found] == ["E218", "E218"], [d.format() for d in found]
+    assert "did you mean 'new-bowl'" in found[0].message
+    assert "did you mean 'listen'" in found[1].message

@@ -23,7 +23,7 @@ from typing import Any
 
 from simulator.scenario.components import strongly_connected
 from simulator.scenario.expressions import Reads, parse_condition, parse_effect, reads_of
-from simulator.scenario.model import Node
+from simulator.scenario.model import Node, each_effect
 from simulator.scenario.playable import CRITICAL, PlayableScenario
 from simulator.scenario.validate import successors
 
@@ -46,17 +46,33 @@ class LiveInputs:
 
 def _own_reads(scenario: PlayableScenario, node_id: str, node: Node) -> Reads:
     """What the node's own steps read (lines are left out: they only show text)."""
-    reads = Reads(names=set(METERS))
-    trees: list[Any] = [parse_effect(source) for source in node.effects]
+    # the parts of the cost too: how far a part's next change moves the cost depends on
+    # where the part stands (it stops at 0), whatever the effect reads
+    reads = Reads(names=set(METERS) | set(scenario.model.meters.cost.components))
+    trees: list[Any] = []
+    conditions = [node.if_] if node.if_ is not None else []
+    effect_lists = [node.effects]
     for index, choice in enumerate(node.choices or []):
         if choice.if_ is not None:
-            trees.append(parse_condition(choice.if_))
+            conditions.append(choice.if_)
         if choice.once:
             reads.choices.add(scenario.choice_ids[node_id][index])
-        trees.extend(parse_effect(source) for source in choice.effects)
+        effect_lists.append(choice.effects)
     if node.timer is not None:
-        trees.extend(parse_effect(source) for source in node.timer.effects)
-    trees.extend(parse_condition(b.if_) for b in node.branch or [] if b.if_ is not None)
+        effect_lists.append(node.timer.effects)
+        if node.timer.if_ is not None:
+            conditions.append(node.timer.if_)
+    for branch in node.branch or []:
+        effect_lists.append(branch.effects)
+        if branch.if_ is not None:
+            conditions.append(branch.if_)
+    effect_lists.extend(option.effects for option in node.random or [])
+    for effects in effect_lists:
+        for source, _, condition in each_effect(effects):
+            trees.append(parse_effect(source))
+            if condition is not None:
+                conditions.append(condition)
+    trees.extend(parse_condition(source) for source in conditions)
     for tree in trees:
         found = reads_of(tree)
         reads.names |= found.names

@@ -17,7 +17,7 @@ from typing import Any
 
 from simulator.scenario.expressions import VALUE_LIMIT, EvaluationContext, Evaluator, start_value
 from simulator.scenario.expressions import Effect as CompiledEffect
-from simulator.scenario.model import Choice, Node, RandomBranch
+from simulator.scenario.model import Choice, EffectItem, Node, RandomBranch
 from simulator.scenario.playable import PlayableScenario
 
 
@@ -61,10 +61,14 @@ class NodePlan:
     step: int  # ENDS, BRANCHES, ROLLS, CONTINUES or WAITS
     episode: str | None  # the episode this node starts, if any
     episode_clock: tuple[int | None, int | None]  # the day and minute it sets the clock to
+    condition: Evaluator | None  # the node's own 'if': passed by to 'otherwise' when false
     effects: tuple[CompiledEffect, ...]
     choices: tuple[ChoicePlan, ...]
-    branches: tuple[tuple[Evaluator | None, str], ...]  # empty unless the node branches
+    # empty unless the node branches: each branch's condition, target and effects
+    branches: tuple[tuple[Evaluator | None, str, tuple[CompiledEffect, ...]], ...]
     weights: tuple[float, ...]  # the random branches' weights as rolled (see _weight)
+    random_effects: tuple[tuple[CompiledEffect, ...], ...]  # each random branch's effects
+    timer_condition: Evaluator | None  # when the timer runs (None: always)
     timer_effects: tuple[CompiledEffect, ...]
     consequence_of: frozenset[str]  # choices the node's effects are charged to, if made
     by_id: dict[str, ChoicePlan]
@@ -158,8 +162,16 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
     effects = scenario.effects
     episode_starts = scenario.episode_starts
 
-    def compiled(sources: list[str]) -> tuple[CompiledEffect, ...]:
-        return tuple(effects[source] for source in sources)
+    def compiled(items: list[EffectItem]) -> tuple[CompiledEffect, ...]:
+        return tuple(
+            effects[item]
+            if isinstance(item, str)
+            else _under(conditions[item.if_], tuple(effects[source] for source in item.then))
+            for item in items
+        )
+
+    def condition(source: str | None) -> Evaluator | None:
+        return None if source is None else conditions[source]
 
     plans: dict[str, NodePlan] = {}
     for node_id, node in scenario.model.nodes.items():
@@ -181,19 +193,33 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
             step=_step_of(node),
             episode=episode_starts.get(node_id),
             episode_clock=_episode_clock(scenario, episode_starts.get(node_id)),
+            condition=condition(node.if_),
             effects=compiled(node.effects),
             choices=choices,
             branches=tuple(
-                (None if branch.if_ is None else conditions[branch.if_], branch.next)
+                (condition(branch.if_), branch.next, compiled(branch.effects))
                 for branch in node.branch or []
             ),
             weights=tuple(_weight(branch) for branch in node.random or []),
+            random_effects=tuple(compiled(option.effects) for option in node.random or []),
+            timer_condition=condition(node.timer.if_) if node.timer else None,
             timer_effects=compiled(node.timer.effects) if node.timer else (),
             consequence_of=frozenset(node.consequence_of),
             by_id={plan.id: plan for plan in choices},
             conditional=any(plan.once or plan.condition is not None for plan in choices),
         )
     return plans
+
+
+def _under(condition: Evaluator, effects: tuple[CompiledEffect, ...]) -> CompiledEffect:
+    """Effects that apply only when their condition holds as they are reached."""
+
+    def conditional(context: EvaluationContext) -> None:
+        if condition(context):
+            for effect in effects:
+                effect(context)
+
+    return conditional
 
 
 def _step_of(node: Node) -> int:

@@ -140,6 +140,33 @@ class DecisionRecord:
 
 
 @dataclass(frozen=True)
+class CostPart:
+    """One named part of the cost as the play ended, so the debrief can show what the cost
+    is made of (three hours of overtime, a refund) and not only its sum."""
+
+    id: str
+    label: str
+    unit: str
+    amount: float  # of the part itself, in its own unit (hours, points...)
+    rate: float  # what one of it costs
+
+    @property
+    def cost(self) -> float:
+        return self.amount * self.rate
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """A variable the author wants the trainee to see in the debrief, such as anger or
+    trust, hidden while playing: where it ended, and where it started."""
+
+    id: str
+    label: str
+    value: Any
+    start: Any
+
+
+@dataclass(frozen=True)
 class SessionResult:
     ending: str
     ending_title: str
@@ -149,6 +176,8 @@ class SessionResult:
     cost: float
     breakdown: ScoreBreakdown
     decisions: tuple[DecisionRecord, ...]
+    cost_parts: tuple[CostPart, ...] = ()
+    shown_values: tuple[ShownValue, ...] = ()
 
     @property
     def score(self) -> int:
@@ -377,6 +406,8 @@ class Session:
         target = self.node.random[index].next
         if not self.state.exploring:
             self.state.events.append(BranchTaken(self.state.node, target, True))
+        for effect in self._plans[self.state.node].random_effects[index]:
+            effect(self.state)
         self._enter(target)
 
     def roll_chance(self) -> None:
@@ -442,6 +473,8 @@ class Session:
         satisfaction, cost = self.satisfaction, self.cost
         decisions = tuple(self.state.decisions)
         critical = tuple(d.critical for d in decisions if d.critical is not None)
+        model, values = self.scenario.model, self.state.values
+        start = plan_for(self.scenario).start_values
         return SessionResult(
             ending=self.state.node,
             ending_title=ending.title,
@@ -458,6 +491,17 @@ class Session:
                 self.state.values.get(CRITICAL, 0),  # counted even where no decision is kept
             ),
             decisions=decisions,
+            cost_parts=tuple(
+                CostPart(name, part.label, part.unit, values[name], part.rate)
+                for name, part in model.meters.cost.components.items()
+            ),
+            shown_values=tuple(
+                ShownValue(
+                    name, variable.label or name.replace("_", " "), values[name], start[name]
+                )
+                for name, variable in model.variables.items()
+                if variable.debrief and name in values
+            ),
         )
 
     # ------------------------------------------------------------ inside
@@ -591,8 +635,15 @@ class Session:
         state.timer_left = None
         self._offer = None
         for _ in range(MAX_AUTOMATIC_STEPS):
-            state.node = node_id
             plan = plans[node_id]
+            if plan.condition is not None and not plan.condition(state):
+                passed_by = plan.node.otherwise
+                assert passed_by is not None  # the validator asks for it beside 'if'
+                if not exploring:
+                    state.events.append(BranchTaken(node_id, passed_by, False))
+                node_id = passed_by
+                continue
+            state.node = node_id
             visits[node_id] = visits.get(node_id, 0) + 1
             if not exploring:
                 state.events.append(NodeEntered(node_id))
@@ -613,9 +664,11 @@ class Session:
             if step == WAITS:
                 target = self._wait_for_choice(plan)
             elif step == BRANCHES:
-                for condition, to in plan.branches:
+                for condition, to, effects in plan.branches:
                     if condition is None or condition(state):
                         target = to
+                        for effect in effects:
+                            effect(state)
                         break
                 else:
                     self._stick("no branch condition held")
@@ -651,8 +704,11 @@ class Session:
         if state.exploring:
             state.status = Status.WAITING_FOR_CHANCE
             return None
-        target = options[self._roll_dice(plan.weights)].next
+        index = self._roll_dice(plan.weights)
+        target = options[index].next
         state.events.append(BranchTaken(plan.id, target, True))
+        for effect in plan.random_effects[index]:
+            effect(state)
         return target
 
     def _roll_dice(self, weights: tuple[float, ...]) -> int:
@@ -672,17 +728,21 @@ class Session:
         state = self.state
         node = plan.node
         self._offer = plan.offer(state)
+        timed = node.timer is not None and (
+            plan.timer_condition is None or bool(plan.timer_condition(state))
+        )
         if not self._offer.available:
             if node.fallback is not None:
                 if not state.exploring:
                     state.events.append(FallbackTaken(plan.id, node.fallback))
                 return node.fallback
-            if node.timer is None:
+            if not timed:
                 self._stick("no choice is available and there is no fallback")
                 return None
         state.status = Status.WAITING_FOR_CHOICE
         state.decision_started = state.elapsed
-        if node.timer is not None:
+        if timed:
+            assert node.timer is not None
             state.timer_left = node.timer.seconds
         return None
 

@@ -37,7 +37,14 @@ from simulator.scenario.expressions import (
     Unary,
     parse_effect,
 )
-from simulator.scenario.model import Choice, Node, Scenario, VariableText
+from simulator.scenario.model import (
+    Choice,
+    Node,
+    Scenario,
+    VariableText,
+    each_effect,
+    effect_text,
+)
 from simulator.scenario.playable import PlayableScenario
 from simulator.scenario.templates import fill
 from simulator.scenario.translations import load_translated
@@ -195,7 +202,9 @@ def satisfaction_change(choice: Choice) -> float:
     """How much the choice's own effects move satisfaction when written as a plain number
     (``satisfaction += 7``); effects computed from other values count as no change."""
     total = 0.0
-    for source in choice.effects:
+    for source, _, condition in each_effect(choice.effects):
+        if condition is not None:
+            continue  # it may not happen
         try:
             statement = parse_effect(source)
         except ExpressionError:
@@ -368,7 +377,7 @@ def _decisions(
                 text=shown(choice.text),
                 feedback=variants(choice.feedback),
                 tags=list(choice.tags),
-                effects=list(choice.effects),
+                effects=[effect_text(item) for item in choice.effects],
                 condition=choice.if_,
                 reason=choice.reason,
                 once=choice.once,

@@ -398,6 +398,8 @@ class VariableInfo:
     minimum: float | None = None
     maximum: float | None = None
     values: frozenset[str] | None = None  # for text variables with a fixed set
+    #: For a part of the cost: what one of it adds to ``cost`` (see CostComponent).
+    cost_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -594,11 +596,17 @@ class _Checker:
                 statement.offset,
             )
         if not info.writable:
+            parts = [n for n, i in self.declarations.variables.items() if i.cost_rate is not None]
+            hint = ""
+            if statement.target == "time":
+                hint = "; move the clock with advance(minutes)"
+            elif statement.target == "cost" and parts:
+                hint = (
+                    "; here the cost is made of its components, so change one of them "
+                    f"({', '.join(parts)}), such as {parts[0]} += 1"
+                )
             raise ExpressionError(
-                "E305",
-                f"'{statement.target}' cannot be assigned"
-                + ("; move the clock with advance(minutes)" if statement.target == "time" else ""),
-                statement.offset,
+                "E305", f"'{statement.target}' cannot be assigned{hint}", statement.offset
             )
         value = self.check(statement.value)
         if statement.operator != "=":
@@ -829,6 +837,32 @@ def start_value(info: VariableInfo, value: Any) -> Any:
 
 
 def compile_effect(statement: Statement, declarations: Declarations) -> Effect:
+    """An effect as a closure; one that changes a part of the cost moves the cost by the
+    change times the part's rate, so the cost is always the sum of its parts."""
+    effect = _compile_statement(statement, declarations)
+    if isinstance(statement, CallStatement):
+        return effect
+    rate = declarations.variables[statement.target].cost_rate
+    if rate is None:
+        return effect
+    return _feeding_cost(statement.target, rate, effect, _clamp(declarations.variables["cost"]))
+
+
+def _feeding_cost(
+    part: str, rate: float, effect: Effect, clamp_cost: Callable[[Any], Any]
+) -> Effect:
+    def change_part(context: EvaluationContext) -> None:
+        values = context.values
+        before = values[part]
+        effect(context)
+        moved = values[part] - before
+        if moved:
+            values["cost"] = clamp_cost(values["cost"] + moved * rate)
+
+    return change_part
+
+
+def _compile_statement(statement: Statement, declarations: Declarations) -> Effect:
     """An effect as a closure. One that gives a number variable NaN (``x = y - y`` with
     ``y`` infinite) leaves it as it was; any other number is clamped to the variable's
     range (see ``_bounds``). Only number variables pay for this, and fixed steps, the

@@ -58,6 +58,12 @@ def translatable_texts(
         ("meters", "satisfaction", "label"),
     )
     add("meters.cost.label", model.meters.cost.label, ("meters", "cost", "label"))
+    for name, part in model.meters.cost.components.items():
+        part_path: YamlPath = ("meters", "cost", "components", name)
+        add(f"meters.cost.components.{name}.label", part.label, (*part_path, "label"))
+        add(f"meters.cost.components.{name}.unit", part.unit, (*part_path, "unit"))
+    for name, variable in model.variables.items():
+        add(f"variables.{name}.label", variable.label, ("variables", name, "label"))
     if model.clock is not None:
         for index, name in enumerate(model.clock.day_names or []):
             add(f"clock.days.{index + 1}", name, ("clock", "day_names", index))

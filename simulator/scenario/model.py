@@ -11,8 +11,9 @@ positions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -32,6 +33,38 @@ ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]?[0-9]|2[0-3]):[0-5
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ConditionalEffect(Strict):
+    """Effects that apply only when a condition holds at the moment they are reached, so
+    an author need not multiply by a 0/1 flag to make a change depend on the play."""
+
+    if_: Expression = Field(alias="if")
+    then: list[Expression] = Field(min_length=1)
+
+
+#: One item of an ``effects`` list: an effect, or effects under a condition.
+EffectItem = Union[Expression, ConditionalEffect]  # noqa: UP007 (pydantic needs the object)
+
+
+def each_effect(
+    items: list[EffectItem],
+) -> Iterator[tuple[str, tuple[int | str, ...], str | None]]:
+    """Every effect in a list with its place within the list and the condition it
+    waits on (None when it always applies), so checks and tools read one shape."""
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            yield item, (index,), None
+        else:
+            for inner, source in enumerate(item.then):
+                yield source, (index, "then", inner), item.if_
+
+
+def effect_text(item: EffectItem) -> str:
+    """One item of an effects list as a trainer reads it in a guide or a map."""
+    if isinstance(item, str):
+        return item
+    return f"if {item.if_}: {'; '.join(item.then)}"
 
 
 class Lesson(Strict):
@@ -74,12 +107,30 @@ class SatisfactionMeter(Strict):
     label: Text = "Customer satisfaction"
 
 
+class CostComponent(Strict):
+    """One named part of the cost (staff hours, refunds, the agent's energy): effects change
+    it by its own measure, and the cost moves by that change times ``rate``."""
+
+    label: Text
+    unit: Annotated[str, StringConstraints(max_length=12)] = Field(
+        "", description="How an amount of it is written, such as h, EUR or points."
+    )
+    rate: float = Field(1, ge=0, description="What one of it costs, in the cost meter's unit.")
+    start: float = Field(0, ge=0)
+
+
 class CostMeter(Strict):
     unit: CostUnit = CostUnit.money
     currency: Annotated[str, StringConstraints(max_length=8)] = "EUR"
     start: float = Field(0, ge=0)
     visible: bool = True
     label: Text = "Cost to the business"
+    components: dict[Identifier, CostComponent] = Field(
+        default_factory=dict,
+        description="Named parts the cost is made of. Effects change the parts (overtime "
+        "+= 1.5); the cost is the start plus each part times its rate. The debrief shows "
+        "each part.",
+    )
 
     @property
     def short_unit(self) -> str:
@@ -110,6 +161,12 @@ class Variable(Strict):
         None, description="For type 'choice': the names it can take."
     )
     description: Text = ""
+    label: Text = Field("", description="How the debrief names it (default: its name).")
+    debrief: bool = Field(
+        False,
+        description="Show its value at the end in the debrief, beside the meters: for a "
+        "hidden state such as anger or trust that the trainee should see afterwards.",
+    )
 
 
 class Clock(Strict):
@@ -161,7 +218,7 @@ class Choice(Strict):
         "unavailable; without it an unavailable choice is hidden.",
     )
     once: bool = False
-    effects: list[Expression] = Field(default_factory=list)
+    effects: list[EffectItem] = Field(default_factory=list)
     next: Identifier
     feedback: VariableText = Field(
         "",
@@ -181,8 +238,13 @@ class Timer(Strict):
     """Timed choices: if the trainee has not chosen in time, this applies."""
 
     seconds: float = Field(gt=0, le=600)
+    if_: Expression | None = Field(
+        None,
+        alias="if",
+        description="When given, the timer runs only if this holds as the choices appear.",
+    )
     next: Identifier
-    effects: list[Expression] = Field(default_factory=list)
+    effects: list[EffectItem] = Field(default_factory=list)
     feedback: VariableText = ""
     lesson: Identifier | None = None
 
@@ -190,11 +252,18 @@ class Timer(Strict):
 class Branch(Strict):
     if_: Expression | None = Field(None, alias="if", description="Omit on the last branch.")
     next: Identifier
+    effects: list[EffectItem] = Field(
+        default_factory=list, description="Applied when this branch is taken."
+    )
 
 
 class RandomBranch(Strict):
     weight: float = Field(1, gt=0)
     next: Identifier
+    effects: list[EffectItem] = Field(
+        default_factory=list,
+        description="Applied when the dice pick this branch: the call drops, and she is angrier.",
+    )
 
 
 class EndingKind(str, Enum):
@@ -217,8 +286,17 @@ class Ending(Strict):
 class Node(Strict):
     """A step of the scenario. Exactly one of choices, next, branch, random or ending."""
 
+    if_: Expression | None = Field(
+        None,
+        alias="if",
+        description="When given, the node happens only if this holds as the play arrives; "
+        "otherwise the play passes it by (no effects, no lines) and goes to 'otherwise'.",
+    )
+    otherwise: Identifier | None = Field(
+        None, description="Where the play goes when the node's 'if' does not hold."
+    )
     lines: list[Line] = Field(default_factory=list)
-    effects: list[Expression] = Field(default_factory=list)
+    effects: list[EffectItem] = Field(default_factory=list)
     choices: list[Choice] | None = None
     fallback: Identifier | None = Field(
         None, description="Where to go when every choice is unavailable."
@@ -381,6 +459,15 @@ class Expectations(Strict):
         None,
         description="The clock there, as the game shows it: '17:30', or the day with it "
         "('Friday 17:30').",
+    )
+    # What the debrief says of the play's decisions:
+    better: dict[Identifier, Identifier] = Field(
+        default_factory=dict,
+        description="For a choice the play made: the better choice the debrief names there.",
+    )
+    no_better: list[Identifier] = Field(
+        default_factory=list,
+        description="Choices the play made where the debrief names no better choice.",
     )
 
 

@@ -57,10 +57,15 @@ class PlayableScenario:
 
 def initial_values(model: Scenario, declarations: Declarations) -> dict[str, Any]:
     """Meters, clock and declared variables as a new session starts them."""
+    cost = model.meters.cost
     values: dict[str, Any] = {
         "satisfaction": float(model.meters.satisfaction.start),
-        "cost": float(model.meters.cost.start),
+        # the start plus each part at its start, so that the cost is the sum of its parts
+        "cost": float(cost.start)
+        + sum(part.start * part.rate for part in cost.components.values()),
     }
+    for name, part in cost.components.items():
+        values[name] = float(part.start)
     if any(choice.critical for node in model.nodes.values() for choice in node.choices or []):
         values[CRITICAL] = 0
     if model.clock is not None:
@@ -68,6 +73,8 @@ def initial_values(model: Scenario, declarations: Declarations) -> dict[str, Any
         values["day"] = model.clock.day
         values["time"] = int(hours) * 60 + int(minutes)
     for name, variable in model.variables.items():
+        if name in cost.components:
+            continue  # refused by the validator (E216); the part's value stands
         info = declarations.variables[name]
         if variable.default is not None:
             default = variable.default

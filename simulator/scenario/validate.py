@@ -38,7 +38,15 @@ from simulator.scenario.expressions import (
     parse_effect,
     reads_of,
 )
-from simulator.scenario.model import Character, Node, Scenario, VariableText, VariableType
+from simulator.scenario.model import (
+    Character,
+    EffectItem,
+    Node,
+    Scenario,
+    VariableText,
+    VariableType,
+    each_effect,
+)
 from simulator.scenario.playable import BUILTIN_NAMES, TIMEOUT_WORDS, choice_id
 from simulator.scenario.templates import names_in
 
@@ -71,6 +79,8 @@ def successors(node: Node) -> Iterator[tuple[str, Path]]:
         yield node.timer.next, ("timer", "next")
     if node.next:
         yield node.next, ("next",)
+    if node.otherwise:
+        yield node.otherwise, ("otherwise",)
     for index, branch in enumerate(node.branch or []):
         yield branch.next, ("branch", index, "next")
     for index, option in enumerate(node.random or []):
@@ -80,9 +90,11 @@ def successors(node: Node) -> Iterator[tuple[str, Path]]:
 def declarations_for(scenario: Scenario, assume_clock: bool = False) -> Declarations:
     """The names a scenario's expressions may use; with ``assume_clock``, ``day`` and
     ``time`` even when it has no clock (to check its expressions all the same)."""
+    components = scenario.meters.cost.components
     variables: dict[str, VariableInfo] = {
         "satisfaction": VariableInfo(ValueType.NUMBER, True, 0, 100),
-        "cost": VariableInfo(ValueType.NUMBER, True, 0, None),
+        # made of its components where it has them: they are what effects change
+        "cost": VariableInfo(ValueType.NUMBER, not components, 0, None),
     }
     if scenario.clock is not None or assume_clock:
         variables["day"] = VariableInfo(ValueType.INT, False, 1, None)
@@ -93,6 +105,11 @@ def declarations_for(scenario: Scenario, assume_clock: bool = False) -> Declarat
         VariableType.bool: ValueType.BOOL,
         VariableType.choice: ValueType.TEXT,
     }
+    for name, component in components.items():
+        if name not in variables:
+            variables[name] = VariableInfo(
+                ValueType.NUMBER, True, 0, None, cost_rate=component.rate
+            )
     for name, variable in scenario.variables.items():
         if name in variables:
             continue
@@ -157,26 +174,33 @@ class ScenarioChecker:
 
     # ------------------------------------------------------------ declarations
 
+    def check_name(self, name: str, path: Path) -> bool:
+        """E216 for a name expressions cannot use as a variable; whether it can."""
+        if name in BUILTIN_NAMES:
+            problem = f"'{name}' is built in; choose another name"
+        elif name in ("and", "or", "not", "true", "false"):
+            problem = f"'{name}' is a keyword; choose another name"
+        elif "." in name or "-" in name:
+            problem = f"names of variables use letters, digits and '_' only, not '{name}'"
+        else:
+            return True
+        self.report("E216", problem, path, True)
+        return False
+
     def check_variables(self) -> None:
-        for name, variable in self.scenario.variables.items():
-            path: Path = ("variables", name)
-            if name in BUILTIN_NAMES:
-                self.report(
-                    "E216", f"'{name}' is built in; choose another variable name", path, True
-                )
-                continue
-            if name in ("and", "or", "not", "true", "false"):
-                self.report(
-                    "E216", f"'{name}' is a keyword; choose another variable name", path, True
-                )
-                continue
-            if "." in name or "-" in name:
+        for name in self.scenario.meters.cost.components:
+            path: Path = ("meters", "cost", "components", name)
+            if self.check_name(name, path) and name in self.scenario.variables:
                 self.report(
                     "E216",
-                    f"variable names use letters, digits and '_' only, not '{name}'",
-                    path,
+                    f"'{name}' is both a part of the cost and a variable; a part of the "
+                    "cost is a variable already, so remove one of them",
+                    ("variables", name),
                     True,
                 )
+        for name, variable in self.scenario.variables.items():
+            path = ("variables", name)
+            if not self.check_name(name, path):
                 continue
             default = variable.default
             kind = variable.type
@@ -324,8 +348,9 @@ class ScenarioChecker:
             path: Path = ("nodes", node_id)
             self.check_node_kind(node, path)
             self.check_lines(node, path)
-            for index, source in enumerate(node.effects):
-                self.compile_effect(source, (*path, "effects", index))
+            if node.if_ is not None:
+                self.compile_condition(node.if_, (*path, "if"))
+            self.check_effects(node.effects, (*path, "effects"))
             for target, reference in self.edges[node_id]:
                 self.check_node_reference(target, (*path, *reference), node_id)
             for index, choice in enumerate(node.choices or []):
@@ -334,19 +359,22 @@ class ScenarioChecker:
                 self.check_text(choice.feedback, (*choice_path, "feedback"))
                 if choice.if_ is not None:
                     self.compile_condition(choice.if_, (*choice_path, "if"))
-                for effect_index, source in enumerate(choice.effects):
-                    self.compile_effect(source, (*choice_path, "effects", effect_index))
+                self.check_effects(choice.effects, (*choice_path, "effects"))
                 self.check_lesson_reference(choice.lesson, (*choice_path, "lesson"))
             if node.ending is not None:
                 self.check_text(node.ending.text, (*path, "ending", "text"))
             if node.timer is not None:
                 self.check_text(node.timer.feedback, (*path, "timer", "feedback"))
-                for effect_index, source in enumerate(node.timer.effects):
-                    self.compile_effect(source, (*path, "timer", "effects", effect_index))
+                if node.timer.if_ is not None:
+                    self.compile_condition(node.timer.if_, (*path, "timer", "if"))
+                self.check_effects(node.timer.effects, (*path, "timer", "effects"))
                 self.check_lesson_reference(node.timer.lesson, (*path, "timer", "lesson"))
             for index, branch in enumerate(node.branch or []):
                 if branch.if_ is not None:
                     self.compile_condition(branch.if_, (*path, "branch", index, "if"))
+                self.check_effects(branch.effects, (*path, "branch", index, "effects"))
+            for index, option in enumerate(node.random or []):
+                self.check_effects(option.effects, (*path, "random", index, "effects"))
             if node.branch and node.branch[-1].if_ is not None:
                 self.report(
                     "E210",
@@ -383,6 +411,15 @@ class ScenarioChecker:
                 f"a node has exactly one of 'choices', 'next', 'branch', 'random' "
                 f"or 'ending'; this one {problem}",
                 path,
+                True,
+            )
+        if (node.if_ is None) != (node.otherwise is None):
+            given, missing = ("if", "otherwise") if node.otherwise is None else ("otherwise", "if")
+            self.report(
+                "E206",
+                f"a node's '{given}' needs '{missing}' beside it: 'if' says when the node "
+                "happens, 'otherwise' where the play goes when it does not",
+                (*path, given),
                 True,
             )
         if node.choices is not None and not node.choices:
@@ -490,6 +527,12 @@ class ScenarioChecker:
             )
 
     # ------------------------------------------------------------ expressions
+
+    def check_effects(self, items: list[EffectItem], path: Path) -> None:
+        for source, place, condition in each_effect(items):
+            if condition is not None and place[-1] == 0:
+                self.compile_condition(condition, (*path, place[0], "if"))
+            self.compile_effect(source, (*path, *place))
 
     def compile_condition(self, source: str, path: Path) -> None:
         if source not in self.expressions.conditions:
@@ -605,7 +648,7 @@ class ScenarioChecker:
     def check_availability(self) -> None:
         on_cycle = self.on_cycle
         for node_id, node in self.scenario.nodes.items():
-            if not node.choices or node.fallback or node.timer:
+            if not node.choices or node.fallback or (node.timer and node.timer.if_ is None):
                 continue
             if any(c.if_ is None and not (c.once and node_id in on_cycle) for c in node.choices):
                 continue
@@ -729,8 +772,9 @@ class ScenarioChecker:
 
     def check_unused(self) -> None:
         read = self.expressions.names_read
-        for name in self.scenario.variables:
-            if name not in read and name not in BUILTIN_NAMES:
+        for name, variable in self.scenario.variables.items():
+            # one the debrief shows is read there, by the trainee
+            if name not in read and name not in BUILTIN_NAMES and not variable.debrief:
                 self.report(
                     "W501",
                     f"variable '{name}' is never read by any condition or effect",
@@ -843,10 +887,11 @@ def _earliest_arrivals(
         episode.start: (episode.day, episode.time) for episode in scenario.episodes.values()
     }
 
-    def moved(sources: list[str]) -> int:
+    def moved(items: list[EffectItem]) -> int:
         total = 0.0
-        for source in sources:
-            step = notes[source].advance if source in notes else None
+        for source, _, condition in each_effect(items):
+            # an effect under a condition may not happen: the least it moves is nothing
+            step = notes[source].advance if source in notes and condition is None else None
             total += step if step is not None and step > 0 else 0
         return round(min(total, 10**12))
 
@@ -861,7 +906,8 @@ def _earliest_arrivals(
         now = reached
         if node_id in settings:
             now = max(now, _episode_setting(*settings[node_id], now))
-        now += moved(node.effects)
+        if node.if_ is None:  # a node with 'if' may be passed by, its effects not run
+            now += moved(node.effects)
         for target, reference in edges[node_id]:
             if target not in scenario.nodes:
                 continue
@@ -870,6 +916,10 @@ def _earliest_arrivals(
                 step = moved((node.choices or [])[int(reference[1])].effects)
             elif reference[0] == "timer" and node.timer is not None:
                 step = moved(node.timer.effects)
+            elif reference[0] == "branch":
+                step = moved((node.branch or [])[int(reference[1])].effects)
+            elif reference[0] == "random":
+                step = moved((node.random or [])[int(reference[1])].effects)
             if now + step < arrival.get(target, now + step + 1):
                 arrival[target] = now + step
                 heapq.heappush(queue, (now + step, target))

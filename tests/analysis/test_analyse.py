@@ -243,6 +243,7 @@ def test_pareto_sweep_agrees_with_the_definition(outcomes: set[Outcome]) -> None
 
 # The format tour has one real decision, so always picking the option in its place
 # passes: the analysis says so, and exits 1.
+TOUR_FILE = REPO / "docs" / "examples" / "format-tour.yaml"
 TOUR_FLAGGED = "error A703: always picking the second option passes"
 
 
@@ -267,6 +268,13 @@ def test_analyze_command_prints_json_with_the_agreed_fields() -> None:
     assert {f["code"] for f in data["findings"]} == {"A703"}
 
 
+def copy_tour(folder: Path) -> None:
+    """The format tour and the characters it includes, alone in a folder."""
+    shutil.copytree(REPO / "docs" / "examples" / "characters", folder / "characters")
+    shutil.copy(TOUR_FILE, folder)
+    shutil.copy(TOUR_FILE.with_name("format-tour.test.yaml"), folder)
+
+
 def test_analyze_command_text_is_readable() -> None:
     done = run_cli("analyze", "docs/examples/format-tour.yaml", "--walks", "50")
     assert done.returncode == 1 and TOUR_FLAGGED in done.stderr
@@ -278,7 +286,7 @@ def test_analyze_a_folder_side_by_side(tmp_path: Path) -> None:
     """Scenarios in a folder (not its characters, tests or translations) are analysed by
     two workers, with the same results as one, and a broken file does not stop the rest."""
     folder = tmp_path / "mine"
-    shutil.copytree(REPO / "docs" / "examples", folder)
+    copy_tour(folder)
     valid = BRANCHY.replace("{weight: 1, next: end-lost}", "{weight: 1, next: gate}")
     (folder / "branchy.yaml").write_text(valid, encoding="utf-8")
     (folder / "broken.yaml").write_text(
@@ -298,7 +306,7 @@ def test_analyze_a_folder_side_by_side(tmp_path: Path) -> None:
 
 def test_a_folder_gives_a_json_list_even_with_one_scenario(tmp_path: Path) -> None:
     folder = tmp_path / "one"
-    shutil.copytree(REPO / "docs" / "examples", folder)
+    copy_tour(folder)
     done = run_cli("analyze", str(folder), "--json", "--walks", "20")
     assert done.returncode == 1 and TOUR_FLAGGED in done.stderr, done.stderr
     assert [report["scenario"] for report in json.loads(done.stdout)] == ["format-tour"]
@@ -406,7 +414,7 @@ def test_workers_started_fresh_load_their_own_files(
     """Where workers cannot be forked (macOS, Windows), they start as fresh interpreters,
     inherit nothing and load each file themselves; the reports are the same."""
     folder = tmp_path / "mine"
-    shutil.copytree(REPO / "docs" / "examples", folder)
+    copy_tour(folder)
     valid = BRANCHY.replace("{weight: 1, next: end-lost}", "{weight: 1, next: gate}")
     (folder / "branchy.yaml").write_text(valid, encoding="utf-8")
     shutil.copy(REPO / "tests" / "broken" / "E005-syntax.yaml", folder / "garbled.yaml")

@@ -10,7 +10,7 @@ import pygame
 from simulator.analysis.review import DecisionReview, review_decisions
 from simulator.engine.session import SessionResult
 from simulator.scenario.playable import PlayableScenario
-from simulator.transcript import format_cost
+from simulator.transcript import cost_part_lines, format_cost, shown_value_lines
 from simulator.ui.background import BackgroundTask
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
@@ -298,6 +298,13 @@ class DebriefScene(Scene):
             balance_plane(surface, second, fonts, theme, history, words)
 
         blocks.append((chart_height if side_by_side else 2 * chart_height + 20, charts))
+        session = self.play.session
+        for heading_key, details in (
+            ("debrief.cost_parts", cost_part_lines(result, session)),
+            ("debrief.shown_values", shown_value_lines(result, session)),
+        ):
+            if details:
+                blocks.append(self._details_block(words(heading_key), details, width))
 
         header_height = fonts.line_height(theme.size(22), "bold")
 
@@ -316,6 +323,21 @@ class DebriefScene(Scene):
         for number, review in enumerate(reviews, start=1):
             blocks.append(self._decision_block(number, review, width, lessons))
         return blocks
+
+    def _details_block(self, heading: str, details: list[str], width: int) -> Block:
+        """A heading and a line per item: what the cost is made of, the values shown."""
+        fonts, theme = self.app.fonts, self.app.theme
+        size = theme.size(17)
+        heading_height = fonts.line_height(theme.size(19), "bold")
+        height = heading_height + 4 + sum(wrapped_height(fonts, d, size, width) for d in details)
+
+        def draw(surface: pygame.Surface, x: int, y: int, w: int) -> None:
+            surface.blit(fonts.render(heading, theme.size(19), theme.text, "bold"), (x, y))
+            line_y = y + heading_height + 4
+            for detail in details:
+                line_y = draw_wrapped(surface, fonts, detail, size, theme.text, x, line_y, w)
+
+        return height, draw
 
     def _note_block(self, text: str, width: int) -> Block:
         fonts, theme = self.app.fonts, self.app.theme
