@@ -1,7 +1,10 @@
-"""`simulator new NAME`: a scenario, its playthrough tests and a translation stub to start from.
+"""`simulator new NAME`: a scenario and its playthrough tests to start from, and on request
+a translation stub.
 
 The template is a complete small scenario that validates, plays and passes
-its tests as it stands, so a trainer edits something that works.
+its tests as it stands, so a trainer edits something that works. A translation
+is something a trainer decides on, so its stub is written only for the language
+asked for (`--translation CODE`); `translate` starts one later just as well.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from simulator.exit_codes import EXIT_OK
 from simulator.exit_codes import usage_error as _usage_error
 from simulator.scenario.i18n import translatable_texts
 from simulator.scenario.loader import load_scenario
+from simulator.translate_command import LANGUAGE
 
 SCENARIO_TEMPLATE = """\
 # A new scenario. The format is described in docs/scenario-format.md.
@@ -139,30 +143,61 @@ tests:
       passed: false
 """
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
+#: A scenario id that `new` accepts: it names the files too, so it is plainer than the
+#: format's ids (no capitals, '_' or '.'). NAME_RULE says the same to a person.
+NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,60}")
+NAME_RULE = (
+    "an id has 2 to 61 characters, lower-case letters, digits and '-', and does not start "
+    "with '-' (such as late-client)"
+)
+NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
-def scaffold(name: str, folder: Path, language: str) -> list[Path]:
-    """Write the three files and return their paths (the caller checked none exists)."""
+def name_problems(name: str) -> list[str]:
+    """Each way the name breaks NAME, in words (none when it matches): the trainer is
+    told what to change, not only the rule."""
+    problems = []
+    if len(name) < 2:
+        problems.append(f"it is too short ({len(name)} character{'s' * (len(name) != 1)})")
+    if len(name) > 61:
+        problems.append(f"it is too long ({len(name)} characters)")
+    unusable = sorted({character for character in name if character not in NAME_CHARACTERS})
+    if unusable:
+        problems.append("it contains " + ", ".join(repr(character) for character in unusable))
+    if name.startswith("-"):
+        problems.append("it starts with '-'")
+    return problems
+
+
+def scaffold(name: str, folder: Path, translation: str | None) -> list[Path]:
+    """Write the scenario, its tests and, for a ``translation`` language, the stub of that
+    translation; return their paths (the caller checked none exists)."""
     title = name.replace("-", " ").capitalize()
     scenario = folder / f"{name}.yaml"
     tests = folder / f"{name}.test.yaml"
-    translation = folder / f"{name}.{language}.yaml"
     folder.mkdir(parents=True, exist_ok=True)
     scenario.write_text(SCENARIO_TEMPLATE.format(name=name, title=title), encoding="utf-8")
     tests.write_text(TESTS_TEMPLATE.format(name=name), encoding="utf-8")
+    if translation is None:
+        return [scenario, tests]
+    return [scenario, tests, _write_translation_stub(scenario, name, translation)]
+
+
+def _write_translation_stub(scenario: Path, name: str, language: str) -> Path:
+    """Every text of the scenario under its key, still in English, for a translator."""
+    stub = scenario.with_name(f"{name}.{language}.yaml")
     loaded = load_scenario(scenario)
     assert loaded.scenario is not None, [d.format() for d in loaded.diagnostics]
     texts = translatable_texts(loaded.scenario.model, dict(loaded.scenario.characters))
     body = "\n".join(f"  {key}: {_quoted(text)}" for key, (text, _) in texts.items())
-    translation.write_text(
+    stub.write_text(
         f"# The {language} translation of {name}.yaml. Replace each English text.\n"
-        f"# Check it with: python -m simulator validate {translation.name}\n"
+        f"# Check it with: python -m simulator validate {stub.name}\n"
         f"format: 1\nkind: translation\ntranslates: {name}.yaml\nlanguage: {language}\n"
         f"strings:\n{body}\n",
         encoding="utf-8",
     )
-    return [scenario, tests, translation]
+    return stub
 
 
 def _quoted(text: str) -> str:
@@ -174,29 +209,40 @@ def add_new_command(subparsers: Any) -> None:
     new = subparsers.add_parser("new", help="start a scenario from a template that works")
     new.add_argument("name", help="the scenario id, e.g. late-client")
     new.add_argument("--folder", default=".", help="where to write the files (default: here)")
-    new.add_argument("--translation", default="hu", help="language of the translation stub")
+    new.add_argument(
+        "--translation",
+        metavar="CODE",
+        help="also write a translation stub for this language, e.g. hu (default: none)",
+    )
     new.set_defaults(handler=command_new)
 
 
 def command_new(arguments: argparse.Namespace) -> int:
-    if not NAME.match(arguments.name):
+    name, language = arguments.name, arguments.translation
+    if not NAME.fullmatch(name):
+        problems = "; ".join(name_problems(name))
+        return _usage_error(f"'{name}' cannot be the scenario's id: {problems}; {NAME_RULE}")
+    if language is not None and not LANGUAGE.fullmatch(language):
         return _usage_error(
-            "the name is the scenario's id: lower-case letters, digits and '-', such as late-client"
+            f"--translation takes a language code such as hu or pt-BR, not '{language}'"
         )
-    if not re.match(r"^[a-z]{2,3}$", arguments.translation):
-        return _usage_error("--translation takes a language code such as hu")
     folder = Path(arguments.folder)
-    planned = [
-        folder / f"{arguments.name}{suffix}"
-        for suffix in (".yaml", ".test.yaml", f".{arguments.translation}.yaml")
-    ]
+    suffixes = [".yaml", ".test.yaml"] + ([f".{language}.yaml"] if language else [])
+    planned = [folder / f"{name}{suffix}" for suffix in suffixes]
     existing = [str(path) for path in planned if path.exists()]
     if existing:
         return _usage_error(f"will not overwrite {', '.join(existing)}")
-    for path in scaffold(arguments.name, folder, arguments.translation):
+    for path in scaffold(name, folder, language):
         print(f"wrote {path}")
     print(
         f"next: edit {planned[0]}, then run 'python -m simulator validate {folder}' and "
         f"'python -m simulator test {folder}'"
     )
+    if language:
+        print(f"then translate each text in {planned[2]}")
+    else:
+        print(
+            f"for a translation: 'python -m simulator translate {planned[0]} --lang CODE' "
+            "(CODE such as hu)"
+        )
     return EXIT_OK

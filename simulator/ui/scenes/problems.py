@@ -1,4 +1,9 @@
-"""Shown instead of a scenario that has errors: the validator's messages, in the window."""
+"""Shown instead of a scenario that has errors: the validator's messages, in the window.
+
+In the game the trainee goes back to the menu and opens the file again once it is
+fixed; in preview the screen stays until the next save reloads the file, and its
+hint says so.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import pygame
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.ui.input import Intent
 from simulator.ui.scene import Scene
-from simulator.ui.widgets.basic import draw_wrapped, panel
+from simulator.ui.widgets.basic import draw_wrapped, panel, wrapped_height
 
 if TYPE_CHECKING:
     from simulator.ui.app import App
@@ -23,7 +28,7 @@ class ProblemsScene(Scene):
         self.path = path
         self.diagnostics = diagnostics
         self.scroll = 0
-        self.closable = closable  # in preview the window stays until the file is fixed
+        self.closable = closable  # False in preview: the screen stays until the file is fixed
 
     def handle(self, intent: Intent) -> None:
         if intent.kind in ("back", "confirm", "skip"):
@@ -63,12 +68,16 @@ class ProblemsScene(Scene):
             )
             + 12
         )
+        # The hint at the foot of the panel, as many lines as it takes at this text size;
+        # the messages fill the space above it.
+        hint = self.words("problems.hint" if self.closable else "problems.preview_hint")
+        hint_top = rect.bottom - 16 - wrapped_height(app.fonts, hint, theme.size(15), rect.w - 48)
         for diagnostic in self.diagnostics[self.scroll :]:
-            if y > rect.bottom - 60:
-                break
             colour = theme.bad if diagnostic.is_error else theme.cost
             where = self.words("problems.line", line=diagnostic.line, column=diagnostic.column)
             text = f"{where}  {diagnostic.severity.value} {diagnostic.code}: {diagnostic.message}"
+            if y + wrapped_height(app.fonts, text, theme.size(17), rect.w - 48) > hint_top - 8:
+                break
             y = (
                 draw_wrapped(
                     surface, app.fonts, text, theme.size(17), colour, rect.x + 24, y, rect.w - 48
@@ -78,10 +87,10 @@ class ProblemsScene(Scene):
         draw_wrapped(
             surface,
             app.fonts,
-            self.words("problems.hint"),
+            hint,
             theme.size(15),
             theme.muted,
             rect.x + 24,
-            rect.bottom - 40,
+            hint_top,
             rect.w - 48,
         )
