@@ -41,6 +41,8 @@ bench: $(DEV)
 	$(PY) benchmarks/bench_load.py
 	$(PY) benchmarks/bench_player.py
 	$(PY) benchmarks/bench_analysis.py
+	$(PY) benchmarks/bench_cli.py
+	$(PY) benchmarks/bench_ink.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
