@@ -1,4 +1,8 @@
-"""`graph`: the scenario map, drawn with Graphviz, with a play or the best path over it."""
+"""`graph`: the scenario map, drawn with Graphviz, with a play or the best path over it.
+
+The file the map is written to says the format: DOT text (needs nothing), SVG or PNG
+(drawn by Graphviz), or an HTML page around the SVG that pans and zooms.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,24 @@ from simulator.cli import CHOICES_HELP, load_for_play, parse_choices, seed_argum
 from simulator.exit_codes import EXIT_INVALID, EXIT_OK
 from simulator.exit_codes import usage_error as _usage_error
 
+FORMATS = (".dot", ".svg", ".png", ".html")
+NO_GRAPHVIZ = (
+    "simulator: drawing SVG, PNG or HTML needs Graphviz's 'dot' program, which is not "
+    "installed (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+    "graphviz). Writing .dot needs nothing: use -o map.dot."
+)
+
 
 def add_graph_command(subparsers: Any) -> None:
     """Register `graph` on the command line's subcommands."""
     graph = subparsers.add_parser("graph", help="draw the scenario map with Graphviz")
     graph.add_argument("scenario", metavar="PATH_OR_ID")
-    graph.add_argument("-o", "--output", required=True, help="FILE.svg, FILE.png or FILE.dot")
+    graph.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="FILE.svg, FILE.png, FILE.html (pans and zooms) or FILE.dot",
+    )
     graph.add_argument("--path", metavar="CHOICES", help="draw this play over the map: 2,1,3")
     graph.add_argument("--best", action="store_true", help="draw the best path over the map")
     graph.add_argument(
@@ -26,16 +42,13 @@ def add_graph_command(subparsers: Any) -> None:
 
 
 def command_graph(arguments: argparse.Namespace) -> int:
-    import shutil
-    import subprocess
-
     from simulator.analysis.graph import to_dot
     from simulator.engine.events import NodeEntered
     from simulator.engine.script import play_script
 
     output = Path(arguments.output)
-    if output.suffix not in (".dot", ".svg", ".png"):
-        return _usage_error("-o takes a file ending in .dot, .svg or .png")
+    if output.suffix not in FORMATS:
+        return _usage_error("-o takes a file ending in .dot, .svg, .png or .html")
     if arguments.path is not None and arguments.best:
         return _usage_error("give either --path or --best, not both")
     picks = None
@@ -50,10 +63,12 @@ def command_graph(arguments: argparse.Namespace) -> int:
     assert scenario is not None
     path_nodes: set[str] = set()
     path_choices: set[str] = set()
+    overlay = None
     if arguments.best:
         from simulator.analysis.analyse import analyse
 
         picks = list(analyse(scenario, walks=1).best.numbers)
+        overlay = "the best play"
     if picks is not None:
         session, problem = play_script(scenario, picks, arguments.seed)
         if problem is not None:
@@ -61,29 +76,47 @@ def command_graph(arguments: argparse.Namespace) -> int:
             return EXIT_INVALID
         path_nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
         path_choices = {decision.choice for decision in session.decisions if decision.choice}
+        overlay = overlay or f"the play {arguments.path} (seed {arguments.seed})"
     dot = to_dot(scenario, path_nodes, path_choices)
     if output.suffix == ".dot":
         output.write_text(dot, encoding="utf-8")
-        print(f"wrote {output}")
-        return EXIT_OK
+    else:
+        code = _draw(dot, output, scenario.title, overlay)
+        if code != EXIT_OK:
+            return code
+    print(f"wrote {output}")
+    return EXIT_OK
+
+
+def _draw(dot: str, output: Path, title: str, overlay: str | None) -> int:
+    """Graphviz lays the map out into ``output``; for HTML, its SVG goes into the page."""
+    import shutil
+    import subprocess
+
     program = shutil.which("dot")
     if program is None:
-        print(
-            "simulator: drawing SVG or PNG needs Graphviz's 'dot' program, which is not "
-            "installed (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
-            "graphviz). Writing .dot needs nothing: use -o map.dot.",
-            file=sys.stderr,
+        print(NO_GRAPHVIZ, file=sys.stderr)
+        return EXIT_INVALID
+    fmt = "png" if output.suffix == ".png" else "svg"
+    try:
+        done = subprocess.run(
+            [program, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, timeout=300
         )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"simulator: Graphviz did not finish: {error}", file=sys.stderr)
         return EXIT_INVALID
-    done = subprocess.run(
-        [program, f"-T{output.suffix[1:]}", "-o", str(output)],
-        input=dot,
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
     if done.returncode != 0:
-        print(f"simulator: Graphviz failed: {done.stderr.strip()}", file=sys.stderr)
+        problem = done.stderr.decode("utf-8", "replace").strip()
+        print(f"simulator: Graphviz failed: {problem}", file=sys.stderr)
         return EXIT_INVALID
-    print(f"wrote {output}")
+    if output.suffix != ".html":
+        output.write_bytes(done.stdout)
+        return EXIT_OK
+    from simulator.reports.map_html import map_page
+
+    page = map_page(done.stdout.decode("utf-8"), title, overlay)
+    if page is None:
+        print("simulator: Graphviz wrote no SVG for the HTML map", file=sys.stderr)
+        return EXIT_INVALID
+    output.write_text(page, encoding="utf-8")
     return EXIT_OK
