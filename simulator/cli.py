@@ -616,6 +616,11 @@ ADDED_COMMANDS: dict[str, tuple[str, str, str]] = {
         "add_new_command",
         "start a scenario from a template that works",
     ),
+    "import": (
+        "simulator.import_command",
+        "add_import_command",
+        "turn a Twine story (Twee 3, archive or published HTML) into a scenario",
+    ),
     "guide": (
         "simulator.reports.guide",
         "add_guide_command",

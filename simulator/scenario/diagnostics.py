@@ -85,6 +85,16 @@ CATALOGUE: dict[str, CodeInfo] = {
     "W402": CodeInfo(Severity.WARNING, "texts not translated yet"),
     # T: playthrough test results (reported by `simulator test`, not by `validate`)
     "T601": CodeInfo(Severity.ERROR, "playthrough test failed"),
+    # T8xx: found by `import` in a Twine story (reported by `simulator import`, not by `validate`)
+    "T801": CodeInfo(Severity.WARNING, "markup not carried over"),
+    "T802": CodeInfo(Severity.WARNING, "expression not carried over"),
+    "T803": CodeInfo(Severity.WARNING, "link to a missing passage"),
+    "T804": CodeInfo(Severity.WARNING, "passage made an ending"),
+    "T805": CodeInfo(Severity.WARNING, "passage left out"),
+    "T806": CodeInfo(Severity.WARNING, "link in an ending dropped"),
+    "T807": CodeInfo(Severity.WARNING, "start passage not found"),
+    "T808": CodeInfo(Severity.WARNING, "variable renamed"),
+    "T809": CodeInfo(Severity.WARNING, "other stories not imported"),
     # A7xx: found by `analyze` over every play (the score's promises)
     "A701": CodeInfo(Severity.ERROR, "a failing ending passes"),
     "A702": CodeInfo(Severity.ERROR, "a balanced ending fails"),
