@@ -225,8 +225,8 @@ def test_a_test_can_pin_down_the_better_choice_the_debrief_names(folder: Path) -
     messages = [failure.message for failure in outcome.failures]
     assert len(messages) == 3, messages
     assert "after 'photos-policy', the debrief names 'listen', not 'order-number'" in messages[0]
-    assert "after 'send-it-back', the debrief names 'new-bowl', not no better choice" in (
-        messages[1]
+    assert (
+        "after 'send-it-back', the debrief names 'new-bowl', not no better choice" in (messages[1])
     )
     assert "the play never picks 'listen'" in messages[2]
 

@@ -69,6 +69,9 @@ class App:
         self._store: ResultsStore | None = None
         self.settings_problem: str | None = None  # why the settings cannot be kept
         self.store_problem: str | None = None
+        # Off in preview: an author's plays, whichever scenario the menu there opens, never
+        # reach the trainees' results.
+        self.records_plays = True
         self._keys_down: set[int] = set()
         # Keys held when the screen changed: ignored until released, so that a key pressed
         # for one screen (or repeating while held) never acts on the next.
@@ -143,6 +146,8 @@ class App:
     def results_store(self) -> ResultsStore | None:
         """The results store, opened on first use; None (and ``store_problem``) if it cannot
         be used, in which case the trainee can still play, unrecorded."""
+        if not self.records_plays:
+            return None
         if self._store is None and self.store_problem is None:
             from simulator.records.store import ResultsStore, StoreError
 

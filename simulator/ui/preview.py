@@ -36,6 +36,7 @@ class Preview:
 
     def __init__(self, app: App, path: Path, language: str | None, seed: int) -> None:
         self.app = app
+        app.records_plays = False  # nor any play the menu in this window opens
         self.path = path
         self.language = language
         self.seed = seed

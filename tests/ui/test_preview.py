@@ -188,5 +188,10 @@ def test_preview_records_nothing_in_the_trainees_store(
     debrief.wait_for_review()
     debrief.shown_for = SETTLE_SECONDS
     frames(app, preview, 2, [press(pygame.K_ESCAPE), press(pygame.K_RETURN)])  # to the menu
-    assert isinstance(app.scene, MenuScene)
+    menu = app.scene
+    assert isinstance(menu, MenuScene)
+    menu.name = "trainer"  # the menu in the preview window opens a bundled scenario
+    menu.start(menu.cards[0])
+    app.run(events=keyboard_player(app, lambda session: 1), max_frames=400)
+    assert isinstance(app.scene, DebriefScene) and app.scene.play.recorder is None
     assert [p.name for p in user_home.iterdir() if p.name.startswith("results")] == []
