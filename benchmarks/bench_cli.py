@@ -14,7 +14,7 @@ Targets (issue #16): ``--help`` and ``list`` (menu index warm) at most 5x bare
 Python's CPU; ``validate FILE`` at most 150 ms CPU; ``run ... --json`` at most
 250 ms CPU, both for a run whose choices run out before an ending and for one that
 reaches an ending (and so also reviews each decision for the debrief). ``report`` is
-shown for reference: it draws charts with matplotlib.
+shown for reference (benchmarks/bench_report.py measures it at scale).
 Everything runs against a temporary data folder, so the real menu index and
 results store are never touched. Bytecode is cached as an installed copy caches it,
 but under a temporary ``PYTHONPYCACHEPREFIX`` (even when ``PYTHONDONTWRITEBYTECODE``

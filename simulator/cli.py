@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Each command imports what it uses inside its own function: the scenario model
-# (pydantic), the results store (SQLAlchemy) and the charts (matplotlib) each take longer
+# (pydantic), the results store (SQLAlchemy) and the game (pygame) each take longer
 # to import than Python takes to start, --help and list need none of them, and each other
 # command needs only some (tests/test_startup.py holds that).
 if TYPE_CHECKING:

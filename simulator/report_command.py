@@ -31,14 +31,19 @@ def command_report(arguments: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
     from simulator.records.store import (
-        TRAINEE_SOURCES,
         ResultsStore,
         StoreAddressError,
         StoreError,
         StoreMissing,
     )
-    from simulator.reports.cohort import build_cohort, csv_rows
-    from simulator.reports.html import render, write_csv
+    from simulator.reports.cohort import (
+        DecisionTally,
+        Selection,
+        build_cohort,
+        count_plays,
+        csv_rows,
+    )
+    from simulator.reports.html import write_csv, write_page
     from simulator.transcript import terminal_text
 
     since = None
@@ -49,25 +54,15 @@ def command_report(arguments: argparse.Namespace) -> int:
             return _usage_error("--since takes a date such as 2026-11-24")
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
+    selection = Selection(arguments.scenario, since, arguments.all_plays)
     try:  # read-only: a report never creates, changes or converts a store
         store = ResultsStore.open(arguments.results, read_only=True)
-        every = store.plays(scenario=arguments.scenario, since=since)
+        counted, left_out = count_plays(store, selection)
     except (StoreAddressError, StoreMissing) as error:
         return _usage_error(str(error))
     except StoreError as error:
         _say(str(error))
         return EXIT_INVALID
-    plays = [p for p in every if arguments.all_plays or p["source"] in TRAINEE_SOURCES]
-    try:
-        decisions = store.decisions([play["id"] for play in plays])
-        taken_back = store.taken_back([play["id"] for play in plays])
-    except StoreError as error:
-        _say(str(error))
-        return EXIT_INVALID
-    for play in plays:  # SQLite gives naive times back; every time stored is UTC
-        play["taken_back"] = taken_back.get(play["id"], 0)
-        if play["started_at"] is not None and play["started_at"].tzinfo is None:
-            play["started_at"] = play["started_at"].replace(tzinfo=timezone.utc)
     filters = ", ".join(
         part
         for part in (
@@ -77,16 +72,22 @@ def command_report(arguments: argparse.Namespace) -> int:
         )
         if part
     )
-    left_out = len(every) - len(plays)
     kinds = "run or demo" if left_out == 1 else "runs and demos"
     note = f"; {left_out} {kinds} left out: --all-plays counts them" if left_out else ""
     output = Path(arguments.output)
+    tally = DecisionTally()  # the decisions are read once: with the CSV, if there is one
     try:
-        output.write_text(render(build_cohort(plays, decisions), filters), encoding="utf-8")
-        print(terminal_text(f"wrote {output} ({len(plays)} plays{note})"))
         if arguments.csv:
-            write_csv(Path(arguments.csv), csv_rows(plays, decisions))
-            print(terminal_text(f"wrote {arguments.csv} ({len(decisions)} decisions)"))
+            written = write_csv(Path(arguments.csv), tally.watch(csv_rows(store, selection)))
+        else:
+            tally.read(store, selection)
+        write_page(output, build_cohort(store, selection, tally), filters)
+        print(terminal_text(f"wrote {output} ({counted} plays{note})"))
+        if arguments.csv:
+            print(terminal_text(f"wrote {arguments.csv} ({written} decisions)"))
+    except StoreError as error:
+        _say(str(error))
+        return EXIT_INVALID
     except OSError as error:
         _say(f"cannot write the report: {error.strerror or error}")
         return EXIT_INVALID

@@ -20,11 +20,11 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -32,9 +32,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from simulator.engine.session import DecisionRecord, SessionResult
 from simulator.records.redaction import redacted
 from simulator.userdata import RESULTS_ENVIRONMENT, data_dir
+
+if TYPE_CHECKING:  # the engine is not imported to read a store (the report needs none of it)
+    from simulator.engine.session import DecisionRecord, SessionResult
 
 SCHEMA_VERSION = 1
 
@@ -290,9 +292,24 @@ class ResultsStore:
             raise StoreError(_describe(error, self.location)) from None
 
     def _read(self, statement: Any) -> list[dict[str, Any]]:
+        return [dict(row._mapping) for row in self.query(statement)]
+
+    def query(self, statement: Any) -> list[sa.Row[Any]]:
+        """The rows a small query gives (a report's totals), all at once."""
         try:
             with self.engine.connect() as connection:
-                return [dict(row._mapping) for row in connection.execute(statement)]
+                return list(connection.execute(statement))
+        except (SQLAlchemyError, OSError, sqlite3.Error) as error:
+            raise StoreError(_describe(error, self.location)) from None
+
+    def stream(self, statement: Any, batch: int = 2000) -> Iterator[sa.Row[Any]]:
+        """The rows of a large query as the database gives them, a batch at a time, so a
+        hundred thousand plays' decisions never sit in memory at once (PostgreSQL reads
+        them through a server-side cursor; SQLite steps through them as they are asked)."""
+        try:
+            with self.engine.connect() as connection:
+                streaming = connection.execution_options(stream_results=True, yield_per=batch)
+                yield from streaming.execute(statement)
         except (SQLAlchemyError, OSError, sqlite3.Error) as error:
             raise StoreError(_describe(error, self.location)) from None
 
@@ -600,7 +617,7 @@ class ResultsStore:
         before decisions could be taken back has none)."""
         if not play_ids:
             return {}
-        if not self._has_table("taken_back"):
+        if not self.has_table("taken_back"):
             return {}
         counts: dict[str, int] = {}
         for start in range(0, len(play_ids), 500):
@@ -613,7 +630,9 @@ class ResultsStore:
                 counts[row["play_id"]] = int(row["taken"])
         return counts
 
-    def _has_table(self, name: str) -> bool:
+    def has_table(self, name: str) -> bool:
+        """Whether the store has this table: one written by an earlier version may lack
+        a later one (``taken_back``), and a report never adds it."""
         try:
             with self.engine.connect() as connection:
                 return sa.inspect(connection).has_table(name)
