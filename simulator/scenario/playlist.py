@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.scenario.diagnostics import Diagnostic, capped
+from simulator.scenario.diagnostics import Diagnostic, capped, suggest
 from simulator.scenario.model import Playlist
 from simulator.scenario.yamlfile import YamlDocument
 
@@ -36,7 +36,22 @@ def resolve_entry(playlist_path: Path, name: str) -> Path | None:
         return candidate  # a pipe or device too: loading it says why it cannot be used
     if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
         return None
+    # an id: the scenario beside the playlist that is named after it (as `new` names it),
+    # else a bundled one
+    beside = resolve_inside(playlist_path.parent, f"{name}.yaml")
+    if isinstance(beside, Path) and beside.is_file():
+        return beside
     return resolve_scenario(name)
+
+
+def _known_names(playlist_path: Path) -> list[str]:
+    """What an entry could have meant: the scenario files beside the playlist (by name and
+    by id) and the bundled ids, for did-you-mean."""
+    from simulator.library import bundled_scenarios_dir
+
+    beside = sorted(playlist_path.parent.glob("*.yaml"))[:500]
+    bundled = sorted(bundled_scenarios_dir().glob("*.yaml"))
+    return [path.name for path in beside] + [path.stem for path in beside + bundled]
 
 
 def check_playlist(
@@ -58,8 +73,9 @@ def check_playlist(
             problems.append(
                 Diagnostic(
                     "E217",
-                    f"'{entry.scenario}' is neither a scenario file "
-                    "in this folder nor a bundled scenario id",
+                    f"'{entry.scenario}' is neither a scenario file in this folder (by "
+                    "its file name, or by its id when the file is called ID.yaml) nor a "
+                    f"bundled scenario id{suggest(entry.scenario, _known_names(path))}",
                     path=where,
                 )
             )
