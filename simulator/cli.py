@@ -13,6 +13,7 @@ Exit codes (also in docs/command-line.md):
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -160,7 +161,13 @@ def command_run(arguments: argparse.Namespace) -> int:
     assert loaded.scenario is not None
     seed = arguments.seed if arguments.seed is not None else _random_seed()
     session = Session.start(loaded.scenario, seed=seed)
-    recorder, not_recorded = _recorder(arguments.results, arguments.trainee, "run", arguments.lrs)
+    recorder, not_recorded = None, ""
+    if _asked_to_record(arguments):
+        if not (arguments.results or os.environ.get("CS_SIMULATOR_RESULTS")):
+            _warn_about_the_data_folder()  # the default store lives there
+        recorder, not_recorded = _recorder(
+            arguments.results, arguments.trainee, "run", arguments.lrs
+        )
     try:
         return _play_run(arguments, loaded.scenario.title, picks, session, recorder, not_recorded)
     finally:
@@ -240,11 +247,26 @@ def _play_run(
         return EXIT_INVALID
     if recorder is not None and recorder.lrs_problem:
         _say(recorder.lrs_problem)
+    if not _asked_to_record(arguments):
+        return EXIT_OK if result is not None else EXIT_INCOMPLETE
     if recorder is None or recorder.problem:
         problem = recorder.problem if recorder is not None else not_recorded
         _say(f"this run was not recorded: {problem}")
         return EXIT_NOT_RECORDED
     return EXIT_OK if result is not None else EXIT_INCOMPLETE
+
+
+def _asked_to_record(arguments: argparse.Namespace) -> bool:
+    """Whether a run is to be recorded: an author trying a scenario out is not a trainee,
+    so only a run given a store (--results or $CS_SIMULATOR_RESULTS) or an LRS is."""
+    return any(
+        (
+            arguments.results,
+            os.environ.get("CS_SIMULATOR_RESULTS"),
+            arguments.lrs,
+            os.environ.get("CS_SIMULATOR_LRS"),
+        )
+    )
 
 
 def _recorder(
@@ -653,13 +675,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     run.add_argument(
         "--lrs",
         metavar="URL",
-        help="also send xAPI statements to this LRS (default: $CS_SIMULATOR_LRS)",
+        help="record the run and send its xAPI statements to this LRS "
+        "(default: $CS_SIMULATOR_LRS), queued in the results store",
     )
     run.add_argument(
         "--results",
         metavar="PATH_OR_URL",
-        help="results store: an SQLite file or a postgresql:// URL "
-        "(default: $CS_SIMULATOR_RESULTS, else a file in the user's data folder)",
+        help="record the run in this store: an SQLite file or a postgresql:// URL "
+        "(default: $CS_SIMULATOR_RESULTS; with neither, nor an LRS, a run is not recorded)",
     )
     run.set_defaults(handler=command_run)
 
@@ -765,7 +788,7 @@ def _command_named(argv: Sequence[str]) -> str | None:
 
 #: The commands that keep something in the data folder (settings, the default results
 #: store, the LRS settings); the others only read it, or use it as a cache.
-KEEPS_DATA = (None, "run", "play", "preview", "report", "sync")
+KEEPS_DATA = (None, "play", "preview", "report", "sync")
 
 
 def _warn_about_the_data_folder() -> None:

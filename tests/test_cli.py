@@ -283,15 +283,20 @@ def test_an_unwritable_data_folder_is_one_clear_warning_and_the_rest_still_works
         "run", "late-client", "--choices", "1", "--seed", "0", "--results", str(store), env=env
     )
     assert recorded.returncode == 3, recorded.stderr  # stopped for want of choices, recorded
-    assert recorded.stderr.count("cannot be written") == 1
-    assert "$CS_SIMULATOR_HOME" in recorded.stderr and "Traceback" not in recorded.stderr
+    assert recorded.stderr == ""  # the data folder plays no part
     assert store.is_file()
 
     unrecorded = run_cli("run", "late-client", "--choices", "1", "--seed", "0", env=env)
-    assert unrecorded.returncode == 5  # the documented code for a run that was not recorded
-    assert "this run was not recorded" in unrecorded.stderr
-    assert "Traceback" not in unrecorded.stderr
+    assert unrecorded.returncode == 3 and unrecorded.stderr == ""  # not asked to record
     assert "The client who comes after closing" in unrecorded.stdout
+
+    queued = run_cli(
+        "run", "late-client", "--choices", "1", "--lrs", "http://127.0.0.1:9", env=env
+    )
+    assert queued.returncode == 5  # the documented code for a run that was not recorded
+    assert queued.stderr.count("cannot be written") == 1
+    assert "$CS_SIMULATOR_HOME" in queued.stderr and "this run was not recorded" in queued.stderr
+    assert "Traceback" not in queued.stderr
 
     reported = run_cli("report", "-o", str(tmp_path / "r.html"), env=env)
     assert reported.returncode == 2 and "Traceback" not in reported.stderr
@@ -309,3 +314,28 @@ def test_settings_that_cannot_be_kept_say_why(tmp_path: Path, monkeypatch) -> No
     problem = settings.save()
     assert problem == "Not a directory"
     assert Settings.load().text_size == "medium"
+
+
+def test_an_authors_run_is_not_recorded_unless_asked(tmp_path: Path) -> None:
+    """Trying a scenario out is not a trainee's play: nothing reaches the data folder
+    unless the run names a store."""
+    home = tmp_path / "home"
+    env = {**os.environ, "CS_SIMULATOR_HOME": str(home)}
+    env.pop("CS_SIMULATOR_RESULTS", None)
+    env.pop("CS_SIMULATOR_LRS", None)
+    done = run_cli("run", str(TOUR), "--choices", "2", "--seed", "1", env=env)
+    assert done.returncode == 0 and done.stderr == ""
+    assert not home.exists() or not any(home.glob("results*"))
+    store = tmp_path / "mine.sqlite3"
+    asked = run_cli(
+        "run", str(TOUR), "--choices", "2", "--seed", "1", "--results", str(store), env=env
+    )
+    assert asked.returncode == 0 and store.is_file()
+    by_variable = run_cli(
+        "run", str(TOUR), "--choices", "2", env={**env, "CS_SIMULATOR_RESULTS": str(store)}
+    )
+    assert by_variable.returncode == 0
+    reported = run_cli(
+        "report", "--all-plays", "--results", str(store), "-o", str(tmp_path / "r.html"), env=env
+    )
+    assert reported.returncode == 0 and "(2 plays" in reported.stdout
