@@ -290,9 +290,7 @@ def test_an_unwritable_data_folder_is_one_clear_warning_and_the_rest_still_works
     assert unrecorded.returncode == 3 and unrecorded.stderr == ""  # not asked to record
     assert "The client who comes after closing" in unrecorded.stdout
 
-    queued = run_cli(
-        "run", "late-client", "--choices", "1", "--lrs", "http://127.0.0.1:9", env=env
-    )
+    queued = run_cli("run", "late-client", "--choices", "1", "--lrs", "http://127.0.0.1:9", env=env)
     assert queued.returncode == 5  # the documented code for a run that was not recorded
     assert queued.stderr.count("cannot be written") == 1
     assert "$CS_SIMULATOR_HOME" in queued.stderr and "this run was not recorded" in queued.stderr

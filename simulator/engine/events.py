@@ -3,20 +3,26 @@
 The session appends these to its history; the player, the recorder and the
 reports read them. Each event turns into a JSON-ready dict and back, so the
 history survives a snapshot unchanged.
+
+A play makes several events a choice, so they are slotted dataclasses without
+``frozen``: a frozen dataclass sets each field through ``object.__setattr__``,
+which made building them a third of the engine's time (issue #16). Nothing
+assigns to an event after it is made; the session replaces one, never changes
+it, and they stay hashable (by value) as they were when frozen.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class NodeEntered:
     node: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EpisodeStarted:
     episode: str
     title: str
@@ -25,7 +31,7 @@ class EpisodeStarted:
     time: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class LineShown:
     node: str
     line: str
@@ -34,7 +40,7 @@ class LineShown:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ChoiceMade:
     node: str
     choice: str
@@ -45,7 +51,7 @@ class ChoiceMade:
     cost: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TimerExpired:
     node: str
     satisfaction_delta: float
@@ -54,26 +60,26 @@ class TimerExpired:
     cost: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BranchTaken:
     node: str
     target: str
     random: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FallbackTaken:
     node: str
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SessionEnded:
     node: str
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SessionStuck:
     node: str
     reason: str
@@ -91,8 +97,10 @@ Event = (
     | SessionStuck
 )
 
-_TYPES: dict[str, type] = {
-    cls.__name__: cls
+# Each event type by its name, with its fields' names in order: a snapshot writes every
+# event, so the names are read once here rather than through ``asdict`` each time.
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(field.name for field in fields(cls))
     for cls in (
         NodeEntered,
         EpisodeStarted,
@@ -105,13 +113,17 @@ _TYPES: dict[str, type] = {
         SessionStuck,
     )
 }
+_TYPES: dict[str, type] = {cls.__name__: cls for cls in _FIELDS}
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    return {"type": type(event).__name__, **asdict(event)}
+    data: dict[str, Any] = {"type": type(event).__name__}
+    for name in _FIELDS[type(event)]:
+        data[name] = getattr(event, name)
+    return data
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
     cls = _TYPES[data["type"]]
-    names = {field.name for field in fields(cls)}
+    names = _FIELDS[cls]
     return cls(**{key: value for key, value in data.items() if key in names})

@@ -13,12 +13,13 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulator.scenario.expressions import VALUE_LIMIT, EvaluationContext, Evaluator, start_value
 from simulator.scenario.expressions import Effect as CompiledEffect
-from simulator.scenario.model import Choice, EffectItem, Node, RandomBranch
+from simulator.scenario.model import Choice, EffectItem, Node, RandomBranch, VariableText
 from simulator.scenario.playable import PlayableScenario
+from simulator.wording import wording
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,21 @@ class ChoicePlan:
     condition: Evaluator | None
     effects: tuple[CompiledEffect, ...]
     critical: bool  # a critical mistake: counted, and the play cannot pass
+    tags: tuple[str, ...]  # the choice's, as every decision record keeps them
+    feedback: str | None  # the feedback when no play can change it, else None
+
+
+class LinePlan(NamedTuple):
+    """One line of a node as the engine shows it: a tuple, unpacked in one step for each
+    line of every node a play enters."""
+
+    key: str
+    speaker: str | None
+    mood: str | None
+    remembers: bool  # the line sets its speaker's mood, which later lines keep
+    condition: Evaluator | None
+    fixed: str | None  # the text when no play can change it, else None
+    text: VariableText
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,7 @@ class NodePlan:
     episode_clock: tuple[int | None, int | None]  # the day and minute it sets the clock to
     condition: Evaluator | None  # the node's own 'if': passed by to 'otherwise' when false
     effects: tuple[CompiledEffect, ...]
+    lines: tuple[LinePlan, ...]
     choices: tuple[ChoicePlan, ...]
     # empty unless the node branches: each branch's condition, target and effects
     branches: tuple[tuple[Evaluator | None, str, tuple[CompiledEffect, ...]], ...]
@@ -118,6 +135,8 @@ class ScenarioPlan:
     tags: Mapping[str, tuple[str, ...]]  # every choice's tags, for the analysis's policies
     texts: Mapping[str, str]  # every choice's text, for the content-blind policies
     start_values: Mapping[str, Any]  # the values a play starts with, each within its range
+    day_names: tuple[str, ...]  # what {day} shows in a text, if the clock names its days
+    decimal_point: str  # how a text's language writes a number's fraction
 
 
 _PLANS: weakref.WeakKeyDictionary[PlayableScenario, ScenarioPlan] = weakref.WeakKeyDictionary()
@@ -131,10 +150,24 @@ def plan_for(scenario: PlayableScenario) -> ScenarioPlan:
         plans = [plan for node in nodes.values() for plan in node.choices]
         tags = {plan.id: tuple(plan.choice.tags) for plan in plans}
         texts = {plan.id: plan.choice.text for plan in plans}
+        clock = scenario.model.clock
         found = _PLANS[scenario] = ScenarioPlan(
-            nodes, MappingProxyType(tags), MappingProxyType(texts), _start_values(scenario)
+            nodes,
+            MappingProxyType(tags),
+            MappingProxyType(texts),
+            _start_values(scenario),
+            tuple(clock.day_names or ()) if clock else (),
+            wording(scenario.model.language)("format.decimal_point"),
         )
     return found
+
+
+def fixed_text(text: VariableText) -> str | None:
+    """The text itself when it reads the same in every play (one text with nothing in
+    braces to fill), so showing it costs nothing; else None."""
+    if isinstance(text, str) and "{" not in text and "}" not in text:
+        return text
+    return None
 
 
 def _start_values(scenario: PlayableScenario) -> Mapping[str, Any]:
@@ -173,6 +206,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
     def condition(source: str | None) -> Evaluator | None:
         return None if source is None else conditions[source]
 
+    characters = scenario.characters
     plans: dict[str, NodePlan] = {}
     for node_id, node in scenario.model.nodes.items():
         ids = scenario.choice_ids[node_id]
@@ -184,8 +218,22 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 None if choice.if_ is None else conditions[choice.if_],
                 compiled(choice.effects),
                 choice.critical is not None,
+                tuple(choice.tags),
+                fixed_text(choice.feedback),
             )
             for index, choice in enumerate(node.choices or [])
+        )
+        lines = tuple(
+            LinePlan(
+                key,
+                line.speaker,
+                line.mood,
+                line.speaker is not None and line.mood is not None and line.speaker in characters,
+                condition(line.if_),
+                fixed_text(line.text),
+                line.text,
+            )
+            for key, line in zip(scenario.line_ids[node_id], node.lines, strict=True)
         )
         plans[node_id] = NodePlan(
             id=node_id,
@@ -195,6 +243,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
             episode_clock=_episode_clock(scenario, episode_starts.get(node_id)),
             condition=condition(node.if_),
             effects=compiled(node.effects),
+            lines=lines,
             choices=choices,
             branches=tuple(
                 (condition(branch.if_), branch.next, compiled(branch.effects))

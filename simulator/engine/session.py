@@ -10,7 +10,7 @@ never calls the host.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from simulator.engine.events import (
@@ -36,6 +36,7 @@ from simulator.engine.plan import (
     ChoicePlan,
     ChoiceView,
     NodePlan,
+    ScenarioPlan,
     plan_for,
 )
 from simulator.engine.random import SplitMix64
@@ -43,7 +44,6 @@ from simulator.engine.scoring import ScoreBreakdown, score_outcome
 from simulator.scenario.model import Node, VariableText
 from simulator.scenario.playable import CRITICAL, PlayableScenario
 from simulator.scenario.templates import fill
-from simulator.wording import wording
 
 SAVE_FORMAT = 1
 MIN_SAVE_FORMAT = 1
@@ -56,6 +56,13 @@ class Status(str, enum.Enum):
     WAITING_FOR_CHANCE = "waiting_for_chance"  # only when chance is resolved by the caller
     ENDED = "ended"
     STUCK = "stuck"
+
+
+# The statuses the engine sets and tests at every step, read once: in Python 3.11 reading
+# a member through its enum class costs a lookup in the class each time.
+_WAITING_FOR_CHOICE = Status.WAITING_FOR_CHOICE
+_WAITING_FOR_CONTINUE = Status.WAITING_FOR_CONTINUE
+_ENDED = Status.ENDED
 
 
 class SessionError(Exception):
@@ -89,7 +96,7 @@ class ClockView:
         return f"{self.time // 60:02d}:{self.time % 60:02d}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DecisionRecord:
     """One decision and what it changed.
 
@@ -98,6 +105,11 @@ class DecisionRecord:
     ending), plus any later effect the author charged to it with ``consequence_of``. So
     the deltas of a play's decisions add up exactly to how far the meters moved from the
     first decision to the end.
+
+    Immutable by convention rather than ``frozen``, which made every record cost four
+    times as much to build (issue #16): a consequence makes a new record
+    (``with_consequence``), and the recorder tells a revised decision from the one it
+    wrote by identity, so nothing may assign to a record's fields.
     """
 
     node: str
@@ -233,12 +245,13 @@ _new_state = SessionState.__new__
 
 
 class Session:
-    __slots__ = ("_offer", "_plans", "scenario", "state")
+    __slots__ = ("_offer", "_plan", "_plans", "scenario", "state")
 
     def __init__(self, scenario: PlayableScenario, state: SessionState) -> None:
         self.scenario = scenario
         self.state = state
-        self._plans = plan_for(scenario).nodes
+        self._plan: ScenarioPlan = plan_for(scenario)
+        self._plans = self._plan.nodes
         self._offer: ChoiceOffer | None = None  # the current step's choices, worked out once
 
     # ------------------------------------------------------------ starting
@@ -246,13 +259,13 @@ class Session:
     @classmethod
     def start(cls, scenario: PlayableScenario, seed: int = 0, exploring: bool = False) -> Session:
         model = scenario.model
-        values = dict(plan_for(scenario).start_values)
+        plan = plan_for(scenario)
         state = SessionState(
             seed=seed,
             rng=SplitMix64.seeded(seed),
             node=model.start,
-            status=Status.WAITING_FOR_CHOICE,
-            values=values,
+            status=_WAITING_FOR_CHOICE,
+            values=dict(plan.start_values),
             moods={key: character.mood for key, character in scenario.characters.items()},
             exploring=exploring,
         )
@@ -289,17 +302,15 @@ class Session:
     @property
     def lines(self) -> list[LineView]:
         """The lines of the current step that the trainee sees."""
-        node_id = self.state.node
         shown = set(self.state.lines)
+        characters = self.scenario.characters
         views = []
-        keys = self.scenario.line_ids[node_id]
-        for index, line in enumerate(self.node.lines):
-            key = keys[index]
-            if key in shown:
-                character = self.scenario.characters.get(line.speaker or "")
+        for line in self._plans[self.state.node].lines:
+            if line.key in shown:
+                character = characters.get(line.speaker or "")
                 views.append(
                     LineView(
-                        key,
+                        line.key,
                         line.speaker,
                         character.name if character else None,
                         line.mood,
@@ -319,11 +330,12 @@ class Session:
         return self._current_offer().available
 
     def _current_offer(self) -> ChoiceOffer:
-        if self.state.status is not Status.WAITING_FOR_CHOICE:
+        offer = self._offer
+        if self.state.status is not _WAITING_FOR_CHOICE:
             return _NO_OFFER
-        if self._offer is None:
-            self._offer = self._plans[self.state.node].offer(self.state)
-        return self._offer
+        if offer is None:
+            offer = self._offer = self._plans[self.state.node].offer(self.state)
+        return offer
 
     def choice_by_number(self, number: int) -> ChoiceView | None:
         views = self.choices
@@ -360,20 +372,22 @@ class Session:
                     break
             else:
                 return ""
-        model = self.scenario.model
-        day_names = (model.clock.day_names or ()) if model.clock else ()
-        decimal_point = wording(model.language)("format.decimal_point")
-        return fill(text, self.state.values, day_names, decimal_point)
+        plan = self._plan
+        return fill(text, self.state.values, plan.day_names, plan.decimal_point)
 
     # ------------------------------------------------------------ acting
 
     def choose(self, choice: str) -> None:
         """Pick an available choice of the current step by its id."""
         state = self.state
-        if state.status is not Status.WAITING_FOR_CHOICE:
+        if state.status is not _WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {state.status.value})")
-        if choice in self._current_offer().available:
-            self._decide(self._plans[state.node].by_id[choice])
+        plan = self._plans[state.node]
+        offer = self._offer
+        if offer is None:
+            offer = self._offer = plan.offer(state)
+        if choice in offer.available:
+            self._decide(plan.by_id[choice])
             return
         if choice in self.scenario.choice_ids[state.node]:
             raise SessionError(f"choice '{choice}' is not available now")
@@ -381,9 +395,10 @@ class Session:
 
     def continue_(self) -> None:
         """Move past a step that only shows lines."""
-        if self.state.status is not Status.WAITING_FOR_CONTINUE:
-            raise SessionError(f"nothing to continue (status: {self.state.status.value})")
-        target = self.node.next
+        state = self.state
+        if state.status is not _WAITING_FOR_CONTINUE:
+            raise SessionError(f"nothing to continue (status: {state.status.value})")
+        target = self._plans[state.node].node.next
         assert target is not None
         self._enter(target)
 
@@ -449,6 +464,7 @@ class Session:
         forked = Session.__new__(Session)
         forked.scenario = self.scenario
         forked.state = copy
+        forked._plan = self._plan
         forked._plans = self._plans
         forked._offer = self._offer  # the same step, so the same choices (they are immutable)
         return forked
@@ -508,35 +524,45 @@ class Session:
 
     def _decide(self, plan: ChoicePlan) -> None:
         state = self.state
-        # An explored play keeps no history, so it needs nothing from before the choice.
-        before = None if state.exploring else (state.values["satisfaction"], state.values["cost"])
+        values = state.values
+        key, choice = plan.id, plan.choice
+        if state.exploring:  # an explored play keeps no history, so it records nothing
+            for effect in plan.effects:
+                effect(state)
+            if plan.critical:
+                values[CRITICAL] += 1
+            state.chosen.add(key)
+            self._enter(choice.next)
+            return
+        before = (values["satisfaction"], values["cost"])
         for effect in plan.effects:
             effect(state)
         if plan.critical:
-            state.values[CRITICAL] += 1
-        key, choice = plan.id, plan.choice
+            values[CRITICAL] += 1
         state.chosen.add(key)
-        if before is not None:
-            self._record(
+        feedback = plan.feedback
+        after = (values["satisfaction"], values["cost"])
+        self._record(
+            key,
+            choice.text,
+            plan.tags,
+            choice.lesson,
+            self.text_now(choice.feedback) if feedback is None else feedback,
+            before,
+            after,
+            choice.critical,
+        )
+        state.events.append(
+            ChoiceMade(
+                state.node,
                 key,
                 choice.text,
-                tuple(choice.tags),
-                choice.lesson,
-                self.text_now(choice.feedback),
-                before,
-                choice.critical,
+                after[0] - before[0],
+                after[1] - before[1],
+                after[0],
+                after[1],
             )
-            state.events.append(
-                ChoiceMade(
-                    state.node,
-                    key,
-                    choice.text,
-                    state.values["satisfaction"] - before[0],
-                    state.values["cost"] - before[1],
-                    state.values["satisfaction"],
-                    state.values["cost"],
-                )
-            )
+        )
         self._enter(choice.next)
 
     def _time_out(self) -> None:
@@ -547,6 +573,7 @@ class Session:
         for effect in self._plans[state.node].timer_effects:
             effect(state)
         if before is not None:
+            after = (state.values["satisfaction"], state.values["cost"])
             self._record(
                 None,
                 "(no answer in time)",
@@ -554,14 +581,11 @@ class Session:
                 timer.lesson,
                 self.text_now(timer.feedback),
                 before,
+                after,
             )
             state.events.append(
                 TimerExpired(
-                    state.node,
-                    state.values["satisfaction"] - before[0],
-                    state.values["cost"] - before[1],
-                    state.values["satisfaction"],
-                    state.values["cost"],
+                    state.node, after[0] - before[0], after[1] - before[1], after[0], after[1]
                 )
             )
         self._enter(timer.next)
@@ -574,38 +598,41 @@ class Session:
         lesson: str | None,
         feedback: str,
         before: tuple[float, float],
+        after: tuple[float, float],
         critical: str | None = None,
     ) -> None:
+        """Keep a decision that moved the meters from ``before`` to ``after``."""
         state = self.state
         values = state.values
         self._charge_latest(before)
-        state.charged = (values["satisfaction"], values["cost"])
+        state.charged = after
         state.decisions.append(
-            DecisionRecord(
-                node=state.node,
-                choice=key,
-                text=text,
-                tags=tags,
-                lesson=lesson,
-                feedback=feedback,
-                satisfaction_before=before[0],
-                satisfaction_after=values["satisfaction"],
-                cost_before=before[1],
-                cost_after=values["cost"],
-                seconds_to_decide=state.elapsed - state.decision_started,
-                day=values.get("day"),
-                time=values.get("time"),
-                critical=critical,
+            DecisionRecord(  # by position: keywords make it a third slower to build
+                state.node,  # node
+                key,  # choice
+                text,
+                tags,
+                lesson,
+                feedback,
+                before[0],  # satisfaction_before
+                after[0],  # satisfaction_after
+                before[1],  # cost_before
+                after[1],  # cost_after
+                state.elapsed - state.decision_started,  # seconds_to_decide
+                values.get("day"),
+                values.get("time"),
+                critical,
             )
         )
 
     def _charge_latest(self, meters: tuple[float, float]) -> None:
         """Charge what the meters moved since the last charge to the latest decision."""
         state = self.state
-        if state.charged is None or not state.decisions:
+        charged = state.charged
+        if charged is None or not state.decisions:
             return
         state.decisions[-1] = state.decisions[-1].with_consequence(
-            meters[0] - state.charged[0], meters[1] - state.charged[1]
+            meters[0] - charged[0], meters[1] - charged[1]
         )
         state.charged = meters
 
@@ -632,21 +659,23 @@ class Session:
         plans = self._plans
         visits = state.visits
         exploring = state.exploring
+        events = state.events
         state.timer_left = None
         self._offer = None
         for _ in range(MAX_AUTOMATIC_STEPS):
             plan = plans[node_id]
-            if plan.condition is not None and not plan.condition(state):
+            condition = plan.condition
+            if condition is not None and not condition(state):
                 passed_by = plan.node.otherwise
                 assert passed_by is not None  # the validator asks for it beside 'if'
                 if not exploring:
-                    state.events.append(BranchTaken(node_id, passed_by, False))
+                    events.append(BranchTaken(node_id, passed_by, False))
                 node_id = passed_by
                 continue
             state.node = node_id
             visits[node_id] = visits.get(node_id, 0) + 1
             if not exploring:
-                state.events.append(NodeEntered(node_id))
+                events.append(NodeEntered(node_id))
             if plan.episode is not None and plan.episode != state.episode:
                 self._start_episode(plan.episode, plan.episode_clock)
             if plan.consequence_of and not exploring and state.decisions:
@@ -658,7 +687,7 @@ class Session:
                 for effect in plan.effects:
                     effect(state)
             if not exploring:  # an explored play's lines stay empty
-                self._show_lines(node_id, plan.node)
+                self._show_lines(plan)
             step = plan.step
             target: str | None
             if step == WAITS:
@@ -674,18 +703,18 @@ class Session:
                     self._stick("no branch condition held")
                     return
                 if not exploring:
-                    state.events.append(BranchTaken(node_id, target, False))
+                    events.append(BranchTaken(node_id, target, False))
             elif step == ENDS:
-                state.status = Status.ENDED
+                state.status = _ENDED
                 if not exploring:
                     self._charge_latest((state.values["satisfaction"], state.values["cost"]))
                     ending = plan.node.ending
                     assert ending is not None
-                    state.events.append(SessionEnded(node_id, ending.kind.value))
+                    events.append(SessionEnded(node_id, ending.kind.value))
                 return
             elif step == CONTINUES:
                 if state.lines:
-                    state.status = Status.WAITING_FOR_CONTINUE
+                    state.status = _WAITING_FOR_CONTINUE
                     return
                 target = plan.node.next
             else:
@@ -727,11 +756,12 @@ class Session:
     def _wait_for_choice(self, plan: NodePlan) -> str | None:
         state = self.state
         node = plan.node
-        self._offer = plan.offer(state)
-        timed = node.timer is not None and (
+        offer = self._offer = plan.offer(state)
+        timer = node.timer
+        timed = timer is not None and (
             plan.timer_condition is None or bool(plan.timer_condition(state))
         )
-        if not self._offer.available:
+        if not offer.available:
             if node.fallback is not None:
                 if not state.exploring:
                     state.events.append(FallbackTaken(plan.id, node.fallback))
@@ -739,11 +769,11 @@ class Session:
             if not timed:
                 self._stick("no choice is available and there is no fallback")
                 return None
-        state.status = Status.WAITING_FOR_CHOICE
+        state.status = _WAITING_FOR_CHOICE
         state.decision_started = state.elapsed
         if timed:
-            assert node.timer is not None
-            state.timer_left = node.timer.seconds
+            assert timer is not None
+            state.timer_left = timer.seconds
         return None
 
     def _stick(self, reason: str) -> None:
@@ -769,26 +799,27 @@ class Session:
                 )
             )
 
-    def _show_lines(self, node_id: str, node: Node) -> None:
+    def _show_lines(self, plan: NodePlan) -> None:
+        """The node's lines whose condition holds, each as it reads now; a speaker's mood
+        stays until a line of theirs sets another."""
         state = self.state
-        state.lines = []
-        conditions = self.scenario.conditions
-        characters = self.scenario.characters
-        line_keys = self.scenario.line_ids[node_id]
-        for index, line in enumerate(node.lines):
-            if line.if_ is not None and not conditions[line.if_](state):
+        shown: list[str] = []
+        state.lines = shown
+        node_id = plan.id
+        moods = state.moods
+        append = state.events.append
+        for key, speaker, mood, remembers, condition, fixed, text in plan.lines:
+            if condition is not None and not condition(state):
                 continue
-            key = line_keys[index]
-            state.lines.append(key)
-            mood = line.mood
-            if line.speaker is not None:
+            shown.append(key)
+            if speaker is not None:
                 if mood is None:
-                    mood = state.moods.get(line.speaker)
-                elif line.speaker in characters:
-                    state.moods[line.speaker] = mood
-            state.events.append(
-                LineShown(node_id, key, line.speaker, mood, self.text_now(line.text))
-            )
+                    mood = moods.get(speaker)
+                elif remembers:
+                    moods[speaker] = mood
+            if fixed is None:
+                fixed = self.text_now(text)
+            append(LineShown(node_id, key, speaker, mood, fixed))
 
     # ------------------------------------------------------------ saving
 
@@ -881,8 +912,6 @@ def _charged_from(data: dict[str, Any]) -> tuple[float, float] | None:
 
 
 def _decision_to_dict(decision: DecisionRecord) -> dict[str, Any]:
-    from dataclasses import asdict
-
     data = asdict(decision)
     data["tags"] = list(decision.tags)
     return data
