@@ -417,3 +417,36 @@ def test_a_damaged_results_file_is_shown_and_play_goes_on(
     app.run(events=[press(pygame.K_2), [], []], max_frames=3)
     assert app.scene is not None and app.scene.play.session.decisions  # the play went on
     assert junk.read_bytes() == b"not a database " * 100
+
+
+def test_the_debriefs_key_hint_never_runs_under_its_buttons() -> None:
+    """At 800x600 with extra-large text the hint beside the buttons wraps: none of its
+    pixels may fall on a button, and it is drawn (in its own grey) left of them."""
+    from simulator.userdata import Settings
+
+    settings = Settings(trainee="T", text_speed="instant", text_size="x-large")
+    small = App(settings, (800, 600), fullscreen=False)
+    try:
+        debrief = play_with_keys(small, REPO / "docs" / "examples" / "refund-callback.yaml")
+        debrief.scroll = 10**6  # the decisions in view: the longer hint, about the keys
+        small.draw(small.screen)
+        hint_grey = small.screen.map_rgb((200, 205, 215))
+        pixels = pygame.PixelArray(small.screen)
+        try:
+            on_buttons = sum(
+                1
+                for button in debrief.buttons
+                for x in range(button.rect.left, button.rect.right)
+                for y in range(button.rect.top, button.rect.bottom)
+                if pixels[x, y] == hint_grey
+            )
+            left = min(button.rect.left for button in debrief.buttons)
+            top = debrief.buttons[0].rect.top - 10
+            beside = sum(
+                1 for x in range(left) for y in range(top, 600) if pixels[x, y] == hint_grey
+            )
+        finally:
+            pixels.close()
+        assert on_buttons == 0 and beside > 50
+    finally:
+        pygame.display.quit()

@@ -439,11 +439,6 @@ class DebriefScene(Scene):
             y += block_height + gap
         surface.set_clip(clip)
         decisions_at = sum(h + gap for h, _ in blocks[: self.decisions_block])
-        if self.scroll + content.h < decisions_at + 40:  # until the decisions come into view
-            hint = app.fonts.render(
-                self.words("debrief.scroll_hint"), theme.size(14), (200, 205, 215)
-            )
-            surface.blit(hint, (margin, height - footer + 14))
         if self.content_height > content.h:
             track = pygame.Rect(page.right - 10, content.y, 4, content.h)
             pygame.draw.rect(surface, theme.panel_edge, track, border_radius=2)
@@ -455,6 +450,16 @@ class DebriefScene(Scene):
         layout_buttons(self.buttons, app.fonts, theme, width - margin, height - footer + 8)
         for index, button in enumerate(self.buttons):
             draw_button(surface, button, app.fonts, theme, highlighted=index == self.selected)
-        if self.selected is None and self.scroll + content.h >= decisions_at + 40:
-            hint = app.fonts.render(self.words("debrief.keys"), theme.size(14), (200, 205, 215))
-            surface.blit(hint, (margin, height - footer + 14))
+        hint = None
+        if self.scroll + content.h < decisions_at + 40:  # until the decisions come into view
+            hint = self.words("debrief.scroll_hint")
+        elif self.selected is None:
+            hint = self.words("debrief.keys")
+        if hint is not None:  # beside the buttons, wrapped there with large text
+            room = min(button.rect.x for button in self.buttons) - 16 - margin
+            size = theme.size(14)
+            lines = 1 if app.fonts.font(size).size(hint)[0] <= room else 2
+            y = height - footer + (14 if lines == 1 else 6)
+            draw_wrapped(
+                surface, app.fonts, hint, size, (200, 205, 215), margin, y, room, max_lines=2
+            )
