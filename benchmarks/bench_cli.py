@@ -57,6 +57,7 @@ class Case:
 
 
 def cases(report_path: Path) -> list[Case]:
+    store = report_path.with_name("results.sqlite3")
     return [
         Case("--help", [*SIMULATOR, "--help"], ratio_target=5.0),
         Case("list (index warm)", [*SIMULATOR, "list"], ratio_target=5.0),
@@ -76,9 +77,17 @@ def cases(report_path: Path) -> list[Case]:
             [*SIMULATOR, "run", "late-client", "--choices", BEST_PLAY, "--seed", "0", "--json"],
             cpu_target_ms=250.0,
         ),
+        Case(  # recorded only when given a store, as a trainer running a demo would
+            "run ... to the end, --results",
+            [
+                *SIMULATOR,
+                *("run", "late-client", "--choices", BEST_PLAY, "--seed", "0", "--json"),
+                *("--results", str(store)),
+            ],
+        ),
         Case(
             "report --all-plays",
-            [*SIMULATOR, "report", "--all-plays", "-o", str(report_path)],
+            [*SIMULATOR, "report", "--all-plays", "--results", str(store), "-o", str(report_path)],
         ),
     ]
 

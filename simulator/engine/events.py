@@ -6,9 +6,9 @@ history survives a snapshot unchanged.
 
 A play makes several events a choice, so they are slotted dataclasses without
 ``frozen``: a frozen dataclass sets each field through ``object.__setattr__``,
-which made building them a third of the engine's time (issue #16). Nothing
-assigns to an event after it is made; the session replaces one, never changes
-it, and they stay hashable (by value) as they were when frozen.
+which made building them a third of the engine's time (issue #16). They are
+immutable by convention: nothing assigns to an event once it is made, and they
+hash by value as they did when frozen.
 """
 
 from __future__ import annotations

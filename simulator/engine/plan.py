@@ -5,6 +5,11 @@ compiled expressions by their source text and rebuilding the shown choices at
 every step cost more than running the expressions themselves, so a plan
 resolves each node once per scenario, and each pattern of available choices is
 turned into views once, then shared by every session that meets it.
+
+Likewise the events that read the same in every play (a node entered, a line
+whose text and mood are fixed, a branch taken, an ending) are made once here
+and shared by every history that holds them: events are never changed once
+made, and building them was a large part of what recording a play cost (issue #16).
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from simulator.engine.events import BranchTaken, LineShown, NodeEntered, SessionEnded
 from simulator.scenario.expressions import VALUE_LIMIT, EvaluationContext, Evaluator, start_value
 from simulator.scenario.expressions import Effect as CompiledEffect
-from simulator.scenario.model import Choice, EffectItem, Node, RandomBranch, VariableText
+from simulator.scenario.model import Choice, EffectItem, Line, Node, RandomBranch, VariableText
 from simulator.scenario.playable import PlayableScenario
 from simulator.wording import wording
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChoiceView:
     number: int  # 1-based, as shown to the trainee; the one numbering convention
     id: str
@@ -32,7 +38,7 @@ class ChoiceView:
     tags: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChoiceOffer:
     """What one step shows (hidden choices left out) and which of those can be picked."""
 
@@ -45,7 +51,7 @@ class ChoiceOffer:
 ENDS, BRANCHES, ROLLS, CONTINUES, WAITS = range(5)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChoicePlan:
     id: str
     choice: Choice
@@ -64,13 +70,13 @@ class LinePlan(NamedTuple):
     key: str
     speaker: str | None
     mood: str | None
-    remembers: bool  # the line sets its speaker's mood, which later lines keep
+    remembers: bool  # a character speaks it, whose mood it gives stays for their next lines
     condition: Evaluator | None
-    fixed: str | None  # the text when no play can change it, else None
+    shown: LineShown | None  # the line's event when no play can change it, else None
     text: VariableText
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodePlan:
     id: str
     node: Node
@@ -78,13 +84,17 @@ class NodePlan:
     episode: str | None  # the episode this node starts, if any
     episode_clock: tuple[int | None, int | None]  # the day and minute it sets the clock to
     condition: Evaluator | None  # the node's own 'if': passed by to 'otherwise' when false
+    passed_by: BranchTaken | None  # the event of passing it by, when it has an 'otherwise'
+    entered: NodeEntered  # the event of entering it
     effects: tuple[CompiledEffect, ...]
     lines: tuple[LinePlan, ...]
     choices: tuple[ChoicePlan, ...]
-    # empty unless the node branches: each branch's condition, target and effects
-    branches: tuple[tuple[Evaluator | None, str, tuple[CompiledEffect, ...]], ...]
+    # empty unless the node branches: each branch's condition, target, effects and event
+    branches: tuple[tuple[Evaluator | None, str, tuple[CompiledEffect, ...], BranchTaken], ...]
     weights: tuple[float, ...]  # the random branches' weights as rolled (see _weight)
     random_effects: tuple[tuple[CompiledEffect, ...], ...]  # each random branch's effects
+    rolled: tuple[BranchTaken, ...]  # the event of taking each random branch
+    ended: SessionEnded | None  # the event of ending here, for an ending
     timer_condition: Evaluator | None  # when the timer runs (None: always)
     timer_effects: tuple[CompiledEffect, ...]
     consequence_of: frozenset[str]  # choices the node's effects are charged to, if made
@@ -123,7 +133,7 @@ class NodePlan:
                         choice.text,
                         available,
                         None if available else choice.reason,
-                        tuple(choice.tags),
+                        plan.tags,
                     )
                 )
         return ChoiceOffer(tuple(views), tuple(view.id for view in views if view.available))
@@ -134,7 +144,9 @@ class ScenarioPlan:
     nodes: dict[str, NodePlan]
     tags: Mapping[str, tuple[str, ...]]  # every choice's tags, for the analysis's policies
     texts: Mapping[str, str]  # every choice's text, for the content-blind policies
-    start_values: Mapping[str, Any]  # the values a play starts with, each within its range
+    # Read-only views, which every session copies as it starts (see Session.start).
+    start_values: MappingProxyType[str, Any]  # a play's first values, each within its range
+    start_moods: MappingProxyType[str, str]  # each character's mood as a play starts
     day_names: tuple[str, ...]  # what {day} shows in a text, if the clock names its days
     decimal_point: str  # how a text's language writes a number's fraction
 
@@ -156,13 +168,14 @@ def plan_for(scenario: PlayableScenario) -> ScenarioPlan:
             MappingProxyType(tags),
             MappingProxyType(texts),
             _start_values(scenario),
+            MappingProxyType({key: c.mood for key, c in scenario.characters.items()}),
             tuple(clock.day_names or ()) if clock else (),
             wording(scenario.model.language)("format.decimal_point"),
         )
     return found
 
 
-def fixed_text(text: VariableText) -> str | None:
+def _fixed_text(text: VariableText) -> str | None:
     """The text itself when it reads the same in every play (one text with nothing in
     braces to fill), so showing it costs nothing; else None."""
     if isinstance(text, str) and "{" not in text and "}" not in text:
@@ -170,7 +183,7 @@ def fixed_text(text: VariableText) -> str | None:
     return None
 
 
-def _start_values(scenario: PlayableScenario) -> Mapping[str, Any]:
+def _start_values(scenario: PlayableScenario) -> MappingProxyType[str, Any]:
     """The scenario's initial values with every number within its variable's range, as
     every value assigned later will be: a file may start one at ``.nan`` or ``.inf``."""
     variables = scenario.declarations.variables
@@ -219,7 +232,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 compiled(choice.effects),
                 choice.critical is not None,
                 tuple(choice.tags),
-                fixed_text(choice.feedback),
+                _fixed_text(choice.feedback),
             )
             for index, choice in enumerate(node.choices or [])
         )
@@ -228,9 +241,9 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 key,
                 line.speaker,
                 line.mood,
-                line.speaker is not None and line.mood is not None and line.speaker in characters,
+                line.speaker in characters,
                 condition(line.if_),
-                fixed_text(line.text),
+                _fixed_line(node_id, key, line),
                 line.text,
             )
             for key, line in zip(scenario.line_ids[node_id], node.lines, strict=True)
@@ -242,15 +255,26 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
             episode=episode_starts.get(node_id),
             episode_clock=_episode_clock(scenario, episode_starts.get(node_id)),
             condition=condition(node.if_),
+            passed_by=(
+                None if node.otherwise is None else BranchTaken(node_id, node.otherwise, False)
+            ),
+            entered=NodeEntered(node_id),
             effects=compiled(node.effects),
             lines=lines,
             choices=choices,
             branches=tuple(
-                (condition(branch.if_), branch.next, compiled(branch.effects))
+                (
+                    condition(branch.if_),
+                    branch.next,
+                    compiled(branch.effects),
+                    BranchTaken(node_id, branch.next, False),
+                )
                 for branch in node.branch or []
             ),
             weights=tuple(_weight(branch) for branch in node.random or []),
             random_effects=tuple(compiled(option.effects) for option in node.random or []),
+            rolled=tuple(BranchTaken(node_id, option.next, True) for option in node.random or []),
+            ended=None if node.ending is None else SessionEnded(node_id, node.ending.kind.value),
             timer_condition=condition(node.timer.if_) if node.timer else None,
             timer_effects=compiled(node.timer.effects) if node.timer else (),
             consequence_of=frozenset(node.consequence_of),
@@ -258,6 +282,15 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
             conditional=any(plan.once or plan.condition is not None for plan in choices),
         )
     return plans
+
+
+def _fixed_line(node_id: str, key: str, line: Line) -> LineShown | None:
+    """A line's event when every play shows it alike: its text has nothing to fill, and
+    its mood is its own (a speaker's line without one shows the speaker's mood then)."""
+    text = _fixed_text(line.text)
+    if text is None or (line.speaker is not None and line.mood is None):
+        return None
+    return LineShown(node_id, key, line.speaker, line.mood, text)
 
 
 def _under(condition: Evaluator, effects: tuple[CompiledEffect, ...]) -> CompiledEffect:

@@ -14,14 +14,11 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from simulator.engine.events import (
-    BranchTaken,
     ChoiceMade,
     EpisodeStarted,
     Event,
     FallbackTaken,
     LineShown,
-    NodeEntered,
-    SessionEnded,
     SessionStuck,
     TimerExpired,
     event_from_dict,
@@ -265,8 +262,9 @@ class Session:
             rng=SplitMix64.seeded(seed),
             node=model.start,
             status=_WAITING_FOR_CHOICE,
-            values=dict(plan.start_values),
-            moods={key: character.mood for key, character in scenario.characters.items()},
+            # copy() rather than dict(): a read-only view copies its dict ten times faster
+            values=plan.start_values.copy(),
+            moods=plan.start_moods.copy(),
             exploring=exploring,
         )
         session = cls(scenario, state)
@@ -327,15 +325,17 @@ class Session:
     @property
     def available_choices(self) -> tuple[str, ...]:
         """The ids of the shown choices that can be picked now."""
+        offer = self._offer  # a host asks at every step: the common case in line
+        if offer is not None and self.state.status is _WAITING_FOR_CHOICE:
+            return offer.available
         return self._current_offer().available
 
     def _current_offer(self) -> ChoiceOffer:
-        offer = self._offer
         if self.state.status is not _WAITING_FOR_CHOICE:
             return _NO_OFFER
-        if offer is None:
-            offer = self._offer = self._plans[self.state.node].offer(self.state)
-        return offer
+        if self._offer is None:
+            self._offer = self._plans[self.state.node].offer(self.state)
+        return self._offer
 
     def choice_by_number(self, number: int) -> ChoiceView | None:
         views = self.choices
@@ -382,12 +382,8 @@ class Session:
         state = self.state
         if state.status is not _WAITING_FOR_CHOICE:
             raise SessionError(f"no choice is waiting (status: {state.status.value})")
-        plan = self._plans[state.node]
-        offer = self._offer
-        if offer is None:
-            offer = self._offer = plan.offer(state)
-        if choice in offer.available:
-            self._decide(plan.by_id[choice])
+        if choice in self._current_offer().available:
+            self._decide(self._plans[state.node].by_id[choice])
             return
         if choice in self.scenario.choice_ids[state.node]:
             raise SessionError(f"choice '{choice}' is not available now")
@@ -418,10 +414,11 @@ class Session:
         """Take random branch ``index`` (analysis only: normal play rolls the seeded dice)."""
         if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
             raise SessionError("no random branch is waiting")
+        plan = self._plans[self.state.node]
         target = self.node.random[index].next
         if not self.state.exploring:
-            self.state.events.append(BranchTaken(self.state.node, target, True))
-        for effect in self._plans[self.state.node].random_effects[index]:
+            self.state.events.append(plan.rolled[index])
+        for effect in plan.random_effects[index]:
             effect(self.state)
         self._enter(target)
 
@@ -525,44 +522,38 @@ class Session:
     def _decide(self, plan: ChoicePlan) -> None:
         state = self.state
         values = state.values
-        key, choice = plan.id, plan.choice
-        if state.exploring:  # an explored play keeps no history, so it records nothing
-            for effect in plan.effects:
-                effect(state)
-            if plan.critical:
-                values[CRITICAL] += 1
-            state.chosen.add(key)
-            self._enter(choice.next)
-            return
-        before = (values["satisfaction"], values["cost"])
+        # An explored play keeps no history, so it needs nothing from before the choice.
+        before = None if state.exploring else (values["satisfaction"], values["cost"])
         for effect in plan.effects:
             effect(state)
         if plan.critical:
             values[CRITICAL] += 1
+        key, choice = plan.id, plan.choice
         state.chosen.add(key)
-        feedback = plan.feedback
-        after = (values["satisfaction"], values["cost"])
-        self._record(
-            key,
-            choice.text,
-            plan.tags,
-            choice.lesson,
-            self.text_now(choice.feedback) if feedback is None else feedback,
-            before,
-            after,
-            choice.critical,
-        )
-        state.events.append(
-            ChoiceMade(
-                state.node,
+        if before is not None:
+            after = (values["satisfaction"], values["cost"])
+            feedback = plan.feedback
+            self._record(
                 key,
                 choice.text,
-                after[0] - before[0],
-                after[1] - before[1],
-                after[0],
-                after[1],
+                plan.tags,
+                choice.lesson,
+                self.text_now(choice.feedback) if feedback is None else feedback,
+                before,
+                after,
+                choice.critical,
             )
-        )
+            state.events.append(
+                ChoiceMade(
+                    state.node,
+                    key,
+                    choice.text,
+                    after[0] - before[0],
+                    after[1] - before[1],
+                    after[0],
+                    after[1],
+                )
+            )
         self._enter(choice.next)
 
     def _time_out(self) -> None:
@@ -601,12 +592,18 @@ class Session:
         after: tuple[float, float],
         critical: str | None = None,
     ) -> None:
-        """Keep a decision that moved the meters from ``before`` to ``after``."""
+        """Keep a decision that moved the meters from ``before`` to ``after``; what they
+        moved since the last charge, up to ``before``, is the latest decision's."""
         state = self.state
         values = state.values
-        self._charge_latest(before)
+        decisions = state.decisions
+        charged = state.charged
+        if charged is not None and decisions:  # as _charge_latest, in line
+            decisions[-1] = decisions[-1].with_consequence(
+                before[0] - charged[0], before[1] - charged[1]
+            )
         state.charged = after
-        state.decisions.append(
+        decisions.append(
             DecisionRecord(  # by position: keywords make it a third slower to build
                 state.node,  # node
                 key,  # choice
@@ -653,8 +650,9 @@ class Session:
     def _enter(self, node_id: str) -> None:
         """Enter a node, then take every automatic step after it (branches, moves on,
         fallbacks) until the session waits, ends or sticks. The analysis runs this loop
-        hundreds of thousands of times, so what a node does is looked up once, in its
-        plan, and the common steps are taken here rather than in further calls."""
+        hundreds of thousands of times, and a trainee's play once or more a choice, so
+        what a node does is looked up once, in its plan, and the common steps (lines
+        shown, a choice waited for) are taken here rather than in further calls."""
         state = self.state
         plans = self._plans
         visits = state.visits
@@ -666,16 +664,16 @@ class Session:
             plan = plans[node_id]
             condition = plan.condition
             if condition is not None and not condition(state):
-                passed_by = plan.node.otherwise
-                assert passed_by is not None  # the validator asks for it beside 'if'
+                passed_by = plan.passed_by
+                assert passed_by is not None  # the validator asks for 'otherwise' beside 'if'
                 if not exploring:
-                    events.append(BranchTaken(node_id, passed_by, False))
-                node_id = passed_by
+                    events.append(passed_by)
+                node_id = passed_by.target
                 continue
             state.node = node_id
             visits[node_id] = visits.get(node_id, 0) + 1
             if not exploring:
-                events.append(NodeEntered(node_id))
+                events.append(plan.entered)
             if plan.episode is not None and plan.episode != state.episode:
                 self._start_episode(plan.episode, plan.episode_clock)
             if plan.consequence_of and not exploring and state.decisions:
@@ -687,30 +685,50 @@ class Session:
                 for effect in plan.effects:
                     effect(state)
             if not exploring:  # an explored play's lines stay empty
-                self._show_lines(plan)
+                # The lines whose condition holds, each as it reads now; a speaker keeps
+                # a mood until a line of theirs sets another.
+                shown: list[str] = []
+                state.lines = shown
+                moods = state.moods
+                for key, speaker, mood, remembers, line_if, event, text in plan.lines:
+                    if line_if is not None and not line_if(state):
+                        continue
+                    shown.append(key)
+                    if speaker is not None:
+                        if mood is None:
+                            mood = moods.get(speaker)
+                        elif remembers:
+                            moods[speaker] = mood
+                    if event is None:  # its text or its mood depends on the play
+                        event = LineShown(node_id, key, speaker, mood, self.text_now(text))
+                    events.append(event)
             step = plan.step
             target: str | None
             if step == WAITS:
-                target = self._wait_for_choice(plan)
+                offer = self._offer = plan.offer(state)
+                if offer.available and plan.node.timer is None:  # the common case, in line
+                    state.status = _WAITING_FOR_CHOICE
+                    state.decision_started = state.elapsed
+                    return
+                target = self._wait_for_choice(plan, offer)
             elif step == BRANCHES:
-                for condition, to, effects in plan.branches:
+                for condition, to, effects, taken in plan.branches:
                     if condition is None or condition(state):
                         target = to
                         for effect in effects:
                             effect(state)
+                        if not exploring:
+                            events.append(taken)
                         break
                 else:
                     self._stick("no branch condition held")
                     return
-                if not exploring:
-                    events.append(BranchTaken(node_id, target, False))
             elif step == ENDS:
                 state.status = _ENDED
                 if not exploring:
                     self._charge_latest((state.values["satisfaction"], state.values["cost"]))
-                    ending = plan.node.ending
-                    assert ending is not None
-                    events.append(SessionEnded(node_id, ending.kind.value))
+                    assert plan.ended is not None
+                    events.append(plan.ended)
                 return
             elif step == CONTINUES:
                 if state.lines:
@@ -735,7 +753,7 @@ class Session:
             return None
         index = self._roll_dice(plan.weights)
         target = options[index].next
-        state.events.append(BranchTaken(plan.id, target, True))
+        state.events.append(plan.rolled[index])
         for effect in plan.random_effects[index]:
             effect(state)
         return target
@@ -753,10 +771,11 @@ class Session:
                 return index
         return len(weights) - 1
 
-    def _wait_for_choice(self, plan: NodePlan) -> str | None:
+    def _wait_for_choice(self, plan: NodePlan, offer: ChoiceOffer) -> str | None:
+        """A node that asks for a choice, when it is timed or none of its choices can be
+        picked: the session waits (the timer running), falls back, or sticks."""
         state = self.state
         node = plan.node
-        offer = self._offer = plan.offer(state)
         timer = node.timer
         timed = timer is not None and (
             plan.timer_condition is None or bool(plan.timer_condition(state))
@@ -798,28 +817,6 @@ class Session:
                     episode_id, episode.title, episode.intro, values.get("day"), values.get("time")
                 )
             )
-
-    def _show_lines(self, plan: NodePlan) -> None:
-        """The node's lines whose condition holds, each as it reads now; a speaker's mood
-        stays until a line of theirs sets another."""
-        state = self.state
-        shown: list[str] = []
-        state.lines = shown
-        node_id = plan.id
-        moods = state.moods
-        append = state.events.append
-        for key, speaker, mood, remembers, condition, fixed, text in plan.lines:
-            if condition is not None and not condition(state):
-                continue
-            shown.append(key)
-            if speaker is not None:
-                if mood is None:
-                    mood = moods.get(speaker)
-                elif remembers:
-                    moods[speaker] = mood
-            if fixed is None:
-                fixed = self.text_now(text)
-            append(LineShown(node_id, key, speaker, mood, fixed))
 
     # ------------------------------------------------------------ saving
 
