@@ -278,22 +278,15 @@ class Game:
 
     def launch(self, scenario: str | Path, trainee: str, seed: int) -> None:
         """Start the game on one scenario and wait for its window to be mapped."""
+        self.start("play", str(scenario), "--trainee", trainee, "--seed", str(seed))
+
+    def start(self, *arguments: str) -> None:
+        """Run the simulator with these arguments (a command that opens the window) and
+        wait for its window to be mapped."""
         self.xdotool("mousemove", str(PARKED_POINTER[0]), str(PARKED_POINTER[1]))
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "simulator",
-                    "play",
-                    str(scenario),
-                    "--trainee",
-                    trainee,
-                    "--seed",
-                    str(seed),
-                    "--window",
-                    WINDOW,
-                ],
+                [sys.executable, "-m", "simulator", *arguments, "--window", WINDOW],
                 cwd=REPO,
                 env=self._environment(),
                 stdout=out,

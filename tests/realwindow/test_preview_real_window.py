@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.realwindow.conftest import APP_TITLE, MISSING_ORDER, REPO, WINDOW, Game, wait_until
+from tests.realwindow.conftest import APP_TITLE, MISSING_ORDER, Game
 from tests.realwindow.test_real_window import assert_same_picture, in_conversation
 
 
@@ -26,28 +24,7 @@ class PreviewGame(Game):
     """The same hands and eyes as for `play`, on `preview` instead."""
 
     def launch_preview(self, scenario: Path, seed: int) -> None:
-        self.xdotool("mousemove", "1279", "799")  # below the window: nothing hovered
-        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "simulator",
-                    "preview",
-                    str(scenario),
-                    "--seed",
-                    str(seed),
-                    "--window",
-                    WINDOW,
-                ],
-                cwd=REPO,
-                env=self._environment(),
-                stdout=out,
-                stderr=err,
-            )
-        self.window = wait_until(
-            self._find_window, 20, lambda: "no window appeared" + self.context()
-        )
+        self.start("preview", str(scenario), "--seed", str(seed))
 
 
 @pytest.fixture
