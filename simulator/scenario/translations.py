@@ -14,8 +14,9 @@ from simulator.library import translation_files
 from simulator.scenario.diagnostics import Diagnostic, capped
 from simulator.scenario.i18n import YamlPath, translatable_texts, translate, untranslated
 from simulator.scenario.loader import LoadResult, load_document, load_scenario, resolve_inside
-from simulator.scenario.model import Translation
+from simulator.scenario.model import Meters, Translation
 from simulator.scenario.templates import names_in
+from simulator.scenario.validate import MAX_METER_LABEL
 from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument
 
 #: How many untranslated texts the W402 warning names before counting the rest.
@@ -111,6 +112,7 @@ def check_translation(
                     )
                 elif text.strip():
                     problems.extend(_blanks(key, texts[key][0], text))
+            problems.extend(_long_labels(original.scenario.model.meters, translation.strings))
     problems = capped(problems)
     if document is not None:
         problems = [document.locate(p) for p in problems]
@@ -139,6 +141,25 @@ def _missing(
             at_key=True,
         )
     ]
+
+
+def _long_labels(meters: Meters, strings: dict[str, str]) -> list[Diagnostic]:
+    """W509 for a translated label of a visible meter that the game's top bar would cut
+    short: a translation is often longer than its source."""
+    found = []
+    for name, meter in (("satisfaction", meters.satisfaction), ("cost", meters.cost)):
+        key = f"meters.{name}.label"
+        label = strings.get(key, "").strip()
+        if meter.visible and len(label) > MAX_METER_LABEL:
+            found.append(
+                Diagnostic(
+                    "W509",
+                    f"the label '{label}' has {len(label)} characters; the top bar of the "
+                    f"game shows about {MAX_METER_LABEL} and cuts the rest, so shorten it",
+                    path=("strings", key),
+                )
+            )
+    return found
 
 
 def _blanks(key: str, source: str, text: str) -> list[Diagnostic]:

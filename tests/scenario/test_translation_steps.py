@@ -36,6 +36,7 @@ from simulator.translate_command import command_translate, with_missing_keys
 from tests.conftest import REPO
 
 SCENARIOS = REPO / "scenarios"
+REPO_TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
 BUNDLED_TRANSLATIONS = sorted(
     path for language in ("hu", "et", "lt", "af") for path in SCENARIOS.glob(f"*.{language}.yaml")
 )
@@ -453,3 +454,22 @@ def test_a_key_is_moved_only_where_its_new_name_is_free(tmp_path: Path) -> None:
     assert (
         text == "strings:\n  lines.a.l1: Egy # first\n  lines.a.line2: Kettő\n  lines.b.l1: Már\n"
     )
+
+
+def test_a_translated_meter_label_too_long_for_the_top_bar_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    """A translation is often longer than its source: the game's top bar would cut it."""
+    shutil.copy(REPO_TOUR, tmp_path / "tour.yaml")
+    shutil.copytree(REPO_TOUR.parent / "characters", tmp_path / "characters")
+    translation = tmp_path / "tour.de.yaml"
+    translation.write_text(
+        "format: 1\nkind: translation\ntranslates: tour.yaml\nlanguage: de\nstrings:\n"
+        "  meters.satisfaction.label: Zufriedenheit des Kunden mit dem Geschäft\n"
+        "  meters.cost.label: Was die Abhilfe das Geschäft insgesamt kostet\n",
+        encoding="utf-8",
+    )
+    found = [d for d in load_any(translation).diagnostics if d.code == "W509"]
+    # the tour's cost meter is hidden (visible: false): only satisfaction's label counts
+    assert [(d.line, d.severity.value) for d in found] == [(6, "warning")]
+    assert "'Zufriedenheit des Kunden mit dem Geschäft' has 41 characters" in found[0].message
