@@ -424,7 +424,8 @@ def test_a_translation_keyed_before_the_ids_were_written_moves_with_them(
     stub = tmp_path / "shop.hu.yaml"
     keys = list(yaml.safe_load(stub.read_text(encoding="utf-8"))["strings"])
     assert {"lines.a.line1", "lines.a.line3", "choices.a.choice1.text"} <= set(keys)
-    strings = {key: f"[hu] {key}" for key in keys}
+    # (a meter's label short enough for the top bar: W509 would count it)
+    strings = {key: "[hu]" if key.startswith("meters.") else f"[hu] {key}" for key in keys}
     stub.write_text(filled(stub.read_text(encoding="utf-8"), strings), encoding="utf-8")
     assert codes(stub) == []
 
