@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.gcpause import without_cyclic_gc
-from simulator.playtests import check_despite_shape, check_playtests
 from simulator.scenario.loader import LoadResult, finish_scenario, load_document
 from simulator.scenario.model import Playlist, PlaytestFile, Scenario, Translation
 from simulator.scenario.playlist import check_playlist
@@ -32,8 +31,11 @@ def _load_any(path: Path, max_bytes: int) -> LoadResult:
         return check_translation(path, model, document)
     if isinstance(model, Playlist):
         _, problems = check_playlist(path, model, document)
-    if isinstance(model, PlaytestFile):
-        _, problems = check_playtests(path, model, document)
-    if kind == "tests" and model is None and document is not None:
-        problems = check_despite_shape(path, document, problems)  # a typo hides no E218
+    if kind == "tests":  # the engine plays tests: imported only when a file holds some
+        from simulator.playtests import check_despite_shape, check_playtests
+
+        if isinstance(model, PlaytestFile):
+            _, problems = check_playtests(path, model, document)
+        elif model is None and document is not None:
+            problems = check_despite_shape(path, document, problems)  # a typo hides no E218
     return LoadResult(str(path), kind, diagnostics=problems)
