@@ -70,8 +70,9 @@ def test_help_imports_no_model_store_charts_game_or_yaml(tmp_path: Path) -> None
     ("arguments", "code", "forbidden"),
     [
         (("validate", str(TOUR)), 0, {"sqlalchemy", "pygame"}),
-        (("run", str(TOUR), "--choices", "2", "--seed", "1"), 0, {"pygame"}),
-        (("run", "late-client", "--choices", "1", "--seed", "0"), 3, {"pygame"}),
+        # a run records nothing unless asked, so the store (SQLAlchemy) stays out too
+        (("run", str(TOUR), "--choices", "2", "--seed", "1"), 0, {"sqlalchemy", "pygame"}),
+        (("run", "late-client", "--choices", "1", "--seed", "0"), 3, {"sqlalchemy", "pygame"}),
         (("schema",), 0, {"sqlalchemy", "pygame"}),
     ],
     ids=["validate", "run to an ending", "run stopped early", "schema"],
@@ -82,6 +83,13 @@ def test_a_command_imports_nothing_it_does_not_use(
     exit_code, packages = imported_by(tmp_path, *arguments)
     assert exit_code == code
     assert packages & forbidden == set()
+
+
+def test_validating_a_scenario_leaves_the_engine_out(tmp_path: Path) -> None:
+    """Only playthrough test files need the engine to check them."""
+    assert imported_by(tmp_path, "validate", str(TOUR))[0] == 0
+    modules = json.loads((tmp_path / "imported.json").read_text(encoding="utf-8"))["modules"]
+    assert not [name for name in modules if name.startswith("simulator.engine")]
 
 
 def test_list_with_a_warm_index_reads_no_scenario(tmp_path: Path) -> None:
