@@ -36,13 +36,7 @@ def command_report(arguments: argparse.Namespace) -> int:
         StoreError,
         StoreMissing,
     )
-    from simulator.reports.cohort import (
-        DecisionTally,
-        Selection,
-        build_cohort,
-        count_plays,
-        csv_rows,
-    )
+    from simulator.reports.cohort import Selection, Tally, count_plays
     from simulator.reports.html import write_csv, write_page
     from simulator.transcript import terminal_text
 
@@ -75,13 +69,13 @@ def command_report(arguments: argparse.Namespace) -> int:
     kinds = "run or demo" if left_out == 1 else "runs and demos"
     note = f"; {left_out} {kinds} left out: --all-plays counts them" if left_out else ""
     output = Path(arguments.output)
-    tally = DecisionTally()  # the decisions are read once: with the CSV, if there is one
+    tally = Tally(store, selection)  # the decisions are read once: with the CSV, if asked
     try:
         if arguments.csv:
-            written = write_csv(Path(arguments.csv), tally.watch(csv_rows(store, selection)))
+            written = write_csv(Path(arguments.csv), tally.plays_read(for_csv=True))
         else:
-            tally.read(store, selection)
-        write_page(output, build_cohort(store, selection, tally), filters)
+            tally.count()
+        write_page(output, tally.cohort(), filters)
         print(terminal_text(f"wrote {output} ({counted} plays{note})"))
         if arguments.csv:
             print(terminal_text(f"wrote {arguments.csv} ({written} decisions)"))

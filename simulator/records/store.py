@@ -21,6 +21,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -302,15 +303,25 @@ class ResultsStore:
         except (SQLAlchemyError, OSError, sqlite3.Error) as error:
             raise StoreError(_describe(error, self.location)) from None
 
-    def stream(self, statement: Any, batch: int = 2000) -> Iterator[sa.Row[Any]]:
-        """The rows of a large query as the database gives them, a batch at a time, so a
-        hundred thousand plays' decisions never sit in memory at once (PostgreSQL reads
-        them through a server-side cursor; SQLite steps through them as they are asked)."""
+    @contextmanager
+    def side_by_side(
+        self, *statements: Any, batch: int = 2000
+    ) -> Iterator[list[Iterator[sa.Row[Any]]]]:
+        """Several large queries read side by side, a batch at a time, all from one
+        snapshot of the store: a play recorded meanwhile is in all of them or in none
+        (SQLite: one read transaction; PostgreSQL: one REPEATABLE READ transaction, each
+        query through its own server-side cursor)."""
         try:
             with self.engine.connect() as connection:
-                streaming = connection.execution_options(stream_results=True, yield_per=batch)
-                yield from streaming.execute(statement)
-        except (SQLAlchemyError, OSError, sqlite3.Error) as error:
+                options: dict[str, Any] = {"stream_results": True, "yield_per": batch}
+                if self.engine.dialect.name == "postgresql":
+                    options["isolation_level"] = "REPEATABLE READ"
+                reading = connection.execution_options(**options)
+                if self.engine.dialect.name == "sqlite":
+                    reading.exec_driver_sql("BEGIN")  # the driver begins none for a SELECT
+                yield [iter(reading.execute(statement)) for statement in statements]
+        # Not OSError: what the reader does with the rows (writing a CSV) fails its own way.
+        except (SQLAlchemyError, sqlite3.Error) as error:
             raise StoreError(_describe(error, self.location)) from None
 
     # ------------------------------------------------------------ writing

@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from simulator.engine.session import Session
 from simulator.records.recorder import Recorder
-from simulator.records.store import ResultsStore, StoreError, snapshot_parts
+from simulator.records.store import ResultsStore, StoreError, plays, snapshot_parts
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, run_cli
@@ -586,3 +586,31 @@ def test_a_postgresql_store_with_a_table_changed_by_hand_is_refused(tmp_path: Pa
     assert schema_tables(url) == before
     with pytest.raises(StoreError, match="lacks cost_delta"):
         ResultsStore.open(url, read_only=True)
+
+
+def test_queries_read_side_by_side_see_one_snapshot(location: str) -> None:
+    """The report reads the plays and their decisions as two streams: a play recorded
+    while they are read is in neither, so no decision ever lacks its play."""
+    trainee = f"Snap-{uuid.uuid4()}"
+
+    def start(store: ResultsStore, play_id: str) -> None:
+        store.start_play(
+            play_id, trainee, "parcel", "The parcel", "0" * 64, "en", "h", 1, "player", []
+        )
+
+    writer = ResultsStore.open(location)
+    before = [str(uuid.uuid4()) for _ in range(3)]
+    for play_id in before:
+        start(writer, play_id)
+    reader = ResultsStore.open(location, read_only=True)
+    mine = plays.c.trainee == trainee
+    first = sa.select(plays.c.id).where(mine).order_by(plays.c.id)
+    second = sa.select(sa.func.count()).select_from(plays).where(mine)
+    with reader.side_by_side(first, second, batch=1) as (ids, counts):
+        seen = [next(ids)[0]]
+        start(writer, str(uuid.uuid4()))  # recorded while the two are read
+        seen += [row[0] for row in ids]
+        (counted,) = next(counts)
+    assert seen == sorted(before) and counted == len(before)
+    writer.engine.dispose()
+    reader.engine.dispose()

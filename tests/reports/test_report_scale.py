@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import sqlite3
 import statistics
 import uuid
 from collections import Counter, defaultdict
@@ -20,19 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from simulator.engine.rewind import Rewinds
 from simulator.engine.session import Session, Status
 from simulator.records.recorder import Recorder
 from simulator.records.store import ResultsStore
-from simulator.reports.cohort import Cohort, DecisionTally, Selection, build_cohort, csv_rows
+from simulator.reports.cohort import Cohort, Selection, Tally, build_cohort
 from simulator.reports.html import write_csv
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import MINIMAL, REPO, run_cli
+from tests.records.test_store import postgres_schema
 
-POSTGRES = os.environ.get("CS_SIMULATOR_TEST_POSTGRES")
 SCENARIOS = (
     REPO / "docs" / "examples" / "format-tour.yaml",
     REPO / "scenarios" / "late-client.yaml",
@@ -51,26 +51,11 @@ class Played:
     taken_back: int = 0
 
 
-def fresh_postgres(name: str) -> str:
-    """A schema of its own on the test server, empty, so that every count is exact."""
-    if not POSTGRES:
-        if os.environ.get("CI"):
-            pytest.fail(".ci/run starts PostgreSQL and sets CS_SIMULATOR_TEST_POSTGRES")
-        pytest.skip("set CS_SIMULATOR_TEST_POSTGRES to a postgresql:// URL to run this")
-    admin = sa.create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
-        connection.execute(sa.text(f"CREATE SCHEMA {name}"))
-    admin.dispose()
-    joiner = "&" if "?" in POSTGRES else "?"
-    return f"{POSTGRES}{joiner}options=-csearch_path%3D{name}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "results.sqlite3")
-    return fresh_postgres(f"report_{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    return postgres_schema(f"report_{os.getpid()}_{uuid.uuid4().hex[:8]}")
 
 
 def play_at_random(store: ResultsStore, rng: random.Random, played: Played) -> None:
@@ -275,23 +260,17 @@ def test_the_figures_counted_in_the_database_equal_a_plain_count(
     assert 0 < len(own) < len(played)
     assert any(p.taken_back for p in own) and any(p.result is None for p in own)
     for selection, counted in ((Selection(), own), (Selection(all_plays=True), played)):
-        tally = DecisionTally()
-        tally.read(store, selection)
-        assert rounded(as_counted(build_cohort(store, selection, tally))) == rounded(
+        assert rounded(as_counted(build_cohort(store, selection))) == rounded(
             expected_cohort(counted)
         )
     # The same figures when the decisions are counted while the CSV is written.
-    tally = DecisionTally()
-    written = write_csv(tmp_path / "decisions.csv", tally.watch(csv_rows(store, Selection())))
+    tally = Tally(store, Selection())
+    written = write_csv(tmp_path / "decisions.csv", tally.plays_read(for_csv=True))
     assert written == sum(len(p.decisions) for p in own)
-    assert rounded(as_counted(build_cohort(store, Selection(), tally))) == rounded(
-        expected_cohort(own)
-    )
+    assert rounded(as_counted(tally.cohort())) == rounded(expected_cohort(own))
     tour = Selection(scenario="format-tour")
-    tally = DecisionTally()
-    tally.read(store, tour)
     expected = expected_cohort([p for p in own if p.scenario.id == "format-tour"])
-    assert rounded(as_counted(build_cohort(store, tour, tally))) == rounded(expected)
+    assert rounded(as_counted(build_cohort(store, tour))) == rounded(expected)
 
 
 def test_the_csv_is_streamed_one_row_per_decision_as_the_plays_hold_them(
@@ -300,7 +279,7 @@ def test_the_csv_is_streamed_one_row_per_decision_as_the_plays_hold_them(
     played = record_plays(location, count=14)
     store = ResultsStore.open(location, read_only=True)
     table = tmp_path / "decisions.csv"
-    rows = csv_rows(store, Selection(all_plays=True))
+    rows = Tally(store, Selection(all_plays=True)).plays_read(for_csv=True)
     assert not isinstance(rows, list)  # a generator: rows are read as they are written
     assert write_csv(table, rows) == sum(len(p.decisions) for p in played)
     read = list(csv.DictReader(table.open(encoding="utf-8", newline="")))
@@ -341,8 +320,41 @@ def test_a_failed_play_with_no_decision_has_the_empty_path(tmp_path: Path) -> No
     store = tmp_path / "results.sqlite3"
     assert run_cli("run", str(failing), "--results", str(store)).returncode == 0
     reader = ResultsStore.open(str(store), read_only=True)
-    tally = DecisionTally()
-    tally.read(reader, Selection(all_plays=True))
-    (summary,) = build_cohort(reader, Selection(all_plays=True), tally).scenarios
+    (summary,) = build_cohort(reader, Selection(all_plays=True)).scenarios
     assert (summary.finished, summary.passed) == (1, 0)
     assert summary.failure_paths == [("", 1)]
+
+
+def test_the_csv_writes_each_cell_as_the_csv_module_and_repr_would(tmp_path: Path) -> None:
+    """Cells made once and reused, and times rounded by formatting: the same text as
+    ``csv.writer`` of ``repr(round(seconds, 2))`` and the stored numbers, for texts with
+    commas, quotes and line breaks and for times on a half or next to one."""
+    location = str(tmp_path / "results.sqlite3")
+    played = record_plays(location, count=4)
+    texts = ['Sorry, "truly"', "first line\nsecond line", "=1+1", "plain", "a\r\nb"]
+    seconds = [0.125, 2.675, 4.335, 1e-7, 123456.785, 7.0, 0.005, 1e12, 99.995, 3.14159]
+    with sqlite3.connect(location) as connection:
+        keys = connection.execute("SELECT play_id, step FROM decisions ORDER BY rowid").fetchall()
+        for number, (play_id, step) in enumerate(keys):
+            connection.execute(
+                "UPDATE decisions SET choice_text = ?, seconds_to_decide = ?, cost_delta = ? "
+                "WHERE play_id = ? AND step = ?",
+                (texts[number % 5], seconds[number % 10], 0.1 + 0.2, play_id, step),
+            )
+    connection.close()
+    store = ResultsStore.open(location, read_only=True)
+    table = tmp_path / "decisions.csv"
+    written = write_csv(table, Tally(store, Selection(all_plays=True)).plays_read(for_csv=True))
+    assert written == len(keys) == sum(len(p.decisions) for p in played) >= 10
+    expected = {}
+    for number, key in enumerate(keys):
+        text = texts[number % 5]
+        expected[key] = ("'" + text if text.startswith("=") else text, seconds[number % 10])
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == written
+    for row in rows:
+        text, moment = expected[(row["play_id"], int(row["step"]) - 1)]
+        assert row["choice_text"] == text
+        assert row["seconds_to_decide"] == repr(round(moment, 2))
+        assert row["cost_delta"] == repr(0.1 + 0.2)
