@@ -3,9 +3,11 @@
 The map has to be readable on one screen, so it carries little text and keeps the rest
 in tooltips. A node shows its id and the first line every play sees; a choice is an
 arrow labelled with its number and id; conditions, effects, feedback and the critical
-mark are in the tooltips, which SVG viewers (and the HTML map) show on hover. The map
-runs top to bottom, one band per episode, so a long scenario grows downwards, where a
-screen scrolls, instead of into one very wide row.
+mark are in the tooltips, which SVG viewers (and the HTML map) show on hover. Each
+episode is a band that runs top to bottom, and the bands stand side by side in the order
+of the episodes, wrapping into rows so the whole map shows as large as a screen allows:
+a single column of bands came out up to three times as tall as wide, one row up to five
+times as wide.
 
 Shapes and colours tell the kinds apart: decisions are rounded boxes, automatic branches
 diamonds, random branches hexagons, narration notes, endings double octagons coloured by
@@ -237,7 +239,11 @@ def _choice_label(number: int, key: str, choice: Choice) -> str:
 
 
 def _choice_edges(
-    scenario: PlayableScenario, node_id: str, node: Node, path_choices: set[str]
+    scenario: PlayableScenario,
+    node_id: str,
+    node: Node,
+    path_choices: set[str],
+    owner: dict[str, str],
 ) -> list[str]:
     applied = {key for lesson in scenario.model.lessons.values() for key in lesson.applied_by}
     edges = []
@@ -251,9 +257,11 @@ def _choice_edges(
             style = {"color": CRITICAL_COLOUR, "fontcolor": CRITICAL_COLOUR, "style": "dashed"}
         if key in path_choices:
             style = {"color": PATH_COLOUR, "fontcolor": PATH_COLOUR, "penwidth": "3"}
+        across = _across(owner, node_id, choice.next)
         attributes = _attributes(
             id=f"choice:{key}",
-            label=_choice_label(index + 1, key, choice),
+            constraint=across,
+            **_label(_choice_label(index + 1, key, choice), across),
             tooltip=tooltip,
             labeltooltip=tooltip,
             **style,
@@ -263,7 +271,11 @@ def _choice_edges(
 
 
 def _other_edges(
-    node_id: str, node: Node, path_nodes: set[str], endings: dict[str, bool]
+    node_id: str,
+    node: Node,
+    path_nodes: set[str],
+    endings: dict[str, bool],
+    owner: dict[str, str],
 ) -> list[str]:
     """Edges that are not a trainee's choice: timer, fallback, next, branches, chance.
 
@@ -297,8 +309,10 @@ def _other_edges(
         if len(found) > STAGGER and endings.get(target):
             style["minlen"] = str(1 + staggered % 2)
             staggered += 1
+        across = _across(owner, node_id, target)
         attributes = _attributes(
-            label=label or None,
+            constraint=across,
+            **_label(label or None, across),
             tooltip=f"{node_id} → {target}: {tooltip}",
             labeltooltip=tooltip if label else None,
             **style,
@@ -365,26 +379,134 @@ def band_order(scenario: PlayableScenario) -> list[str]:
     return sorted(order, key=lambda episode_id: moments[episode_id])
 
 
-def _band_edges(scenario: PlayableScenario, owner: dict[str, str]) -> list[str]:
-    """Invisible edges that put every episode's band below the one before it: from each
-    way out of a band (a node with no arrow to its own band) to the next band's start."""
+#: The screen a map is laid out for, in CSS pixels, and rough Graphviz measures that
+#: guess how large a band draws before Graphviz draws it: one row of steps with the
+#: arrow labels under it, a character of a step's label, a step's padding, and how much
+#: wider a band's widest row is than its average one.
+SCREEN = (1920, 1080)
+RANK_PX = 95
+CHAR_PX = 7.0
+NODE_PX = 34
+WIDEST_ROW = 1.5
+
+
+def _depth(scenario: PlayableScenario, band: set[str], start: str) -> int:
+    """How many rows of steps a band takes: the longest way down from its start, not
+    counting arrows that go back up (a loop)."""
+    nodes = scenario.model.nodes
+    finished: list[str] = []
+    seen = {start}
+    stack = [(start, iter(_targets(nodes[start])))]
+    while stack:  # depth first, without recursion: a band can be hundreds of steps long
+        node_id, targets = stack[-1]
+        target = next((t for t in targets if t in band and t not in seen), None)
+        if target is None:
+            finished.append(node_id)
+            stack.pop()
+        else:
+            seen.add(target)
+            stack.append((target, iter(_targets(nodes[target]))))
+    order = finished[::-1]
+    position = {node_id: index for index, node_id in enumerate(order)}
+    row = dict.fromkeys(order, 0)
+    for node_id in order:
+        for target in _targets(nodes[node_id]):
+            if position.get(target, -1) > position[node_id]:
+                row[target] = max(row[target], row[node_id] + 1)
+    return max(row.values()) + 1
+
+
+def _band_size(scenario: PlayableScenario, band: list[str], start: str) -> tuple[float, float]:
+    """A guess at a band's width and height in pixels: its steps side by side as if they
+    shared its rows evenly, and its rows one under the other."""
+    depth = _depth(scenario, set(band), start)
+    widths = [_node_width(node_id, scenario.model.nodes[node_id]) for node_id in band]
+    return max(max(widths), sum(widths) / depth * WIDEST_ROW), RANK_PX * depth
+
+
+def _node_width(node_id: str, node: Node) -> float:
+    return CHAR_PX * max(map(len, _node_label(node_id, node).split("\n"))) + NODE_PX
+
+
+def _rows(sizes: list[tuple[float, float]]) -> list[int]:
+    """How many bands stand side by side in each row of the map, in order: of every way
+    to fill rows up to a given width, the one that shows largest on the screen."""
+    widths = [width for width, _ in sizes]
+    best: tuple[float, list[int]] = (0.0, [len(sizes)])
+    for most in sorted(
+        {sum(widths[i:j]) for i in range(len(widths)) for j in range(i + 1, len(widths) + 1)}
+    ):
+        rows, used = [0], 0.0
+        for width in widths:
+            if rows[-1] and used + width > most:
+                rows, used = [*rows, 0], 0.0
+            rows[-1] += 1
+            used += width
+        firsts = [sum(rows[:index]) for index in range(len(rows))]
+        spans = [sizes[first : first + count] for first, count in zip(firsts, rows, strict=True)]
+        width = max(sum(width for width, _ in span) for span in spans)
+        height = sum(max(height for _, height in span) for span in spans)
+        scale = min(SCREEN[0] / width, SCREEN[1] / height)
+        if scale > best[0]:
+            best = (scale, rows)
+    return best[1]
+
+
+def _grid(scenario: PlayableScenario, owner: dict[str, str]) -> list[list[str]]:
+    """The bands' episodes row by row, each row left to right."""
     model = scenario.model
-    order = band_order(scenario)
-    edges = []
-    for earlier, later in pairwise(order):
-        start = _quote(model.episodes[later].start)
-        exits = [
-            node_id
-            for node_id, episode_id in owner.items()
-            if episode_id == earlier
-            and all(
-                owner.get(target, earlier) != earlier for target in _targets(model.nodes[node_id])
-            )
-        ]
-        edges.extend(
-            f"  {_quote(node_id)} -> {start} [style=invis, weight=0];" for node_id in exits
+    order = [e for e in band_order(scenario) if owner.get(model.episodes[e].start) == e]
+    members: dict[str, list[str]] = {episode_id: [] for episode_id in order}
+    for node_id, episode_id in owner.items():
+        members[episode_id].append(node_id)
+    sizes = [_band_size(scenario, members[e], model.episodes[e].start) for e in order]
+    grid, first = [], 0
+    for count in _rows(sizes) if sizes else []:
+        grid.append(order[first : first + count])
+        first += count
+    return grid
+
+
+def _across(owner: dict[str, str], source: str, target: str) -> str | None:
+    """``"false"`` for an arrow from one band into another: it must not pull the later
+    band down below the earlier one, since the bands stand side by side."""
+    ends = owner.get(source), owner.get(target)
+    return "false" if None not in ends and ends[0] != ends[1] else None
+
+
+def _label(text: str | None, across: str | None) -> dict[str, str | None]:
+    """An arrow between bands carries its label beside it (``xlabel``): as an ordinary
+    label Graphviz would give it a place of its own, off to the side of both bands."""
+    return {"xlabel" if across else "label": text}
+
+
+def _grid_edges(
+    scenario: PlayableScenario, owner: dict[str, str], grid: list[list[str]]
+) -> list[str]:
+    """The starts of a row's bands on one level, and each row below all of the one before
+    it (an invisible arrow from each of its steps to the next row). Graphviz keeps the
+    bands in order left to right when each hangs from its own point in an invisible row
+    above, the points chained left to right."""
+    lines = []
+    for index, row in enumerate(grid):
+        starts = [_quote(scenario.model.episodes[episode_id].start) for episode_id in row]
+        spine = [_quote(f"__row{index}_{number}") for number in range(len(row))]
+        lines.append(f"  {{rank=same; {'; '.join(starts)};}}")
+        lines.append(f"  {{rank=same; {'; '.join(spine)};}}")
+        lines.extend(f"  {point} [shape=point, style=invis];" for point in spine)
+        lines.extend(f"  {left} -> {right} [style=invis];" for left, right in pairwise(spine))
+        lines.extend(
+            f"  {point} -> {start} [style=invis, weight=100];"
+            for point, start in zip(spine, starts, strict=True)
         )
-    return edges
+        if index + 1 < len(grid):
+            below = _quote(f"__row{index + 1}_0")
+            lines.extend(
+                f"  {_quote(node_id)} -> {below} [style=invis, weight=0];"
+                for node_id, episode_id in owner.items()
+                if episode_id in row
+            )
+    return lines
 
 
 def to_dot(
@@ -403,6 +525,7 @@ def to_dot(
     )
     endings = {node_id: node.ending is not None for node_id, node in model.nodes.items()}
     owner = episode_of(scenario)
+    grid = _grid(scenario, owner)
     grouped: dict[str | None, list[str]] = {episode_id: [] for episode_id in band_order(scenario)}
     for node_id in model.nodes:
         grouped.setdefault(owner.get(node_id), []).append(node_id)
@@ -423,9 +546,9 @@ def to_dot(
             lines.append(indent + _node_statement(node_id, node, node_id in path_nodes))
         if episode_id is not None:
             lines.append("  }")
+    lines.extend(_grid_edges(scenario, owner, grid))
     for node_id, node in model.nodes.items():
-        lines.extend(_choice_edges(scenario, node_id, node, path_choices))
-        lines.extend(_other_edges(node_id, node, path_nodes, endings))
-    lines.extend(_band_edges(scenario, owner))
+        lines.extend(_choice_edges(scenario, node_id, node, path_choices, owner))
+        lines.extend(_other_edges(node_id, node, path_nodes, endings, owner))
     lines.append("}")
     return "\n".join(lines) + "\n"
