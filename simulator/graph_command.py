@@ -42,7 +42,7 @@ def add_graph_command(subparsers: Any) -> None:
 
 
 def command_graph(arguments: argparse.Namespace) -> int:
-    from simulator.analysis.graph import to_dot
+    from simulator.analysis.graph import band_order, to_dot
     from simulator.engine.events import NodeEntered
     from simulator.engine.script import play_script
 
@@ -81,15 +81,19 @@ def command_graph(arguments: argparse.Namespace) -> int:
     if output.suffix == ".dot":
         output.write_text(dot, encoding="utf-8")
     else:
-        code = _draw(dot, output, scenario.title, overlay)
+        episodes = [(e, scenario.model.episodes[e].title) for e in band_order(scenario)]
+        code = _draw(dot, output, scenario.title, overlay, episodes)
         if code != EXIT_OK:
             return code
     print(f"wrote {output}")
     return EXIT_OK
 
 
-def _draw(dot: str, output: Path, title: str, overlay: str | None) -> int:
-    """Graphviz lays the map out into ``output``; for HTML, its SVG goes into the page."""
+def _draw(
+    dot: str, output: Path, title: str, overlay: str | None, episodes: list[tuple[str, str]]
+) -> int:
+    """Graphviz lays the map out into ``output``; for HTML, its SVG goes into the page,
+    with a way to show each episode's band on its own."""
     import shutil
     import subprocess
 
@@ -114,7 +118,7 @@ def _draw(dot: str, output: Path, title: str, overlay: str | None) -> int:
         return EXIT_OK
     from simulator.reports.map_html import map_page
 
-    page = map_page(done.stdout.decode("utf-8"), title, overlay)
+    page = map_page(done.stdout.decode("utf-8"), title, overlay, episodes)
     if page is None:
         print("simulator: Graphviz wrote no SVG for the HTML map", file=sys.stderr)
         return EXIT_INVALID

@@ -28,9 +28,16 @@ def inline_svg(svg: str) -> str | None:
     return re.sub(r"<!--.*?-->", "", svg[start:], flags=re.DOTALL).strip()
 
 
-def map_page(svg: str, title: str, overlay: str | None = None) -> str | None:
+def map_page(
+    svg: str,
+    title: str,
+    overlay: str | None = None,
+    episodes: list[tuple[str, str]] | None = None,
+) -> str | None:
     """The HTML page around Graphviz's SVG output; ``overlay`` says which play is drawn
-    over the map, if one is. None when ``svg`` holds no SVG element."""
+    over the map, if one is; ``episodes`` (id, title), in the map's order, can each be
+    shown on their own at a size that reads: a whole map of many episodes fits a
+    screen only at a size too small for its labels. None when ``svg`` holds no SVG."""
     drawing = inline_svg(svg)
     if drawing is None:
         return None
@@ -41,6 +48,7 @@ def map_page(svg: str, title: str, overlay: str | None = None) -> str | None:
     return environment.get_template("map.html.j2").render(
         title=title,
         overlay=overlay,
+        episodes=episodes or [],
         svg=drawing,
         endings=ENDING_COLOURS,
         lesson_colour=LESSON_COLOUR,

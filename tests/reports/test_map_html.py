@@ -123,3 +123,56 @@ def test_the_map_renders_zooms_and_shows_tooltips_in_a_real_browser(tmp_path: Pa
     shot = tmp_path / "map.png"
     browser(page, f"--screenshot={shot}", "--window-size=1280,800", profile=tmp_path / "p2")
     assert shot.stat().st_size > 20_000
+
+
+#: Show each episode on its own through the page's chooser, and note the scale and where
+#: the episode's band lands in the view.
+EPISODE_PROBE = """
+<script>
+(function () {
+  var stage = document.getElementById("stage");
+  var viewport = document.getElementById("viewport").getBoundingClientRect();
+  var chooser = document.getElementById("episode");
+  var shown = [];
+  for (var i = 1; i < chooser.options.length; i += 1) {
+    chooser.value = chooser.options[i].value;
+    chooser.dispatchEvent(new Event("change"));
+    var band = stage.querySelector('g.cluster[data-band="' + chooser.value + '"]');
+    var box = band.getBoundingClientRect();
+    shown.push({ name: chooser.options[i].textContent,
+      scale: Number(stage.getAttribute("data-scale")),
+      box: [box.left - viewport.left, box.top - viewport.top, box.width, box.height],
+      view: [viewport.width, viewport.height] });
+  }
+  chooser.value = "";
+  chooser.dispatchEvent(new Event("change"));
+  document.body.setAttribute("data-probe", JSON.stringify({ shown: shown,
+    whole: Number(stage.getAttribute("data-scale")) }));
+}());
+</script>
+"""
+
+
+@requires("dot", "chromium")
+def test_each_episode_can_be_shown_on_its_own_at_a_size_that_reads(tmp_path: Path) -> None:
+    """The whole late-client map fits the window only small; each of its six episodes,
+    chosen from the page, fills the view at a larger scale, all of its band in sight."""
+    page = tmp_path / "map.html"
+    assert graph("late-client", "-o", str(page)).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<option value="cluster_') == 6
+    probed = tmp_path / "probed.html"
+    probed.write_text(html.replace("</body>", EPISODE_PROBE + "</body>"), encoding="utf-8")
+    dom = browser(probed, "--dump-dom", "--window-size=1280,800", profile=tmp_path / "p1")
+    found = re.search(r'data-probe="([^"]*)"', dom.stdout)
+    assert found is not None, dom.stderr[-2000:]
+    result = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert [episode["name"] for episode in result["shown"]][:2] == ["Monday", "Wednesday"]
+    for episode in result["shown"]:
+        left, top, width, height = episode["box"]
+        view_width, view_height = episode["view"]
+        assert episode["scale"] > result["whole"] * 1.3, episode
+        assert left >= -1 and top >= -1, episode  # all of the band in sight
+        assert left + width <= view_width + 1 and top + height <= view_height + 1, episode
+        fills = max(width / view_width, height / view_height)
+        assert fills > 0.85 or episode["scale"] == 1, episode  # as large as it reads best
