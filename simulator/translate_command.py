@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import yaml
 
 
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")  # as the format's LanguageCode
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")  # as the format's LanguageCode
 #: Where a source text in a comment is wrapped, so that long paragraphs stay readable.
 COMMENT_WIDTH = 88
 #: A line break as YAML counts them (so that line numbers agree with PyYAML's marks).
@@ -77,8 +77,10 @@ def command_translate(arguments: argparse.Namespace) -> int:
             "(see 'python -m simulator list')"
         )
     language = arguments.lang
-    if not LANGUAGE.match(language):
-        return usage_error(f"--lang takes a language code such as hu or pt-BR, not '{language}'")
+    if not LANGUAGE.fullmatch(language):
+        return usage_error(
+            f"--lang takes a language code such as hu or pt-BR, not '{printable(language)}'"
+        )
     loaded = load_scenario(source)
     if loaded.scenario is None:
         show(loaded.diagnostics, sys.stderr)

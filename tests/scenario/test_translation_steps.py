@@ -282,6 +282,7 @@ def test_another_output_file_points_back_at_the_scenario(tmp_path: Path) -> None
     [
         ("no such scenario", "no scenario file or bundled scenario"),
         ("language code", "--lang takes a language code"),
+        ("a code and a line break", "not 'hu\\n'"),
         ("its own language", "is written in 'en' already"),
         ("outside", "a translation sits in the scenario's folder"),
         ("other language", "is a 'et' translation, not 'hu'"),
@@ -301,6 +302,8 @@ def test_usage_errors_exit_2_and_say_why(
         arguments["scenario"] = tmp_path / "nope.yaml"
     elif case == "language code":
         arguments["language"] = "Hungarian"
+    elif case == "a code and a line break":
+        arguments["language"] = "hu\n"
     elif case == "its own language":
         arguments["language"] = "en"
     elif case == "outside":
