@@ -30,6 +30,9 @@ Colour = tuple[int, int, int]
 #: lone surrogates (not UTF-8). A newline is left to the callers, who break lines at it.
 _UNDRAWABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
+#: Where a line may break: at a space, except one that groups a number's digits ("R11 200",
+#: "1 280 000"), as translations write amounts, so that an amount never splits in two.
+_BREAKS = re.compile(r"(?<!\d) | (?!\d{3}(?!\d))")
 
 
 def drawable(text: str) -> str:
@@ -92,7 +95,7 @@ class Fonts:
         lines: list[WrappedLine] = []
         position = 0
         for paragraph in drawable(text).split("\n"):
-            words = paragraph.split(" ")
+            words = _BREAKS.split(paragraph)
             current = ""
             start = position
             for word in words:

@@ -114,3 +114,16 @@ def test_widgets_draw_hostile_text(fonts: Fonts) -> None:
     button = Button("Go\x00\ud800", "go")
     layout_buttons([button], fonts, NORMAL, 600, 10)
     draw_button(surface, button, fonts, NORMAL)
+
+
+def test_an_amount_written_with_spaces_between_its_digits_never_splits(fonts: Fonts) -> None:
+    """Translations write "R11 200" and "1 280 000": a line breaks around an amount, not
+    inside it, and every character stays in its place."""
+    text = "Die herstel kos R11 200 en die vervanging R1 280 000, sê sy."
+    font = fonts.font(20)
+    for width in range(font.size("R1 280 000,")[0], font.size(text)[0], 7):
+        lines = fonts.wrap(text, 20, BLACK, width)
+        assert " ".join(line.text for line in lines) == text
+        for line in lines:
+            assert not line.text.startswith(("200", "280", "000")), (width, line.text)
+            assert text[line.start : line.start + len(line.text)] == line.text
