@@ -793,12 +793,11 @@ KEEPS_DATA = (None, "play", "preview", "report", "sync")
 
 def _warn_about_the_data_folder() -> None:
     """One line when the data folder cannot be written; the command still does what it can."""
-    from simulator.scenario.diagnostics import printable
     from simulator.userdata import data_dir_problem
 
     problem = data_dir_problem()
     if problem is not None:
-        print(f"simulator: warning: {printable(problem)}", file=sys.stderr)
+        _say(f"warning: {problem}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

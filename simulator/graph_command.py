@@ -7,17 +7,17 @@ The file the map is written to says the format: DOT text (needs nothing), SVG or
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from simulator.cli import CHOICES_HELP, load_for_play, parse_choices, seed_argument
 from simulator.exit_codes import EXIT_INVALID, EXIT_OK
+from simulator.exit_codes import say as _say
 from simulator.exit_codes import usage_error as _usage_error
 
 FORMATS = (".dot", ".svg", ".png", ".html")
 NO_GRAPHVIZ = (
-    "simulator: drawing SVG, PNG or HTML needs Graphviz's 'dot' program, which is not "
+    "drawing SVG, PNG or HTML needs Graphviz's 'dot' program, which is not "
     "installed (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
     "graphviz). Writing .dot needs nothing: use -o map.dot."
 )
@@ -72,7 +72,7 @@ def command_graph(arguments: argparse.Namespace) -> int:
     if picks is not None:
         session, problem = play_script(scenario, picks, arguments.seed)
         if problem is not None:
-            print(f"simulator: {problem}", file=sys.stderr)
+            _say(problem)
             return EXIT_INVALID
         path_nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
         path_choices = {decision.choice for decision in session.decisions if decision.choice}
@@ -99,7 +99,7 @@ def _draw(
 
     program = shutil.which("dot")
     if program is None:
-        print(NO_GRAPHVIZ, file=sys.stderr)
+        _say(NO_GRAPHVIZ)
         return EXIT_INVALID
     fmt = "png" if output.suffix == ".png" else "svg"
     try:
@@ -107,11 +107,11 @@ def _draw(
             [program, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, timeout=300
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        print(f"simulator: Graphviz did not finish: {error}", file=sys.stderr)
+        _say(f"Graphviz did not finish: {error}")
         return EXIT_INVALID
     if done.returncode != 0:
         problem = done.stderr.decode("utf-8", "replace").strip()
-        print(f"simulator: Graphviz failed: {problem}", file=sys.stderr)
+        _say(f"Graphviz failed: {problem}")
         return EXIT_INVALID
     if output.suffix != ".html":
         output.write_bytes(done.stdout)
@@ -120,7 +120,7 @@ def _draw(
 
     page = map_page(done.stdout.decode("utf-8"), title, overlay, episodes)
     if page is None:
-        print("simulator: Graphviz wrote no SVG for the HTML map", file=sys.stderr)
+        _say("Graphviz wrote no SVG for the HTML map")
         return EXIT_INVALID
     output.write_text(page, encoding="utf-8")
     return EXIT_OK

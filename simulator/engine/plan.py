@@ -23,7 +23,15 @@ from typing import Any, NamedTuple
 from simulator.engine.events import BranchTaken, LineShown, NodeEntered, SessionEnded
 from simulator.scenario.expressions import VALUE_LIMIT, EvaluationContext, Evaluator, start_value
 from simulator.scenario.expressions import Effect as CompiledEffect
-from simulator.scenario.model import Choice, EffectItem, Line, Node, RandomBranch, VariableText
+from simulator.scenario.model import (
+    Choice,
+    EffectItem,
+    Line,
+    Node,
+    RandomBranch,
+    VariableText,
+    minutes_of,
+)
 from simulator.scenario.playable import PlayableScenario
 from simulator.wording import wording
 
@@ -324,5 +332,4 @@ def _episode_clock(
     episode = scenario.model.episodes[episode_id]
     if episode.time is None:
         return episode.day, None
-    hours, minutes = episode.time.split(":")
-    return episode.day, int(hours) * 60 + int(minutes)
+    return episode.day, minutes_of(episode.time)

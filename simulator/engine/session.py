@@ -487,7 +487,7 @@ class Session:
         decisions = tuple(self.state.decisions)
         critical = tuple(d.critical for d in decisions if d.critical is not None)
         model, values = self.scenario.model, self.state.values
-        start = plan_for(self.scenario).start_values
+        start = self._plan.start_values
         return SessionResult(
             ending=self.state.node,
             ending_title=ending.title,
@@ -596,14 +596,9 @@ class Session:
         moved since the last charge, up to ``before``, is the latest decision's."""
         state = self.state
         values = state.values
-        decisions = state.decisions
-        charged = state.charged
-        if charged is not None and decisions:  # as _charge_latest, in line
-            decisions[-1] = decisions[-1].with_consequence(
-                before[0] - charged[0], before[1] - charged[1]
-            )
+        self._charge_latest(before)
         state.charged = after
-        decisions.append(
+        state.decisions.append(
             DecisionRecord(  # by position: keywords make it a third slower to build
                 state.node,  # node
                 key,  # choice

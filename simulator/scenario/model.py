@@ -31,6 +31,13 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")]
 
 
+def minutes_of(time: str) -> int:
+    """A ``ClockTime`` ("17:30") as the engine and the expressions count it: minutes after
+    midnight."""
+    hours, minutes = time.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

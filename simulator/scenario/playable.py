@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.scenario.expressions import Declarations, Effect, Evaluator, ValueType
-from simulator.scenario.model import Character, Choice, Line, Scenario
+from simulator.scenario.model import Character, Choice, Line, Scenario, minutes_of
 
 BUILTIN_NAMES = ("satisfaction", "cost", "day", "time")
 #: Where a session counts its critical mistakes among its values: not a name an author can
@@ -69,9 +69,8 @@ def initial_values(model: Scenario, declarations: Declarations) -> dict[str, Any
     if any(choice.critical for node in model.nodes.values() for choice in node.choices or []):
         values[CRITICAL] = 0
     if model.clock is not None:
-        hours, minutes = model.clock.time.split(":")
         values["day"] = model.clock.day
-        values["time"] = int(hours) * 60 + int(minutes)
+        values["time"] = minutes_of(model.clock.time)
     for name, variable in model.variables.items():
         if name in cost.components:
             continue  # refused by the validator (E216); the part's value stands

@@ -16,7 +16,7 @@ from simulator.scenario.i18n import YamlPath, translatable_texts, translate, unt
 from simulator.scenario.loader import LoadResult, load_document, load_scenario, resolve_inside
 from simulator.scenario.model import Meters, Translation
 from simulator.scenario.templates import names_in
-from simulator.scenario.validate import MAX_METER_LABEL
+from simulator.scenario.validate import long_label
 from simulator.scenario.yamlfile import MAX_FILE_BYTES, YamlDocument
 
 #: How many untranslated texts the W402 warning names before counting the rest.
@@ -149,16 +149,9 @@ def _long_labels(meters: Meters, strings: dict[str, str]) -> list[Diagnostic]:
     found = []
     for name, meter in (("satisfaction", meters.satisfaction), ("cost", meters.cost)):
         key = f"meters.{name}.label"
-        label = strings.get(key, "").strip()
-        if meter.visible and len(label) > MAX_METER_LABEL:
-            found.append(
-                Diagnostic(
-                    "W509",
-                    f"the label '{label}' has {len(label)} characters; the top bar of the "
-                    f"game shows about {MAX_METER_LABEL} and cuts the rest, so shorten it",
-                    path=("strings", key),
-                )
-            )
+        problem = long_label(strings.get(key, "").strip()) if meter.visible else None
+        if problem is not None:
+            found.append(Diagnostic("W509", problem, path=("strings", key)))
     return found
 
 

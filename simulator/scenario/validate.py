@@ -19,6 +19,7 @@ from simulator.scenario.components import strongly_connected
 from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, closest, suggest
 from simulator.scenario.expressions import (
     MINUTES_PER_DAY,
+    VALUE_LIMIT,
     CallStatement,
     Declarations,
     Effect,
@@ -46,6 +47,7 @@ from simulator.scenario.model import (
     VariableText,
     VariableType,
     each_effect,
+    minutes_of,
 )
 from simulator.scenario.playable import BUILTIN_NAMES, TIMEOUT_WORDS, choice_id
 from simulator.scenario.templates import names_in
@@ -738,14 +740,9 @@ class ScenarioChecker:
     def check_meter_labels(self) -> None:
         meters = self.scenario.meters
         for name, meter in (("satisfaction", meters.satisfaction), ("cost", meters.cost)):
-            if meter.visible and len(meter.label) > MAX_METER_LABEL:
-                self.report(
-                    "W509",
-                    f"the label '{meter.label}' has {len(meter.label)} characters; the top "
-                    f"bar of the game shows about {MAX_METER_LABEL} and cuts the rest, so "
-                    "shorten it (the unit and currency are shown beside the value anyway)",
-                    ("meters", name, "label"),
-                )
+            problem = long_label(meter.label) if meter.visible else None
+            if problem is not None:
+                self.report("W509", problem, ("meters", name, "label"))
 
     def check_episode_clock(self) -> None:
         """W508 when an episode sets the clock earlier than the play can have reached by
@@ -792,6 +789,18 @@ class ScenarioChecker:
                     ("lessons", lesson),
                     True,
                 )
+
+
+def long_label(label: str) -> str | None:
+    """W509's message for a visible meter's label (the source's or a translation's) that
+    the game's top bar would cut short; None when it fits."""
+    if len(label) <= MAX_METER_LABEL:
+        return None
+    return (
+        f"the label '{label}' has {len(label)} characters; the top bar of the game shows "
+        f"about {MAX_METER_LABEL} and cuts the rest, so shorten it (the unit and currency "
+        "are shown beside the value anyway)"
+    )
 
 
 @dataclass(frozen=True)
@@ -851,16 +860,11 @@ def _unreachable_regions(
     return regions
 
 
-def _minutes_of(text: str) -> int:
-    hours, minutes = text.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
 def _episode_setting(day: int | None, time: str | None, reached: int) -> int:
     """The clock (minutes since the start of day 1) an episode sets when entered at
     ``reached``: what it does not set stays as it was."""
     day_number = day if day is not None else reached // MINUTES_PER_DAY + 1
-    minute = _minutes_of(time) if time is not None else reached % MINUTES_PER_DAY
+    minute = minutes_of(time) if time is not None else reached % MINUTES_PER_DAY
     return (day_number - 1) * MINUTES_PER_DAY + minute
 
 
@@ -893,9 +897,9 @@ def _earliest_arrivals(
             # an effect under a condition may not happen: the least it moves is nothing
             step = notes[source].advance if source in notes and condition is None else None
             total += step if step is not None and step > 0 else 0
-        return round(min(total, 10**12))
+        return round(min(total, VALUE_LIMIT))
 
-    start = (clock.day - 1) * MINUTES_PER_DAY + _minutes_of(clock.time)
+    start = (clock.day - 1) * MINUTES_PER_DAY + minutes_of(clock.time)
     arrival: dict[str, int] = {scenario.start: start}
     queue = [(start, scenario.start)]
     while queue:

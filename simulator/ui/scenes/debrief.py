@@ -457,9 +457,7 @@ class DebriefScene(Scene):
             hint = self.words("debrief.keys")
         if hint is not None:  # beside the buttons, wrapped there with large text
             room = min(button.rect.x for button in self.buttons) - 16 - margin
-            size = theme.size(14)
-            lines = 1 if app.fonts.font(size).size(hint)[0] <= room else 2
-            y = height - footer + (14 if lines == 1 else 6)
-            draw_wrapped(
-                surface, app.fonts, hint, size, (200, 205, 215), margin, y, room, max_lines=2
-            )
+            size, colour = theme.size(14), (200, 205, 215)
+            one_line = len(app.fonts.wrap(hint, size, colour, room)) == 1  # wraps are cached
+            y = height - footer + (14 if one_line else 6)
+            draw_wrapped(surface, app.fonts, hint, size, colour, margin, y, room, max_lines=2)
