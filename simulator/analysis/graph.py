@@ -388,6 +388,9 @@ RANK_PX = 95
 CHAR_PX = 7.0
 NODE_PX = 34
 WIDEST_ROW = 1.5
+#: The most bands a row of the map can hold: more would not read on any screen, and the
+#: bound keeps choosing the rows quadratic in a file's episodes (a file can hold many).
+ROW_BANDS = 12
 
 
 def _depth(scenario: PlayableScenario, band: set[str], start: str) -> int:
@@ -430,11 +433,17 @@ def _node_width(node_id: str, node: Node) -> float:
 
 def _rows(sizes: list[tuple[float, float]]) -> list[int]:
     """How many bands stand side by side in each row of the map, in order: of every way
-    to fill rows up to a given width, the one that shows largest on the screen."""
+    to fill rows up to a given width (that of at most ROW_BANDS bands in a row), the one
+    that shows largest on the screen."""
     widths = [width for width, _ in sizes]
     best: tuple[float, list[int]] = (0.0, [len(sizes)])
+    count = len(widths)
     for most in sorted(
-        {sum(widths[i:j]) for i in range(len(widths)) for j in range(i + 1, len(widths) + 1)}
+        {
+            sum(widths[i:j])
+            for i in range(count)
+            for j in range(i + 1, min(i + ROW_BANDS, count) + 1)
+        }
     ):
         rows, used = [0], 0.0
         for width in widths:
@@ -452,10 +461,10 @@ def _rows(sizes: list[tuple[float, float]]) -> list[int]:
     return best[1]
 
 
-def _grid(scenario: PlayableScenario, owner: dict[str, str]) -> list[list[str]]:
-    """The bands' episodes row by row, each row left to right."""
+def _grid(scenario: PlayableScenario, owner: dict[str, str], bands: list[str]) -> list[list[str]]:
+    """The bands' episodes (``bands``, in the map's order) row by row, each left to right."""
     model = scenario.model
-    order = [e for e in band_order(scenario) if owner.get(model.episodes[e].start) == e]
+    order = [e for e in bands if owner.get(model.episodes[e].start) == e]
     members: dict[str, list[str]] = {episode_id: [] for episode_id in order}
     for node_id, episode_id in owner.items():
         members[episode_id].append(node_id)
@@ -525,8 +534,9 @@ def to_dot(
     )
     endings = {node_id: node.ending is not None for node_id, node in model.nodes.items()}
     owner = episode_of(scenario)
-    grid = _grid(scenario, owner)
-    grouped: dict[str | None, list[str]] = {episode_id: [] for episode_id in band_order(scenario)}
+    bands = band_order(scenario)
+    grid = _grid(scenario, owner, bands)
+    grouped: dict[str | None, list[str]] = {episode_id: [] for episode_id in bands}
     for node_id in model.nodes:
         grouped.setdefault(owner.get(node_id), []).append(node_id)
     for episode_id, members in grouped.items():
