@@ -19,9 +19,9 @@ from simulator.scenario.model import Choice
 from simulator.scenario.playable import PlayableScenario
 
 MEANINGFUL_GAIN = 1.0  # score points; smaller differences are not worth a trainee's attention
-# The search behind the debrief's hints: about a second and a half at most on a slow machine
-# (the debrief shows meanwhile, and gives no hints past it).
-REVIEW_MAX_STATES = 100_000
+# The search behind the debrief's hints. It runs beside the debrief, which shows meanwhile,
+# and gives no hints past this bound; the largest scenario we ship holds 160,000 states.
+REVIEW_MAX_STATES = 300_000
 
 
 #: How a decision is marked in the debrief.

@@ -12,7 +12,9 @@ from simulator.analysis.review import (
     review_decisions,
 )
 from simulator.engine.script import settle
-from simulator.engine.session import Session
+from simulator.engine.session import Session, Status
+from simulator.library import bundled_scenarios_dir, scenario_files
+from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 
 SCORING = "scoring: {target: {satisfaction: 70, cost: 2}, cost_limit: 10, pass_mark: 70}\n"
@@ -130,3 +132,23 @@ def test_a_clearly_better_option_marks_the_decision_could_be_better(
     scenario = playable(GAMBLE.replace("weight: 1, next: gone", "weight: 0.01, next: gone"))
     (decision,) = review(scenario, "shrug")
     assert decision.verdict == COULD_BE_BETTER
+
+
+def test_every_bundled_scenario_gets_its_decisions_weighed() -> None:
+    """A new hire's debrief marks every decision and can name a better choice in every
+    scenario we ship: none is too large for the review's search (three were, and their
+    debriefs showed no verdict at all)."""
+    for path in scenario_files([bundled_scenarios_dir()]):
+        loaded = load_scenario(path)
+        assert loaded.scenario is not None, path
+        scenario = loaded.scenario
+        session = Session.start(scenario, seed=3)
+        settle(session)
+        while session.status is Status.WAITING_FOR_CHOICE:
+            offered = session.available_choices
+            session.choose(offered[len(session.decisions) % len(offered)])
+            settle(session)
+        reviews = review_decisions(scenario, 3, session.decisions)
+        assert reviews, scenario.id
+        unweighed = [r.decision.choice for r in reviews if r.verdict is None]
+        assert not unweighed, f"{scenario.id}: no verdict for {unweighed}"
