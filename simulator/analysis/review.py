@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from simulator.analysis.estimate import search_budget
 from simulator.analysis.explore import (
     TIMEOUT,
     Explorer,
@@ -64,9 +65,10 @@ def review_decisions(
 ) -> list[DecisionReview]:
     """Replay the trainee's decisions and weigh every option they had at each one. In a
     scenario too large to search, there is nothing to weigh them by: no hints, not a
-    guess."""
+    guess. A map whose routes say the search cannot finish gets the short search that
+    ``analyse`` gives it, so such a debrief says so in a moment, not after seconds."""
     session = Session.start(scenario, seed=seed)
-    explorer = Explorer(REVIEW_MAX_STATES)
+    explorer = Explorer(search_budget(scenario, REVIEW_MAX_STATES)[0])
     plans = plan_for(scenario).nodes
     applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
     pass_mark = scenario.model.scoring.pass_mark

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,9 @@ import pytest
 
 from simulator.analysis.analyse import DEFAULT_MAX_STATES, analyse
 from simulator.analysis.estimate import ROUTES_PER_STATE, routes, search_budget
+from simulator.analysis.review import review_decisions
+from simulator.engine.script import settle
+from simulator.engine.session import Session, Status
 from simulator.library import bundled_scenarios_dir, scenario_files
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
@@ -197,3 +201,27 @@ def test_analysing_ten_thousand_nodes_fits_in_memory(generated: dict[int, Path])
     assert measured["analysed"] < 500, measured
     assert measured["analysed"] - measured["loaded"] < 150, measured
     assert measured["liveness"] < 64, measured
+
+
+def test_the_debrief_of_a_map_too_large_to_search_gives_up_in_a_short_search(
+    generated: dict[int, Path],
+) -> None:
+    """The review behind the debrief's hints meets the same estimate as the analysis: on
+    a map of 5e75 routes it stops after the short search rather than filling memory
+    with 300,000 states (about 170 MB) before giving up."""
+    scenario = load_scenario(generated[1000]).scenario
+    assert scenario is not None
+    session = Session.start(scenario, seed=5)
+    settle(session)
+    while session.status is Status.WAITING_FOR_CHOICE:
+        session.choose(session.available_choices[-1])
+        settle(session)
+    assert session.decisions
+    tracemalloc.start()
+    try:
+        reviews = review_decisions(scenario, 5, session.decisions)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [review.verdict for review in reviews] == [None] * len(session.decisions)
+    assert peak < 40 * 2**20, f"the review held {peak / 2**20:.0f} MiB"
