@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -62,13 +64,52 @@ def review_decisions(
     scenario: PlayableScenario,
     seed: int,
     decisions: list[DecisionRecord] | tuple[DecisionRecord, ...],
+    max_states: int = REVIEW_MAX_STATES,
 ) -> list[DecisionReview]:
     """Replay the trainee's decisions and weigh every option they had at each one. In a
     scenario too large to search, there is nothing to weigh them by: no hints, not a
     guess. A map whose routes say the search cannot finish gets the short search that
-    ``analyse`` gives it, so such a debrief says so in a moment, not after seconds."""
+    ``analyse`` gives it, so such a debrief says so in a moment, not after seconds.
+
+    The searched states of the last scenario reviewed are kept, so that the next play of
+    it ("Play again", the next playthrough test of a file) is weighed at once. Every
+    value read from them is what a fresh search finds; should the kept states and the
+    new ones together pass the bound, the review is made again from nothing, so that
+    whether a play gets hints never depends on the plays before it."""
+    global _kept
+    bound = search_budget(scenario, max_states)[0]
+    with _reviewing:
+        kept = _kept[1] if _kept is not None and _kept[0]() is scenario else None
+        if kept is not None and kept.max_states != bound:
+            kept = None
+        _kept = None
+        if kept is not None:
+            reviews, complete = _review(scenario, seed, decisions, kept)
+            if complete:
+                _kept = (weakref.ref(scenario), kept)
+                return reviews
+        fresh = Explorer(bound)
+        reviews, complete = _review(scenario, seed, decisions, fresh)
+        if complete:
+            _kept = (weakref.ref(scenario), fresh)
+        return reviews
+
+
+#: The last scenario reviewed and its searched states (see ``review_decisions``); the
+#: debrief reviews beside the game's loop, so one review at a time.
+_kept: tuple[weakref.ref[PlayableScenario], Explorer] | None = None
+_reviewing = threading.Lock()
+
+
+def _review(
+    scenario: PlayableScenario,
+    seed: int,
+    decisions: list[DecisionRecord] | tuple[DecisionRecord, ...],
+    explorer: Explorer,
+) -> tuple[list[DecisionReview], bool]:
+    """The reviews, and whether the search stayed within its bound (if not, the explorer
+    is left half-searched and the decisions from there on are not weighed)."""
     session = Session.start(scenario, seed=seed)
-    explorer = Explorer(search_budget(scenario, REVIEW_MAX_STATES)[0])
     plans = plan_for(scenario).nodes
     applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
     pass_mark = scenario.model.scoring.pass_mark
@@ -88,7 +129,7 @@ def review_decisions(
         else:
             reviews.append(_judge(decision, weighed, chosen, applying, pass_mark))
         apply_option(session, chosen)
-    return reviews
+    return reviews, not too_large
 
 
 def _weigh(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from collections.abc import Callable
 
 from simulator.analysis.review import (
@@ -12,7 +13,7 @@ from simulator.analysis.review import (
     review_decisions,
 )
 from simulator.engine.script import settle
-from simulator.engine.session import Session, Status
+from simulator.engine.session import DecisionRecord, Session, Status
 from simulator.library import bundled_scenarios_dir, scenario_files
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
@@ -152,3 +153,87 @@ def test_every_bundled_scenario_gets_its_decisions_weighed() -> None:
         assert reviews, scenario.id
         unweighed = [r.decision.choice for r in reviews if r.verdict is None]
         assert not unweighed, f"{scenario.id}: no verdict for {unweighed}"
+
+
+def _play(scenario: PlayableScenario, seed: int) -> list[DecisionRecord]:
+    """A play that takes the last choice offered at every step."""
+    session = Session.start(scenario, seed=seed)
+    settle(session)
+    while session.status is Status.WAITING_FOR_CHOICE:
+        session.choose(session.available_choices[-1])
+        settle(session)
+    assert session.result() is not None
+    return list(session.decisions)
+
+
+def test_the_next_play_of_a_scenario_is_weighed_without_searching_again() -> None:
+    """'Play again' gets its hints at once: the second review of late-client finds every
+    state it needs already searched, and says exactly what the first said."""
+    loaded = load_scenario(bundled_scenarios_dir() / "late-client.yaml")
+    assert loaded.scenario is not None
+    scenario = loaded.scenario
+    decisions = _play(scenario, 2)
+    peaks = []
+    answers = []
+    for _ in range(2):
+        tracemalloc.start()
+        try:
+            answers.append(review_decisions(scenario, 2, decisions))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert answers[0] == answers[1]
+    assert all(review.verdict is not None for review in answers[0])
+    assert peaks[1] < peaks[0] / 10, f"peaks {peaks}"
+
+
+def _two_wings(steps: int) -> str:
+    """A coin toss before the first decision sends a play down one of two wings, each a
+    row of remembered yes-or-no steps."""
+    flag = "{type: int, default: 0, min: 0, max: 1}"
+    variables, nodes = [], []
+    for wing in "ab":
+        for n in range(steps):
+            variables.append(f"  {wing}{n}: {flag}")
+            following = f"{wing}{n + 1}" if n + 1 < steps else "check"
+            nodes.append(
+                f"  {wing}{n}:\n    choices:\n"
+                f"      - {{id: {wing}yes{n}, text: Yes, effects: [{wing}{n} = 1], "
+                f"next: {following}}}\n"
+                f"      - {{id: {wing}no{n}, text: No, effects: [satisfaction += 10], "
+                f"next: {following}}}"
+            )
+    total = " + ".join(f"{wing}{n}" for wing in "ab" for n in range(steps))
+    return (
+        "format: 1\nid: wings\ntitle: Wings\nstart: toss\nvariables:\n"
+        + "\n".join(variables)
+        + "\nnodes:\n  toss:\n    random:\n      - {weight: 1, next: a0}\n"
+        "      - {weight: 1, next: b0}\n"
+        + "\n".join(nodes)
+        + f"\n  check:\n    branch:\n      - {{if: '{total} >= 2', next: good}}\n"
+        "      - {next: bad}\n"
+        "  good: {ending: {kind: balanced, title: Good}}\n"
+        "  bad: {ending: {kind: lost, title: Bad}}\n" + SCORING
+    )
+
+
+def test_states_kept_from_an_earlier_play_never_cost_a_later_one_its_hints(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """Each wing fits the bound, the two together do not: the play down the second wing
+    must still be weighed, exactly as a review with nothing kept weighs it."""
+    text = _two_wings(5)
+    scenario = playable(text)
+    by_wing: dict[str, int] = {}
+    for seed in range(40):
+        first = _play(scenario, seed)[0].node
+        by_wing.setdefault(first, seed)
+    assert set(by_wing) == {"a0", "b0"}
+    bound = 50  # a wing holds 36 states, the two 72
+    first = review_decisions(scenario, by_wing["a0"], _play(scenario, by_wing["a0"]), bound)
+    assert all(review.verdict is not None for review in first)
+    second_play = _play(scenario, by_wing["b0"])
+    after_the_first = review_decisions(scenario, by_wing["b0"], second_play, bound)
+    alone = review_decisions(playable(text), by_wing["b0"], second_play, bound)
+    assert after_the_first == alone
+    assert all(review.verdict is not None for review in alone)
