@@ -11,6 +11,8 @@
    search, paths, Pareto frontier and policy table, loading included; once in one
    process and once side by side (one worker per core). Target: 1 s of CPU in one
    process.
+   Then the debrief's review of one play of each (its marks and "a better choice
+   here"), and the same review again, as Play again meets it.
 3. 10,000 seeded random playthroughs of the generated 10,000-node scenario.
    Target: under 10 s.
 4. The whole analysis of each generated scenario (``analyse`` with 200 walks), each
@@ -49,7 +51,9 @@ from simulator.analysis.analyse import analyse  # noqa: E402
 from simulator.analysis.batch import analyse_files, default_workers  # noqa: E402
 from simulator.analysis.explore import Explorer  # noqa: E402
 from simulator.analysis.policies import play_out, random_policy  # noqa: E402
-from simulator.engine.session import Session  # noqa: E402
+from simulator.analysis.review import review_decisions  # noqa: E402
+from simulator.engine.script import settle  # noqa: E402
+from simulator.engine.session import DecisionRecord, Session, Status  # noqa: E402
 from simulator.library import bundled_scenarios_dir, scenario_files  # noqa: E402
 from simulator.scenario.loader import load_scenario  # noqa: E402
 from simulator.scenario.playable import PlayableScenario  # noqa: E402
@@ -170,6 +174,36 @@ def bundled(repeat: int) -> None:
         f"   {workers} workers:    {cpu + children:5.2f} s CPU {wall:5.2f} s wall "
         f"(workers' CPU included)"
     )
+    debrief_reviews(scenarios)
+
+
+def a_play(scenario: PlayableScenario) -> list[DecisionRecord]:
+    """A play to an ending that takes, at each decision, the option whose place turns
+    with the decision's number (1st, 2nd, 3rd, ...): as varied as a trainee's."""
+    session = Session.start(scenario, seed=0)
+    settle(session)
+    while session.status is Status.WAITING_FOR_CHOICE:
+        offered = session.available_choices
+        session.choose(offered[len(session.decisions) % len(offered)])
+        settle(session)
+    return list(session.decisions)
+
+
+def debrief_reviews(scenarios: list[PlayableScenario]) -> None:
+    """What the debrief's marks and hints cost a new hire's machine, per scenario: the
+    first review of a play, then the same scenario reviewed again (Play again)."""
+    print("2b. the debrief's review of one play of each (first, then Play again)")
+    for scenario in scenarios:
+        decisions = a_play(scenario)
+        review = functools.partial(review_decisions, scenario, 0, decisions)
+        reviews, cpu, wall = timed(review)
+        _, again, _ = timed(review)
+        weighed = sum(one.verdict is not None for one in reviews)
+        print(
+            f"   {scenario.id:<22} {weighed:>2}/{len(reviews):<2} decisions marked  "
+            f"{cpu:5.2f} s CPU {wall:5.2f} s wall; again {again * 1000:5.1f} ms CPU",
+            flush=True,
+        )
 
 
 # ---------------------------------------------------------------- 3 and 4: generated
