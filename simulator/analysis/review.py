@@ -29,9 +29,6 @@ REVIEW_MAX_STATES = 300_000
 
 #: How a decision is marked in the debrief.
 WELL_JUDGED, COULD_BE_BETTER, COSTLY = "well-judged", "could-be-better", "costly"
-#: Tags that mark a plain give-in or a flat no: never recommended over a choice that
-#: applied a lesson, whatever the numbers say.
-PLAIN_TAGS = frozenset({"accommodate", "refuse"})
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,11 @@ def _review(
     is left half-searched and the decisions from there on are not weighed)."""
     session = Session.start(scenario, seed=seed)
     plans = plan_for(scenario).nodes
-    applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
+    applying = {
+        choice: lesson_id
+        for lesson_id, lesson in reversed(scenario.model.lessons.items())
+        for choice in lesson.applied_by
+    }  # each choice to the first lesson that lists it
     pass_mark = scenario.model.scoring.pass_mark
     reviews = []
     too_large = False
@@ -161,31 +162,38 @@ def _judge(
     decision: DecisionRecord,
     weighed: dict[str, _Option],
     chosen: str,
-    applying: set[str],
+    applying: Mapping[str, str],
     pass_mark: float,
 ) -> DecisionReview:
     """Mark the decision and, where one clearly does better, name a better option.
 
-    A recommendation must teach: never an option that can no longer end well while
-    another still can, never a critical mistake, and never a plain give-in or flat no
-    over a choice that applied a lesson."""
+    The mark weighs the numbers; the option named must also teach. Neither ever holds up
+    an option that can no longer end well while another still can, nor a critical
+    mistake. A choice that applied a lesson is weighed only against others that apply
+    one. And the option named as better always applies a lesson (is in a lesson's
+    ``applied_by``): a plain give-in, a flat no or an outburst may score more in some
+    play, but a debrief that recommends it teaches the opposite of its own feedback."""
     mine = weighed[chosen]
     could_pass = any(option.best >= pass_mark for option in weighed.values())
-    candidates = [
+    rivals = [
         option
         for option in weighed.values()
         if option.id not in (chosen, TIMEOUT)
         and option.choice is not None
         and option.choice.critical is None
         and (option.best >= pass_mark or not could_pass)
-        and not (chosen in applying and _plain(option, applying))
+        and (chosen not in applying or option.id in applying)
     ]
-    better = max(candidates, key=lambda option: option.expected, default=None)
-    if better is not None and better.expected - mine.expected < MEANINGFUL_GAIN:
-        better = None
+
+    def clearly_better(options: list[_Option]) -> _Option | None:
+        best = max(options, key=lambda option: option.expected, default=None)
+        return best if best and best.expected - mine.expected >= MEANINGFUL_GAIN else None
+
+    beaten = clearly_better(rivals) is not None
+    better = clearly_better([option for option in rivals if option.id in applying])
     if decision.critical or (could_pass and mine.best < pass_mark):
         verdict = COSTLY
-    elif better is not None:
+    elif beaten:
         verdict = COULD_BE_BETTER
     else:
         verdict = WELL_JUDGED
@@ -199,10 +207,5 @@ def _judge(
         better.choice.text,
         better.expected,
         better.feedback,
-        better.choice.lesson,
+        better.choice.lesson or applying[better.id],
     )
-
-
-def _plain(option: _Option, applying: set[str]) -> bool:
-    assert option.choice is not None
-    return option.id not in applying and bool(PLAIN_TAGS & set(option.choice.tags))

@@ -31,6 +31,8 @@ format: 1
 id: loop
 title: Loop
 start: start
+lessons:
+  ask: {title: Ask first, debrief: Find out what he needs., applied_by: [b-to-a, a-fix]}
 nodes:
   start:
     choices:

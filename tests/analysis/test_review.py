@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tracemalloc
 from collections.abc import Callable
 
@@ -91,6 +92,58 @@ nodes:
 )
 
 
+# Telling him off scores most, hearing him out less, shrugging least. Only hearing him out
+# applies a lesson.
+VENT = (
+    """\
+format: 1
+id: vent
+title: Vent
+start: ask
+lessons:
+  listen: {title: Listen first, debrief: Hear the whole complaint., applied_by: [listen]}
+nodes:
+  ask:
+    choices:
+      - {id: shrug, text: Shrug, effects: [satisfaction += 5], next: done}
+      - {id: vent, text: Tell him what you think, effects: [satisfaction += 40], next: done,
+         tags: [vent], feedback: It felt good and it ended the account.}
+      - {id: listen, text: Hear him out, effects: [satisfaction += 10], next: done,
+         lesson: listen, feedback: He felt heard.}
+  done: {ending: {kind: balanced, title: Done}}
+"""
+    + SCORING
+)
+
+
+def test_the_better_choice_named_always_applies_a_lesson(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """The outburst scores more, but a debrief recommending it would teach the opposite
+    of its own feedback: hearing him out is named, and the shrug still could be better."""
+    (decision,) = review(playable(VENT), "shrug")
+    assert decision.verdict == COULD_BE_BETTER
+    assert decision.better_choice == "listen"
+    assert decision.better_feedback == "He felt heard."
+
+
+def test_a_lesson_applied_is_weighed_only_against_other_lessons(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    (decision,) = review(playable(VENT), "listen")
+    assert decision.verdict == WELL_JUDGED
+    assert decision.better_choice is None
+
+
+def test_with_no_lesson_on_offer_a_weak_choice_is_marked_but_nothing_is_named(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    text = VENT.replace("applied_by: [listen]", "applied_by: []")
+    (decision,) = review(playable(text), "shrug")
+    assert decision.verdict == COULD_BE_BETTER
+    assert decision.better_choice is None
+
+
 def test_never_recommends_what_can_only_lose_the_customer_while_another_can_keep_him(
     playable: Callable[[str], PlayableScenario],
 ) -> None:
@@ -135,24 +188,36 @@ def test_a_clearly_better_option_marks_the_decision_could_be_better(
     assert decision.verdict == COULD_BE_BETTER
 
 
-def test_every_bundled_scenario_gets_its_decisions_weighed() -> None:
-    """A new hire's debrief marks every decision and can name a better choice in every
-    scenario we ship: none is too large for the review's search (three were, and their
-    debriefs showed no verdict at all)."""
+def test_every_bundled_scenario_marks_every_decision_and_names_only_lessons() -> None:
+    """Over plays of every scenario we ship (chosen at random, seeded): the debrief marks
+    every decision (none is too large for the review's search; three were, and showed no
+    mark at all), and every better choice it names applies one of the scenario's lessons
+    (25 named a plain give-in or flat no whose own feedback condemned it, 18 another
+    option that applies no lesson)."""
     for path in scenario_files([bundled_scenarios_dir()]):
         loaded = load_scenario(path)
         assert loaded.scenario is not None, path
         scenario = loaded.scenario
-        session = Session.start(scenario, seed=3)
-        settle(session)
-        while session.status is Status.WAITING_FOR_CHOICE:
-            offered = session.available_choices
-            session.choose(offered[len(session.decisions) % len(offered)])
+        applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
+        named = 0
+        for seed in range(6):
+            picks = random.Random(seed)
+            session = Session.start(scenario, seed=seed)
             settle(session)
-        reviews = review_decisions(scenario, 3, session.decisions)
-        assert reviews, scenario.id
-        unweighed = [r.decision.choice for r in reviews if r.verdict is None]
-        assert not unweighed, f"{scenario.id}: no verdict for {unweighed}"
+            while session.status is Status.WAITING_FOR_CHOICE:
+                session.choose(picks.choice(session.available_choices))
+                settle(session)
+            reviews = review_decisions(scenario, seed, session.decisions)
+            unweighed = [r.decision.choice for r in reviews if r.verdict is None]
+            assert not unweighed, f"{scenario.id}, seed {seed}: no mark for {unweighed}"
+            for review in reviews:
+                if review.better_choice is not None:
+                    named += 1
+                    assert review.better_choice in applying, (
+                        f"{scenario.id}, seed {seed}: at {review.decision.node} the debrief "
+                        f"names {review.better_choice}, which applies no lesson"
+                    )
+        assert named, f"{scenario.id}: no better choice named in six plays"
 
 
 def _play(scenario: PlayableScenario, seed: int) -> list[DecisionRecord]:
