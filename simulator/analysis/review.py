@@ -68,18 +68,16 @@ def review_decisions(
     guess. A map whose routes say the search cannot finish gets the short search that
     ``analyse`` gives it, so such a debrief says so in a moment, not after seconds.
 
-    The searched states of the last scenario reviewed are kept, so that the next play of
-    it ("Play again", the next playthrough test of a file) is weighed at once. Every
-    value read from them is what a fresh search finds; should the kept states and the
-    new ones together pass the bound, the review is made again from nothing, so that
-    whether a play gets hints never depends on the plays before it."""
+    The searched states of the last scenario reviewed (or prepared, see
+    ``prepare_review``) are kept, so that the next play of it ("Play again", the next
+    playthrough test of a file) is weighed at once. Every value read from them is what a
+    fresh search finds; should the kept states and the new ones together pass the bound,
+    the review is made again from nothing, so that whether a play gets hints never
+    depends on the plays before it."""
     global _kept
     bound = search_budget(scenario, max_states)[0]
     with _reviewing:
-        kept = _kept[1] if _kept is not None and _kept[0]() is scenario else None
-        if kept is not None and kept.max_states != bound:
-            kept = None
-        _kept = None
+        kept = _take_kept(scenario, bound)
         if kept is not None:
             reviews, complete = _review(scenario, seed, decisions, kept)
             if complete:
@@ -92,10 +90,39 @@ def review_decisions(
         return reviews
 
 
-#: The last scenario reviewed and its searched states (see ``review_decisions``); the
-#: debrief reviews beside the game's loop, so one review at a time.
+def prepare_review(scenario: PlayableScenario) -> None:
+    """Search every state of the scenario ahead of its debrief: the game calls this, beside
+    its loop, as a play begins, so that the search is done while the trainee reads and
+    decides, and the debrief's marks are there at once (about four seconds of work for
+    the largest scenario we ship). Nothing is kept when the search passes the bound;
+    the debrief's review then searches as it would have."""
+    global _kept
+    bound = search_budget(scenario, REVIEW_MAX_STATES)[0]
+    with _reviewing:
+        explorer = _take_kept(scenario, bound) or Explorer(bound)
+        try:
+            explorer.search(Session.start(scenario, exploring=True))
+        except StateSpaceTooLarge:
+            return
+        _kept = (weakref.ref(scenario), explorer)
+
+
+#: The last scenario reviewed or prepared, and its searched states; the debrief reviews
+#: beside the game's loop, so one review at a time.
 _kept: tuple[weakref.ref[PlayableScenario], Explorer] | None = None
 _reviewing = threading.Lock()
+
+
+def _take_kept(scenario: PlayableScenario, bound: int) -> Explorer | None:
+    """The kept states, if they are this scenario's, searched within this bound; taken out,
+    since a search that passes its bound leaves them half-searched (the caller puts them
+    back when its search finished). Hold ``_reviewing``."""
+    global _kept
+    kept = _kept
+    _kept = None
+    if kept is None or kept[0]() is not scenario or kept[1].max_states != bound:
+        return None
+    return kept[1]
 
 
 def _review(

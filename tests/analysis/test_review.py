@@ -11,6 +11,7 @@ from simulator.analysis.review import (
     COULD_BE_BETTER,
     WELL_JUDGED,
     DecisionReview,
+    prepare_review,
     review_decisions,
 )
 from simulator.engine.script import settle
@@ -302,3 +303,22 @@ def test_states_kept_from_an_earlier_play_never_cost_a_later_one_its_hints(
     alone = review_decisions(playable(text), by_wing["b0"], second_play, bound)
     assert after_the_first == alone
     assert all(review.verdict is not None for review in alone)
+
+
+def test_a_review_prepared_while_the_trainee_plays_searches_nothing_more() -> None:
+    """The game prepares the review as a play begins: the debrief then weighs the play
+    without searching, and says what a review with nothing prepared says."""
+    path = bundled_scenarios_dir() / "late-client.yaml"
+    prepared, unprepared = load_scenario(path).scenario, load_scenario(path).scenario
+    assert prepared is not None and unprepared is not None
+    prepare_review(prepared)
+    decisions = _play(prepared, 4)
+    tracemalloc.start()
+    try:
+        reviews = review_decisions(prepared, 4, decisions)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20, f"the prepared review still allocated {peak / 2**20:.1f} MiB"
+    assert reviews == review_decisions(unprepared, 4, decisions)
+    assert all(review.verdict is not None for review in reviews)

@@ -6,12 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pygame
 import pytest
 
-from simulator.engine.session import Session
+from simulator.analysis.review import review_decisions
+from simulator.engine.script import settle
+from simulator.engine.session import Session, Status
 from simulator.library import bundled_scenarios_dir, scenario_entries
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
@@ -450,3 +453,29 @@ def test_the_debriefs_key_hint_never_runs_under_its_buttons() -> None:
         assert on_buttons == 0 and beside > 50
     finally:
         pygame.display.quit()
+
+
+def test_a_play_prepares_its_debriefs_review_while_the_trainee_reads(app: App) -> None:
+    """The scenario on screen is searched beside the loop from the first line on, so the
+    debrief's review of any play of it finds its work done (a review of late-client with
+    nothing prepared allocates about 7 MiB; see test_review.py)."""
+    app.push(MenuScene(app))
+    late_client = bundled_scenarios_dir() / "late-client.yaml"
+    open_scenario(app, late_client, None, "Test Trainee", seed=1, resume=False)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    assert scene.preparing.wait(None) and scene.preparing.failed is None
+    scenario = scene.play.scenario
+    session = Session.start(scenario, seed=1)
+    settle(session)
+    while session.status is Status.WAITING_FOR_CHOICE:
+        session.choose(session.available_choices[0])
+        settle(session)
+    tracemalloc.start()
+    try:
+        reviews = review_decisions(scenario, 1, session.decisions)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert reviews and all(review.verdict is not None for review in reviews)
+    assert peak < 2**20, f"the review searched again: {peak / 2**20:.1f} MiB"

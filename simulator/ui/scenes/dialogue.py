@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
 
+from simulator.analysis.review import prepare_review
 from simulator.engine.events import ChoiceMade, EpisodeStarted, LineShown, TimerExpired
 from simulator.engine.session import ChoiceView, ClockView, Status
 from simulator.transcript import format_cost
+from simulator.ui.background import BackgroundTask
 from simulator.ui.input import TO_THE_END, Intent
 from simulator.ui.layout import dialogue_layout
 from simulator.ui.playthrough import Playthrough
@@ -69,6 +72,9 @@ class DialogueScene(Scene):
         self._last_typing: tuple[pygame.Rect | None, tuple] = (None, ())
         self._typing_area: pygame.Rect | None = None
         self.unread = False  # new words the voice has not read yet (read aloud)
+        # The debrief's review searches the scenario; done now, beside the loop, while the
+        # trainee reads, its marks are ready the moment the debrief opens.
+        self.preparing = BackgroundTask(partial(prepare_review, play.scenario))
         self.take_new_events()
 
     # ------------------------------------------------------------ state
