@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,13 +17,11 @@ import pytest
 
 from simulator.analysis.analyse import DEFAULT_MAX_STATES, analyse
 from simulator.analysis.estimate import ROUTES_PER_STATE, routes, search_budget
-from simulator.analysis.review import review_decisions
-from simulator.engine.script import settle
-from simulator.engine.session import Session, Status
 from simulator.library import bundled_scenarios_dir, scenario_files
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, run_cli
+from tests.plays import play_through, review_measured
 
 # Two decisions in a row: three states that offer choices, more than two.
 SMALL = """\
@@ -211,17 +208,8 @@ def test_the_debrief_of_a_map_too_large_to_search_gives_up_in_a_short_search(
     with 300,000 states (about 170 MB) before giving up."""
     scenario = load_scenario(generated[1000]).scenario
     assert scenario is not None
-    session = Session.start(scenario, seed=5)
-    settle(session)
-    while session.status is Status.WAITING_FOR_CHOICE:
-        session.choose(session.available_choices[-1])
-        settle(session)
+    session = play_through(scenario, 5)
     assert session.decisions
-    tracemalloc.start()
-    try:
-        reviews = review_decisions(scenario, 5, session.decisions)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    reviews, peak = review_measured(scenario, session)
     assert [review.verdict for review in reviews] == [None] * len(session.decisions)
     assert peak < 40 * 2**20, f"the review held {peak / 2**20:.0f} MiB"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import tracemalloc
 from collections.abc import Callable
 
 from simulator.analysis.review import (
@@ -15,10 +14,11 @@ from simulator.analysis.review import (
     review_decisions,
 )
 from simulator.engine.script import settle
-from simulator.engine.session import DecisionRecord, Session, Status
+from simulator.engine.session import Session
 from simulator.library import bundled_scenarios_dir, scenario_files
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
+from tests.plays import play_through, review_measured
 
 SCORING = "scoring: {target: {satisfaction: 70, cost: 2}, cost_limit: 10, pass_mark: 70}\n"
 
@@ -193,8 +193,8 @@ def test_every_bundled_scenario_marks_every_decision_and_names_only_lessons() ->
     """Over plays of every scenario we ship (chosen at random, seeded): the debrief marks
     every decision (none is too large for the review's search; three were, and showed no
     mark at all), and every better choice it names applies one of the scenario's lessons
-    (25 named a plain give-in or flat no whose own feedback condemned it, 18 another
-    option that applies no lesson)."""
+    (over 25 such plays of each, 43 hints named a give-in, a flat no or an outburst whose
+    own feedback condemned it)."""
     for path in scenario_files([bundled_scenarios_dir()]):
         loaded = load_scenario(path)
         assert loaded.scenario is not None, path
@@ -202,12 +202,8 @@ def test_every_bundled_scenario_marks_every_decision_and_names_only_lessons() ->
         applying = {c for lesson in scenario.model.lessons.values() for c in lesson.applied_by}
         named = 0
         for seed in range(6):
-            picks = random.Random(seed)
-            session = Session.start(scenario, seed=seed)
-            settle(session)
-            while session.status is Status.WAITING_FOR_CHOICE:
-                session.choose(picks.choice(session.available_choices))
-                settle(session)
+            at_random = random.Random(seed).choice
+            session = play_through(scenario, seed, lambda offered, _, pick=at_random: pick(offered))
             reviews = review_decisions(scenario, seed, session.decisions)
             unweighed = [r.decision.choice for r in reviews if r.verdict is None]
             assert not unweighed, f"{scenario.id}, seed {seed}: no mark for {unweighed}"
@@ -221,33 +217,15 @@ def test_every_bundled_scenario_marks_every_decision_and_names_only_lessons() ->
         assert named, f"{scenario.id}: no better choice named in six plays"
 
 
-def _play(scenario: PlayableScenario, seed: int) -> list[DecisionRecord]:
-    """A play that takes the last choice offered at every step."""
-    session = Session.start(scenario, seed=seed)
-    settle(session)
-    while session.status is Status.WAITING_FOR_CHOICE:
-        session.choose(session.available_choices[-1])
-        settle(session)
-    assert session.result() is not None
-    return list(session.decisions)
-
-
 def test_the_next_play_of_a_scenario_is_weighed_without_searching_again() -> None:
     """'Play again' gets its hints at once: the second review of late-client finds every
     state it needs already searched, and says exactly what the first said."""
     loaded = load_scenario(bundled_scenarios_dir() / "late-client.yaml")
     assert loaded.scenario is not None
     scenario = loaded.scenario
-    decisions = _play(scenario, 2)
-    peaks = []
-    answers = []
-    for _ in range(2):
-        tracemalloc.start()
-        try:
-            answers.append(review_decisions(scenario, 2, decisions))
-            peaks.append(tracemalloc.get_traced_memory()[1])
-        finally:
-            tracemalloc.stop()
+    session = play_through(scenario, 2)
+    (first, first_peak), (second, second_peak) = (review_measured(scenario, session) for _ in "ab")
+    answers, peaks = [first, second], [first_peak, second_peak]
     assert answers[0] == answers[1]
     assert all(review.verdict is not None for review in answers[0])
     assert peaks[1] < peaks[0] / 10, f"peaks {peaks}"
@@ -292,13 +270,14 @@ def test_states_kept_from_an_earlier_play_never_cost_a_later_one_its_hints(
     scenario = playable(text)
     by_wing: dict[str, int] = {}
     for seed in range(40):
-        first = _play(scenario, seed)[0].node
+        first = play_through(scenario, seed).decisions[0].node
         by_wing.setdefault(first, seed)
     assert set(by_wing) == {"a0", "b0"}
     bound = 50  # a wing holds 36 states, the two 72
-    first = review_decisions(scenario, by_wing["a0"], _play(scenario, by_wing["a0"]), bound)
+    first_play = play_through(scenario, by_wing["a0"]).decisions
+    first = review_decisions(scenario, by_wing["a0"], first_play, bound)
     assert all(review.verdict is not None for review in first)
-    second_play = _play(scenario, by_wing["b0"])
+    second_play = play_through(scenario, by_wing["b0"]).decisions
     after_the_first = review_decisions(scenario, by_wing["b0"], second_play, bound)
     alone = review_decisions(playable(text), by_wing["b0"], second_play, bound)
     assert after_the_first == alone
@@ -312,13 +291,8 @@ def test_a_review_prepared_while_the_trainee_plays_searches_nothing_more() -> No
     prepared, unprepared = load_scenario(path).scenario, load_scenario(path).scenario
     assert prepared is not None and unprepared is not None
     prepare_review(prepared)
-    decisions = _play(prepared, 4)
-    tracemalloc.start()
-    try:
-        reviews = review_decisions(prepared, 4, decisions)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    session = play_through(prepared, 4)
+    reviews, peak = review_measured(prepared, session)
     assert peak < 2**20, f"the prepared review still allocated {peak / 2**20:.1f} MiB"
-    assert reviews == review_decisions(unprepared, 4, decisions)
+    assert reviews == review_decisions(unprepared, 4, session.decisions)
     assert all(review.verdict is not None for review in reviews)

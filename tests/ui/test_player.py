@@ -6,15 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pygame
 import pytest
 
-from simulator.analysis.review import review_decisions
-from simulator.engine.script import settle
-from simulator.engine.session import Session, Status
+from simulator.engine.session import Session
 from simulator.library import bundled_scenarios_dir, scenario_entries
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
@@ -23,6 +20,7 @@ from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from simulator.ui.scenes.resume import ResumePrompt
 from tests.conftest import REPO, run_cli
+from tests.plays import play_through, review_measured
 from tests.ui.keyboard import keyboard_player, press
 
 TOUR = REPO / "docs" / "examples" / "format-tour.yaml"
@@ -466,16 +464,6 @@ def test_a_play_prepares_its_debriefs_review_while_the_trainee_reads(app: App) -
     assert isinstance(scene, DialogueScene)
     assert scene.preparing.wait(None) and scene.preparing.failed is None
     scenario = scene.play.scenario
-    session = Session.start(scenario, seed=1)
-    settle(session)
-    while session.status is Status.WAITING_FOR_CHOICE:
-        session.choose(session.available_choices[0])
-        settle(session)
-    tracemalloc.start()
-    try:
-        reviews = review_decisions(scenario, 1, session.decisions)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    reviews, peak = review_measured(scenario, play_through(scenario, 1))
     assert reviews and all(review.verdict is not None for review in reviews)
     assert peak < 2**20, f"the review searched again: {peak / 2**20:.1f} MiB"
