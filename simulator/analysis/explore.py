@@ -110,6 +110,11 @@ class Explorer:
         self.live: dict[str, LiveInputs] = {}  # per node; worked out when the search starts
         self.scores: dict[tuple[str, float, float, int], int] = {}
 
+    def stop(self) -> None:
+        """End a search from another thread: it stops at its next new state, as if it had
+        met its bound (StateSpaceTooLarge), and the explorer is left half-searched."""
+        self.max_states = 0
+
     @property
     def states(self) -> int:
         return len(self.kinds)

@@ -76,6 +76,7 @@ def review_decisions(
     depends on the plays before it."""
     global _kept
     bound = search_budget(scenario, max_states)[0]
+    _stop_preparing_other_than(scenario)
     with _reviewing:
         kept = _take_kept(scenario, bound)
         if kept is not None:
@@ -96,14 +97,18 @@ def prepare_review(scenario: PlayableScenario) -> None:
     decides, and the debrief's marks are there at once (about four seconds of work for
     the largest scenario we ship). Nothing is kept when the search passes the bound;
     the debrief's review then searches as it would have."""
-    global _kept
+    global _kept, _preparing
     bound = search_budget(scenario, REVIEW_MAX_STATES)[0]
+    _stop_preparing_other_than(scenario)
     with _reviewing:
         explorer = _take_kept(scenario, bound) or Explorer(bound)
+        _preparing = (weakref.ref(scenario), explorer)
         try:
             explorer.search(Session.start(scenario, exploring=True))
         except StateSpaceTooLarge:
             return
+        finally:
+            _preparing = None
         _kept = (weakref.ref(scenario), explorer)
 
 
@@ -111,6 +116,16 @@ def prepare_review(scenario: PlayableScenario) -> None:
 #: beside the game's loop, so one review at a time.
 _kept: tuple[weakref.ref[PlayableScenario], Explorer] | None = None
 _reviewing = threading.Lock()
+#: The search ``prepare_review`` is making, and for which scenario.
+_preparing: tuple[weakref.ref[PlayableScenario], Explorer] | None = None
+
+
+def _stop_preparing_other_than(scenario: PlayableScenario) -> None:
+    """Stop a search made ahead for another scenario (the trainee has moved on to a new
+    one, or the preview reloaded the file), rather than wait seconds for it to finish."""
+    preparing = _preparing
+    if preparing is not None and preparing[0]() is not scenario:
+        preparing[1].stop()
 
 
 def _take_kept(scenario: PlayableScenario, bound: int) -> Explorer | None:

@@ -8,12 +8,14 @@ as a run that cannot end, and the paths shown must not go round and round.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
 
 from simulator.analysis.analyse import analyse
-from simulator.analysis.explore import Explorer
+from simulator.analysis.explore import Explorer, StateSpaceTooLarge
 from simulator.analysis.review import review_decisions
 from simulator.engine.session import Session
 from simulator.scenario.playable import PlayableScenario
@@ -156,12 +158,9 @@ def test_the_debrief_sees_the_way_back_through_a_loop(
     assert reviews[1].better_choice == "b-to-a"
 
 
-def test_a_scenario_too_large_to_search_gets_a_debrief_without_hints(
-    playable: Callable[[str], PlayableScenario],
-) -> None:
-    """Twelve yes-or-no steps, each remembered: 4,096 ways through, against a bound of
-    1,000 states (the game's is REVIEW_MAX_STATES; this is the same search, smaller)."""
-    steps = 12
+def remembered_steps(steps: int) -> str:
+    """Yes-or-no steps, each remembered to the end: 2 ** steps ways through, and about
+    as many states for the search."""
     flag = "{type: int, default: 0, min: 0, max: 1}"
     variables = "\n".join(f"  f{n}: {flag}" for n in range(steps))
     nodes = []
@@ -173,14 +172,48 @@ def test_a_scenario_too_large_to_search_gets_a_debrief_without_hints(
             f"      - {{id: no{n}, text: No, next: {following}}}"
         )
     total = " + ".join(f"f{n}" for n in range(steps))
-    text = (
+    return (
         f"format: 1\nid: huge\ntitle: Huge\nstart: s0\nvariables:\n{variables}\nnodes:\n"
         + "\n".join(nodes)
-        + f"\n  check:\n    branch:\n      - {{if: '{total} >= 9', next: good}}\n"
+        + f"\n  check:\n    branch:\n      - {{if: '{total} >= {steps * 3 // 4}', next: good}}\n"
         "      - {next: bad}\n"
         "  good: {ending: {kind: balanced, title: Good}}\n"
         "  bad: {ending: {kind: lost, title: Bad}}\n" + SCORING
     )
+
+
+def test_a_search_can_be_stopped_from_another_thread(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """How the game drops a search made ahead for a scenario the trainee has left: the
+    search ends at its next state, as at its bound, long before its 260,000 states."""
+    explorer = Explorer(max_states=10**6)
+    session = Session.start(playable(remembered_steps(18)), exploring=True)
+    outcome: list[BaseException | int] = []
+
+    def search() -> None:
+        try:
+            outcome.append(explorer.search(session))
+        except StateSpaceTooLarge as stopped:
+            outcome.append(stopped)
+
+    searching = threading.Thread(target=search)
+    searching.start()
+    while explorer.states == 0 and searching.is_alive():
+        time.sleep(0.001)
+    explorer.stop()
+    searching.join()
+    assert len(outcome) == 1 and isinstance(outcome[0], StateSpaceTooLarge)
+    assert explorer.states < 2**18
+
+
+def test_a_scenario_too_large_to_search_gets_a_debrief_without_hints(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """Twelve yes-or-no steps, each remembered: 4,096 ways through, against a bound of
+    1,000 states (the game's is REVIEW_MAX_STATES; this is the same search, smaller)."""
+    steps = 12
+    text = remembered_steps(steps)
     scenario = playable(text)
     session = Session.start(scenario, seed=1)
     for n in range(steps):
