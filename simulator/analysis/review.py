@@ -22,8 +22,9 @@ from simulator.scenario.model import Choice
 from simulator.scenario.playable import PlayableScenario
 
 MEANINGFUL_GAIN = 1.0  # score points; smaller differences are not worth a trainee's attention
-# The search behind the debrief's hints. It runs beside the debrief, which shows meanwhile,
-# and gives no hints past this bound; the largest scenario we ship holds 160,000 states.
+# The search behind the debrief's marks and hints, made beside the play (prepare_review)
+# or else beside the debrief; past this bound there are none. The largest scenario we ship
+# holds 160,000 states.
 REVIEW_MAX_STATES = 300_000
 
 
