@@ -213,9 +213,13 @@ def _judge(
     The mark weighs the numbers; the option named must also teach. Neither ever holds up
     an option that can no longer end well while another still can, nor a critical
     mistake. A choice that applied a lesson is weighed only against others that apply
-    one. And the option named as better always applies a lesson (is in a lesson's
+    one. The option named as better always applies a lesson (is in a lesson's
     ``applied_by``): a plain give-in, a flat no or an outburst may score more in some
-    play, but a debrief that recommends it teaches the opposite of its own feedback."""
+    play, but a debrief that recommends it teaches the opposite of its own feedback.
+    And a choice that applied no lesson, where one that does was on offer and would have
+    done at least as well, is never "well judged": later choices could still make up
+    for it, but "well judged" above feedback that says it misled the customer teaches
+    nothing."""
     mine = weighed[chosen]
     could_pass = any(option.best >= pass_mark for option in weighed.values())
     rivals = [
@@ -232,11 +236,19 @@ def _judge(
         best = max(options, key=lambda option: option.expected, default=None)
         return best if best and best.expected - mine.expected >= MEANINGFUL_GAIN else None
 
-    beaten = clearly_better(rivals) is not None
-    better = clearly_better([option for option in rivals if option.id in applying])
+    lessons = [option for option in rivals if option.id in applying]
+    better = clearly_better(lessons)
+    if better is None and chosen not in applying:
+        # A lesson was on offer and would have done as well: the choice is not the one
+        # to learn, whatever later choices could still make up for it.
+        better = max(
+            (option for option in lessons if option.expected >= mine.expected),
+            key=lambda option: option.expected,
+            default=None,
+        )
     if decision.critical or (could_pass and mine.best < pass_mark):
         verdict = COSTLY
-    elif beaten:
+    elif better is not None or clearly_better(rivals) is not None:
         verdict = COULD_BE_BETTER
     else:
         verdict = WELL_JUDGED

@@ -145,6 +145,41 @@ def test_with_no_lesson_on_offer_a_weak_choice_is_marked_but_nothing_is_named(
     assert decision.better_choice is None
 
 
+# Promising on the spot and checking first end the same way here (later steps could make
+# up for the promise); only checking first applies the lesson.
+TIE = (
+    """\
+format: 1
+id: tie
+title: Tie
+start: ask
+lessons:
+  check: {title: Check before you promise, debrief: Check first., applied_by: [check]}
+nodes:
+  ask:
+    choices:
+      - {id: promise, text: I will sort it, effects: [satisfaction += 10], next: done,
+         tags: [accommodate], feedback: You promised before you had checked.}
+      - {id: check, text: Let me check first, effects: [satisfaction += 10], next: done,
+         feedback: You checked before promising.}
+  done: {ending: {kind: balanced, title: Done}}
+"""
+    + SCORING
+)
+
+
+def test_a_choice_that_passed_a_lesson_by_is_never_well_judged(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """The numbers tie, but "well judged" above "you promised before you had checked"
+    would teach nothing: the lesson on offer is named."""
+    (decision,) = review(playable(TIE), "promise")
+    assert decision.verdict == COULD_BE_BETTER
+    assert decision.better_choice == "check"
+    (decision,) = review(playable(TIE), "check")
+    assert decision.verdict == WELL_JUDGED and decision.better_choice is None
+
+
 def test_never_recommends_what_can_only_lose_the_customer_while_another_can_keep_him(
     playable: Callable[[str], PlayableScenario],
 ) -> None:
