@@ -161,6 +161,16 @@ def shown_value_lines(result: SessionResult, session: Session) -> list[str]:
     ]
 
 
+def detail_sections(result: SessionResult, session: Session) -> list[tuple[str, list[str]]]:
+    """The debrief's sections between the score and the decisions, as (heading's wording
+    key, lines), those with nothing to say left out: the game's and the run's."""
+    sections = [
+        ("debrief.cost_parts", cost_part_lines(result, session)),
+        ("debrief.shown_values", shown_value_lines(result, session)),
+    ]
+    return [(heading, lines) for heading, lines in sections if lines]
+
+
 def describe_result(result: SessionResult, session: Session) -> list[str]:
     breakdown = result.breakdown
     unit = session.scenario.model.meters.cost.short_unit
@@ -180,12 +190,8 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
         ),
         *(f"  {line}" for line in breakdown.explain(words, unit)),
     ]
-    for heading, details in (
-        ("debrief.cost_parts", cost_part_lines(result, session)),
-        ("debrief.shown_values", shown_value_lines(result, session)),
-    ):
-        if details:
-            lines.extend(["", words(heading) + ":", *(f"  {line}" for line in details)])
+    for heading, details in detail_sections(result, session):
+        lines.extend(["", words(heading) + ":", *(f"  {line}" for line in details)])
     lines.extend(["", words("debrief.your_decisions") + ":"])
     lessons = session.scenario.model.lessons
     for number, review in enumerate(reviewed(session, result), start=1):

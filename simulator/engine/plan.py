@@ -168,7 +168,7 @@ def plan_for(scenario: PlayableScenario) -> ScenarioPlan:
     if found is None:
         nodes = _make_plans(scenario)
         plans = [plan for node in nodes.values() for plan in node.choices]
-        tags = {plan.id: tuple(plan.choice.tags) for plan in plans}
+        tags = {plan.id: plan.tags for plan in plans}
         texts = {plan.id: plan.choice.text for plan in plans}
         clock = scenario.model.clock
         found = _PLANS[scenario] = ScenarioPlan(
@@ -236,7 +236,7 @@ def _make_plans(scenario: PlayableScenario) -> dict[str, NodePlan]:
                 ids[index],
                 choice,
                 choice.once,
-                None if choice.if_ is None else conditions[choice.if_],
+                condition(choice.if_),
                 compiled(choice.effects),
                 choice.critical is not None,
                 tuple(choice.tags),

@@ -414,13 +414,7 @@ class Session:
         """Take random branch ``index`` (analysis only: normal play rolls the seeded dice)."""
         if self.state.status is not Status.WAITING_FOR_CHANCE or self.node.random is None:
             raise SessionError("no random branch is waiting")
-        plan = self._plans[self.state.node]
-        target = self.node.random[index].next
-        if not self.state.exploring:
-            self.state.events.append(plan.rolled[index])
-        for effect in plan.random_effects[index]:
-            effect(self.state)
-        self._enter(target)
+        self._enter(self._take_random(self._plans[self.state.node], index))
 
     def roll_chance(self) -> None:
         """Take the waiting random branch as normal play would, with the session's seeded
@@ -740,18 +734,21 @@ class Session:
     def _roll(self, plan: NodePlan) -> str | None:
         """A random branch: rolled with the session's seeded dice, or, while exploring,
         left waiting for the analysis to take each branch in turn."""
-        state = self.state
-        options = plan.node.random
-        assert options is not None
-        if state.exploring:
-            state.status = Status.WAITING_FOR_CHANCE
+        if self.state.exploring:
+            self.state.status = Status.WAITING_FOR_CHANCE
             return None
-        index = self._roll_dice(plan.weights)
-        target = options[index].next
-        state.events.append(plan.rolled[index])
+        return self._take_random(plan, self._roll_dice(plan.weights))
+
+    def _take_random(self, plan: NodePlan, index: int) -> str:
+        """Take a node's random branch ``index``, rolled or chosen: its event (in a play
+        that keeps one), then its effects; where it leads."""
+        state = self.state
+        taken = plan.rolled[index]
+        if not state.exploring:
+            state.events.append(taken)
         for effect in plan.random_effects[index]:
             effect(state)
-        return target
+        return taken.target
 
     def _roll_dice(self, weights: tuple[float, ...]) -> int:
         """Which random branch the session's seeded dice pick, by weight (the plan's,

@@ -10,7 +10,7 @@ import pygame
 from simulator.analysis.review import DecisionReview, review_decisions
 from simulator.engine.session import SessionResult
 from simulator.scenario.playable import PlayableScenario
-from simulator.transcript import cost_part_lines, format_cost, shown_value_lines
+from simulator.transcript import detail_sections, format_cost
 from simulator.ui.background import BackgroundTask
 from simulator.ui.input import Intent
 from simulator.ui.playthrough import Playthrough
@@ -298,13 +298,8 @@ class DebriefScene(Scene):
             balance_plane(surface, second, fonts, theme, history, words)
 
         blocks.append((chart_height if side_by_side else 2 * chart_height + 20, charts))
-        session = self.play.session
-        for heading_key, details in (
-            ("debrief.cost_parts", cost_part_lines(result, session)),
-            ("debrief.shown_values", shown_value_lines(result, session)),
-        ):
-            if details:
-                blocks.append(self._details_block(words(heading_key), details, width))
+        for heading_key, details in detail_sections(result, self.play.session):
+            blocks.append(self._details_block(words(heading_key), details, width))
 
         header_height = fonts.line_height(theme.size(22), "bold")
 
