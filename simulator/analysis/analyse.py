@@ -22,15 +22,16 @@ from simulator.analysis.explore import (
     critical_of,
 )
 from simulator.analysis.policies import (
+    GraphPolicies,
     Policy,
     blind_policies,
     choice_tags,
-    exact_mean,
     play_out,
     random_policy,
     sampled_mean,
     scenario_tags,
     tag_policy,
+    where_tags_offered,
 )
 from simulator.engine.script import replay
 from simulator.engine.session import Session
@@ -185,17 +186,18 @@ def _policies(
     named: dict[str, Policy],
     walks: int,
     seed: int,
-    graph: tuple[Explorer, int] | None,
+    graph: GraphPolicies | None,
     guessing: bool,
+    offered_at: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, float]:
     """Each policy's mean score: weighed exactly on the searched graph where there is one
     and plays cannot loop, otherwise from seeded plays (one suffices for policies that
-    never guess, when nothing is left to chance)."""
-    tags = choice_tags(scenario)
+    never guess, when nothing is left to chance). ``offered_at``: for the tag policies,
+    by name, where their tags may still be offered."""
     runs = walks if guessing or has_chance(scenario) else 1
     table: dict[str, float] = {}
     for name, policy in named.items():
-        mean = None if graph is None else exact_mean(*graph, policy, tags)
+        mean = None if graph is None else graph.mean(policy, (offered_at or {}).get(name))
         table[name] = sampled_mean(scenario, policy, runs, seed) if mean is None else mean
     return table
 
@@ -242,7 +244,7 @@ def _analyse(
         steps = routes.steps_to(outcome.state)
         return replayable(scenario, steps, outcome.score).command(scenario.id)
 
-    graph = (explorer, root)
+    graph = GraphPolicies(explorer, root, choice_tags(scenario))
     blind = _policies(scenario, blind_policies(scenario), walks, seed, graph, guessing=False)
     scores = [o.score for o in outcomes] or [0]
     reachable = sorted(explorer.visited_nodes)
@@ -262,7 +264,15 @@ def _analyse(
         worst=replayable(scenario, explorer.fewest_steps(root, "worst"), explorer.worst[root]),
         best_expected=explorer.expected[root],
         pareto=pareto_frontier(outcomes),
-        policies=_policies(scenario, _named_policies(scenario), walks, seed, graph, True),
+        policies=_policies(
+            scenario,
+            _named_policies(scenario),
+            walks,
+            seed,
+            graph,
+            guessing=True,
+            offered_at=where_tags_offered(scenario),
+        ),
         blind_policies=blind,
         ending_paths={
             ending: replayable(scenario, routes.steps_to(number), explorer.best[number])

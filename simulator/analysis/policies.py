@@ -25,6 +25,7 @@ from simulator.analysis.explore import (
 from simulator.engine.plan import plan_for
 from simulator.engine.session import MAX_AUTOMATIC_STEPS, Session, Status
 from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.validate import reachable, successors
 
 Tags = Mapping[str, Sequence[str]]  # choice id -> its tags
 # Given the ids of the available choices (in the order shown) and every choice's tags:
@@ -164,17 +165,55 @@ def sampled_mean(scenario: PlayableScenario, policy: Policy, runs: int, seed: in
 # ---------------------------------------------------------------- weighed on the graph
 
 
+def where_tags_offered(scenario: PlayableScenario) -> dict[str, frozenset[str]]:
+    """Per tag, the nodes from which a choice with it may still be offered, by the map's
+    own routes (conditions aside, so never fewer than plays can meet). From any other
+    node, the tag's policy can only ever pick at random, as random play does."""
+    nodes = scenario.model.nodes
+    before: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for node_id, node in nodes.items():
+        for target, _ in successors(node):
+            if target in before:
+                before[target].append(node_id)
+    tags = choice_tags(scenario)
+    offering: dict[str, list[str]] = {}
+    for node_id, choice_ids in scenario.choice_ids.items():
+        for tag in {tag for choice in choice_ids for tag in tags.get(choice, ())}:
+            offering.setdefault(tag, []).append(node_id)
+    return {
+        tag: frozenset(reachable(starts, before.__getitem__)) for tag, starts in offering.items()
+    }
+
+
 class _Loops(Exception):
     """A play can come back to where it was: the mean is no finite sum."""
 
 
-def exact_mean(explorer: Explorer, root: int, policy: Policy, tags: Tags) -> float | None:
-    """The policy's mean score over every play from state ``root``, or None when plays
-    can loop. Only the states the policy can reach are visited."""
-    try:
-        return _Weighing(explorer, policy, tags).mean(root)
-    except _Loops:
-        return None
+class GraphPolicies:
+    """Policies weighed exactly on a searched graph: every choice and random branch taken
+    with its probability, with no sampling error. Only the states a policy can reach are
+    visited. Random play's means are kept: a tag policy plays exactly as random play does
+    once its tag can no longer be offered, so from there it takes random play's means
+    instead of weighing the same futures again (most tags are offered at a few steps)."""
+
+    def __init__(self, explorer: Explorer, root: int, tags: Tags) -> None:
+        self.explorer, self.root, self.tags = explorer, root, tags
+        self.random = _Weighing(explorer, random_policy, tags)
+
+    def mean(self, policy: Policy, offered_at: frozenset[str] | None = None) -> float | None:
+        """The policy's mean score over every play from the root, or None when plays can
+        loop. ``offered_at``: for a tag policy, where its tag may still be offered
+        (``where_tags_offered``); elsewhere it is random play."""
+        if policy is random_policy:
+            weighing = self.random
+        elif offered_at is None:
+            weighing = _Weighing(self.explorer, policy, self.tags)
+        else:
+            weighing = _Weighing(self.explorer, policy, self.tags, (self.random, offered_at))
+        try:
+            return weighing.mean(self.root)
+        except _Loops:
+            return None
 
 
 class _Weighing:
@@ -182,12 +221,21 @@ class _Weighing:
     closure is a reference cycle, which would keep the whole graph alive until the cycle
     collector, paused during the analysis, gets round to it.)"""
 
-    def __init__(self, explorer: Explorer, policy: Policy, tags: Tags) -> None:
+    def __init__(
+        self,
+        explorer: Explorer,
+        policy: Policy,
+        tags: Tags,
+        random_beyond: tuple[_Weighing, frozenset[str]] | None = None,
+    ) -> None:
         self.kinds, self.edges, self.offered = explorer.kinds, explorer.edges, explorer.offered
+        self.nodes = explorer.nodes
         self.scores = explorer.best  # an ending's best is its score
         self.policy, self.tags = policy, tags
         self.means: dict[int, float | None] = {}  # None while a state's futures are weighed
         self.decided: dict[tuple[str, ...], list[tuple[float, int]]] = {}  # offered -> weights
+        # Random play's weighing, and the nodes outside which this policy plays as it does.
+        self.random, self.own_nodes = random_beyond or (None, frozenset())
 
     def mean(self, number: int) -> float:
         means = self.means
@@ -196,6 +244,8 @@ class _Weighing:
             if known is None:
                 raise _Loops
             return known
+        if self.random is not None and self.nodes[number] not in self.own_nodes:
+            return self.random.mean(number)
         kind = self.kinds[number]
         edges = self.edges[number]
         if kind == END:

@@ -11,7 +11,7 @@ import heapq
 import itertools
 import math
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -591,9 +591,9 @@ class ScenarioChecker:
         called stuck (E208)."""
         nodes = self.scenario.nodes
         start = self.scenario.start
-        reachable = _reachable([start], self.graph.__getitem__) if start in nodes else set()
-        regions = _unreachable_regions(nodes, reachable, self.graph) if reachable else {}
-        self.report_dangling(reachable, regions)
+        reached = reachable([start], self.graph.__getitem__) if start in nodes else set()
+        regions = _unreachable_regions(nodes, reached, self.graph) if reached else {}
+        self.report_dangling(reached, regions)
         if start not in nodes:
             return
         endings = [node_id for node_id, node in nodes.items() if node.ending is not None]
@@ -616,9 +616,9 @@ class ScenarioChecker:
                 predecessors[target].append(node_id)
         # Where a reference is broken, where it leads is unknown: perhaps to an ending.
         ways_out = endings + [source for _, _, source in self.dangling if source is not None]
-        can_end = _reachable(ways_out, lambda n: predecessors[n])
+        can_end = reachable(ways_out, lambda n: predecessors[n])
         for node_id in nodes:
-            if node_id in reachable and node_id not in can_end:
+            if node_id in reached and node_id not in can_end:
                 self.report(
                     "E208",
                     f"from node '{node_id}' no ending can be reached; the trainee would be stuck",
@@ -1024,9 +1024,10 @@ def _finite(value: float) -> float | None:
         return None
 
 
-def _reachable(starts: list[str], neighbours: Any) -> set[str]:
+def reachable(starts: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """Every node the starts lead to through ``neighbours``, the starts included."""
     seen = set(starts)
-    queue = deque(starts)
+    queue = deque(seen)
     while queue:
         current = queue.popleft()
         for following in neighbours(current):

@@ -19,8 +19,16 @@ from hypothesis import strategies as st
 
 from simulator.analysis.analyse import analyse, pareto_frontier
 from simulator.analysis.batch import analyse_file, analyse_files, routes
-from simulator.analysis.explore import Outcome
-from simulator.analysis.policies import choice_tags, play_out, random_policy, tag_policy
+from simulator.analysis.explore import Explorer, Outcome
+from simulator.analysis.policies import (
+    GraphPolicies,
+    choice_tags,
+    play_out,
+    random_policy,
+    scenario_tags,
+    tag_policy,
+    where_tags_offered,
+)
 from simulator.engine.script import play_pick, resolve_pick, settle
 from simulator.engine.session import Session
 from simulator.library import scenario_files
@@ -424,3 +432,49 @@ def test_workers_started_fresh_load_their_own_files(
     fresh = [(r.path, r.analysis, r.diagnostics) for r in analyse_files(files, 20, 0, workers=2)]
     assert fresh == alone
     assert [analysis is None for _, analysis, _ in fresh] == [False, False, True]
+
+
+@pytest.mark.parametrize("name", ["late-client", "surprise-fee", "unreasonable-return"])
+def test_a_tag_policy_takes_random_plays_means_where_its_tag_cannot_come_again(
+    name: str,
+) -> None:
+    """Once a tag can no longer be offered, its policy reads random play's means instead
+    of weighing the same futures again: every tag's mean must be what the full weighing
+    gives, to the last bit. (Were a node that can still lead to the tag left out of
+    ``where_tags_offered``, the policy would play at random where it should follow it.)"""
+    loaded = load_scenario(REPO / "scenarios" / f"{name}.yaml")
+    assert loaded.scenario is not None
+    scenario = loaded.scenario
+    explorer = Explorer()
+    root = explorer.search(Session.start(scenario, exploring=True))
+    tags = choice_tags(scenario)
+    offered_at = where_tags_offered(scenario)
+    shared = GraphPolicies(explorer, root, tags)
+    assert shared.mean(random_policy) is not None
+    shortened = 0
+    for tag in scenario_tags(scenario):
+        alone = GraphPolicies(explorer, root, tags).mean(tag_policy(tag))
+        assert shared.mean(tag_policy(tag), offered_at[tag]) == alone, tag
+        shortened += len(offered_at[tag]) < len(scenario.model.nodes)
+    assert shortened  # the shortcut is taken at all
+
+
+def test_where_a_tag_may_still_be_offered_follows_the_map_back(
+    playable: Callable[[str], PlayableScenario],
+) -> None:
+    """'calm' is offered at the first step and at 'late', which only 'check' leads to:
+    it can still come from every node on the way there, and from no other."""
+    late = (
+        "  late:\n    choices:\n      - {id: calm-down, text: Calm, next: end-good, tags: [calm]}\n"
+    )
+    text = (
+        BRANCHY.replace("tags: [negotiate]", "tags: [negotiate, calm]")
+        .replace("      - {weight: 1, next: end-lost}", "      - {weight: 1, next: gate}")
+        .replace(
+            "      - {if: patience >= 2, next: end-good}", "      - {if: patience >= 2, next: late}"
+        )
+        .replace("  end-good: {ending:", late + "  end-good: {ending:")
+    )
+    offered_at = where_tags_offered(playable(text))
+    assert offered_at["accommodate"] == {"ask"}
+    assert offered_at["calm"] == {"ask", "roll", "check", "late"}
