@@ -228,7 +228,7 @@ def measure_one(path: Path, walks: int) -> dict[str, Any]:
     """Load and analyse one file in this process (a fresh one: see ``generated``)."""
     scenario, load_cpu, load_wall = timed(lambda: load(path))
     loaded = peak_rss_mb()
-    analysis, cpu, wall = timed(lambda: analyse(scenario, walks=walks, progress=False))
+    analysis, cpu, wall = timed(lambda: analyse(scenario, walks=walks))
     return {
         "load_cpu": load_cpu,
         "load_wall": load_wall,

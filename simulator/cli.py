@@ -380,6 +380,7 @@ def command_analyze(arguments: argparse.Namespace) -> int:
     import json
 
     from simulator.analysis.batch import analyse_files
+    from simulator.analysis.progress import TerminalProgress
     from simulator.library import resolve_scenario, scenario_files
     from simulator.transcript import describe_analysis, terminal_json, terminal_text
 
@@ -402,7 +403,7 @@ def command_analyze(arguments: argparse.Namespace) -> int:
     code = EXIT_OK
     reports: list[dict[str, Any]] = []
     for number, found in enumerate(
-        analyse_files(files, arguments.walks, arguments.seed, arguments.workers)
+        analyse_files(files, arguments.walks, arguments.seed, arguments.workers, TerminalProgress())
     ):
         analysis = found.analysis
         if analysis is None:

@@ -7,7 +7,6 @@ the balance tests of the bundled scenarios.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +32,7 @@ from simulator.analysis.policies import (
     tag_policy,
     where_tags_offered,
 )
+from simulator.analysis.progress import Progress
 from simulator.engine.script import replay
 from simulator.engine.session import Session
 from simulator.gcpause import without_cyclic_gc
@@ -170,17 +170,6 @@ def has_chance(scenario: PlayableScenario) -> bool:
     return any(node.random for node in scenario.model.nodes.values())
 
 
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty() and (done % max(1, total // 50) == 0 or done == total):
-        filled = round(30 * done / total)
-        sys.stderr.write(
-            f"\r  random playthroughs [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
-        )
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def _policies(
     scenario: PlayableScenario,
     named: dict[str, Policy],
@@ -211,17 +200,22 @@ def analyse(
     walks: int = 1000,
     seed: int = 0,
     max_states: int = DEFAULT_MAX_STATES,
-    progress: bool = True,
+    progress: Progress | None = None,
 ) -> Analysis:
     """Search the scenario, or play it at random when the search cannot finish within
     ``max_states`` (or within a short budget, when the routes through its map say it
-    cannot finish; see ``estimate``). ``progress`` draws the plays' bar on a terminal."""
+    cannot finish; see ``estimate``). ``progress`` is told how far the search or the
+    playthroughs have got."""
     with without_cyclic_gc():
         return _analyse(scenario, walks, seed, max_states, progress)
 
 
 def _analyse(
-    scenario: PlayableScenario, walks: int, seed: int, max_states: int, progress: bool
+    scenario: PlayableScenario,
+    walks: int,
+    seed: int,
+    max_states: int,
+    progress: Progress | None,
 ) -> Analysis:
     model = scenario.model
     endings_meta = {
@@ -230,7 +224,7 @@ def _analyse(
         if node.ending
     }
     budget, doubt = search_budget(scenario, max_states)
-    searched = _search(scenario, budget)
+    searched = _search(scenario, budget, progress)
     if searched is None:
         why = doubt or f"the search met {max_states:,} states without finishing"
         return _analyse_by_walks(scenario, walks, seed, endings_meta, progress, why)
@@ -285,10 +279,12 @@ def _analyse(
     )
 
 
-def _search(scenario: PlayableScenario, max_states: int) -> tuple[Explorer, int] | None:
+def _search(
+    scenario: PlayableScenario, max_states: int, progress: Progress | None
+) -> tuple[Explorer, int] | None:
     """The searched graph and its root, or None when the search met ``max_states``
     states: then the graph is dropped here, before random playthroughs begin."""
-    explorer = Explorer(max_states)
+    explorer = Explorer(max_states, None if progress is None else progress.searched)
     try:
         return explorer, explorer.search(Session.start(scenario, exploring=True))
     except StateSpaceTooLarge:
@@ -300,7 +296,7 @@ def _analyse_by_walks(
     walks: int,
     seed: int,
     endings_meta: dict[str, dict[str, Any]],
-    progress: bool,
+    progress: Progress | None,
     why: str,
 ) -> Analysis:
     model = scenario.model
@@ -333,8 +329,8 @@ def _analyse_by_walks(
                 best = (result.score, play.path, run_seed)
             if result.score < worst[0]:
                 worst = (result.score, play.path, run_seed)
-        if progress:
-            _progress(index + 1, walks)
+        if progress is not None:
+            progress.played(index + 1, walks)
     scores = [o.score for o in outcomes] or [0]
 
     def witness(outcome: Outcome) -> str:

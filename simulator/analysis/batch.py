@@ -18,11 +18,15 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from simulator.analysis.analyse import Analysis, analyse
 from simulator.analysis.estimate import routes
+from simulator.analysis.progress import Progress
 from simulator.scenario.diagnostics import Diagnostic
 from simulator.scenario.loader import LoadResult, load_scenario
+
+WAIT_BETWEEN_REPORTS = 0.25  # seconds between two redraws of the parent's status line
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,11 @@ class FileAnalysis:
 
 
 def analyse_file(
-    path: Path, walks: int, seed: int, progress: bool = True, loaded: LoadResult | None = None
+    path: Path,
+    walks: int,
+    seed: int,
+    progress: Progress | None = None,
+    loaded: LoadResult | None = None,
 ) -> FileAnalysis:
     """The file's analysis; ``loaded`` is the file as already loaded, if it has been."""
     if loaded is None:
@@ -41,6 +49,8 @@ def analyse_file(
     if loaded.scenario is None:
         return FileAnalysis(path, None, loaded.diagnostics)
     analysis = analyse(loaded.scenario, walks=walks, seed=seed, progress=progress)
+    if progress is not None:
+        progress.clear()
     return FileAnalysis(path, analysis, loaded.diagnostics)
 
 
@@ -49,15 +59,20 @@ def default_workers(files: int) -> int:
 
 
 def analyse_files(
-    paths: list[Path], walks: int, seed: int, workers: int | None = None
+    paths: list[Path],
+    walks: int,
+    seed: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[FileAnalysis]:
     """Every file's analysis, in the order given, each as soon as it and those before it
     are done. The files that look heaviest go to the workers first, the next file to
-    whichever worker is free. Ctrl-C stops every worker at once."""
+    whichever worker is free. Ctrl-C stops every worker at once. ``progress`` is told
+    how far the work has got, and cleared before each analysis is handed on."""
     count = workers if workers is not None else default_workers(len(paths))
     if count <= 1 or len(paths) <= 1:
         for path in paths:
-            yield analyse_file(path, walks, seed)
+            yield analyse_file(path, walks, seed, progress)
         return
     loaded = [load_scenario(path) for path in paths]
     work = [routes(result.scenario) if result.scenario else 0.0 for result in loaded]
@@ -66,17 +81,25 @@ def analyse_files(
     forking = sys.platform.startswith("linux")
     context = multiprocessing.get_context("fork" if forking else "spawn")
     _inherited.extend(loaded if forking else [])
+    # The states the workers' searches have found between them, for the parent to show
+    # (workers drawing lines of their own would garble one another).
+    searched = context.Value("q", 0, lock=False)
     try:
-        pool = context.Pool(count, initializer=_leave_ctrl_c_to_parent)
+        pool = context.Pool(count, initializer=_start_worker, initargs=(searched,))
     finally:
         _inherited.clear()  # the workers have their copies; the parent needs none
     try:
-        # Bars from several workers would garble one another, so workers draw none.
         pending = {
             index: pool.apply_async(_analyse_in_worker, (index, paths[index], walks, seed))
             for index in heaviest_first
         }
         for index in range(len(paths)):
+            while progress is not None and not pending[index].ready():
+                done = sum(result.ready() for result in pending.values())
+                progress.waiting(done, len(paths), searched.value)
+                pending[index].wait(WAIT_BETWEEN_REPORTS)
+            if progress is not None:
+                progress.clear()
             yield pending[index].get()
         pool.close()
     finally:
@@ -87,10 +110,39 @@ def analyse_files(
 _inherited: list[LoadResult] = []  # the loaded files, as a forked worker finds them
 
 
+class SharedCount:
+    """A worker's progress: the states its searches find, added to the shared count.
+    (Each worker runs one search at a time, and the count only ever grows by whole
+    reports, so a worker adds the difference since its last report.)"""
+
+    def __init__(self, shared: Any) -> None:
+        self.shared, self.told = shared, 0
+
+    def searched(self, states: int) -> None:
+        if states < self.told:  # a new search
+            self.told = 0
+        self.shared.value += states - self.told
+        self.told = states
+
+    def played(self, done: int, total: int) -> None:
+        pass
+
+    def waiting(self, done: int, total: int, states: int) -> None:
+        pass
+
+    def clear(self) -> None:
+        self.told = 0
+
+
+_worker_progress: list[SharedCount] = []  # this worker's, once it has started
+
+
+def _start_worker(searched: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _worker_progress.append(SharedCount(searched))
+
+
 def _analyse_in_worker(index: int, path: Path, walks: int, seed: int) -> FileAnalysis:
     loaded = _inherited[index] if _inherited else None
-    return analyse_file(path, walks, seed, progress=False, loaded=loaded)
-
-
-def _leave_ctrl_c_to_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    progress = _worker_progress[0] if _worker_progress else None
+    return analyse_file(path, walks, seed, progress=progress, loaded=loaded)

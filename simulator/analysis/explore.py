@@ -13,11 +13,12 @@ than a bound, ``analyse`` falls back to seeded random playthroughs and says so.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from simulator.analysis.liveness import LiveInputs, live_inputs
+from simulator.analysis.progress import STATES_PER_REPORT
 from simulator.engine.scoring import score_of
 from simulator.engine.script import settle
 from simulator.engine.session import Session, Status
@@ -87,8 +88,11 @@ class Explorer:
     the best paths are then read from the graph, not searched again.
     """
 
-    def __init__(self, max_states: int = 200_000) -> None:
+    def __init__(
+        self, max_states: int = 200_000, counted: Callable[[int], None] | None = None
+    ) -> None:
         self.max_states = max_states
+        self.counted = counted  # told the number of states every STATES_PER_REPORT new ones
         self.index: dict[Hashable, int] = {}
         self.kinds: list[int] = []
         self.best: list[float] = []
@@ -134,6 +138,8 @@ class Explorer:
 
     def _add(self, key: tuple[Any, ...], kind: int, scores: tuple[float, float, float]) -> int:
         number = len(self.kinds)
+        if not number % STATES_PER_REPORT and number and self.counted is not None:
+            self.counted(number)
         self.index[key] = number
         self.nodes.append(key[0])  # every key starts with the node
         self.offered.append(_NONE_OFFERED)

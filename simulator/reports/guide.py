@@ -547,7 +547,7 @@ def command_guide(arguments: argparse.Namespace) -> int:
         return EXIT_INVALID
     scenario = loaded.scenario
     drawn = draw_map(scenario)
-    analysis = analyse(scenario, walks=WALKS, seed=0, progress=False)
+    analysis = analyse(scenario, walks=WALKS, seed=0)
     page = render_guide(build_guide(scenario, analysis, drawn))
     output = Path(arguments.output)
     try:

@@ -63,7 +63,7 @@ def test_a_map_with_too_many_routes_gets_a_short_search_then_random_plays(
     scenario = load_scenario(generated[1000]).scenario
     assert scenario is not None
     assert routes(scenario) > 1e70
-    result = analyse(scenario, walks=20, progress=False)
+    result = analyse(scenario, walks=20)
     assert result.method == "random playthroughs" and result.states == 0
     assert result.why_sampled is not None
     assert "routes lead through the map" in result.why_sampled
@@ -84,7 +84,7 @@ def test_past_what_a_float_holds_the_routes_are_still_reported(
 def test_a_search_that_meets_its_bound_says_so(
     playable: Callable[[str], PlayableScenario],
 ) -> None:
-    result = analyse(playable(SMALL), walks=30, max_states=2, progress=False)
+    result = analyse(playable(SMALL), walks=30, max_states=2)
     assert result.method == "random playthroughs"
     assert result.why_sampled == "the search met 2 states without finishing"
 
@@ -92,7 +92,7 @@ def test_a_search_that_meets_its_bound_says_so(
 def test_an_exhaustive_analysis_has_nothing_to_explain(
     playable: Callable[[str], PlayableScenario],
 ) -> None:
-    result = analyse(playable(SMALL), walks=30, progress=False)
+    result = analyse(playable(SMALL), walks=30)
     assert result.method == "exhaustive" and result.why_sampled is None
 
 
@@ -134,9 +134,9 @@ def test_many_routes_that_merge_are_still_searched_exactly(
     thousand states: the short search finishes, and gives what the full one gives."""
     scenario = playable(diamonds(60))
     assert routes(scenario) > ROUTES_PER_STATE * DEFAULT_MAX_STATES
-    short = analyse(scenario, walks=20, progress=False)
+    short = analyse(scenario, walks=20)
     assert short.method == "exhaustive" and short.why_sampled is None
-    full = analyse(scenario, walks=20, max_states=10**9, progress=False)
+    full = analyse(scenario, walks=20, max_states=10**9)
     assert short.to_json() == full.to_json()
 
 
@@ -169,7 +169,7 @@ def peak():
 
 scenario = load_scenario(sys.argv[1]).scenario
 loaded = peak()
-analysis = analyse(scenario, walks=200, progress=False)
+analysis = analyse(scenario, walks=200)
 analysed = peak()
 tracemalloc.start()
 live_inputs(scenario)
