@@ -83,7 +83,7 @@ def analyse_files(
     _inherited.extend(loaded if forking else [])
     # The states the workers' searches have found between them, for the parent to show
     # (workers drawing lines of their own would garble one another).
-    searched = context.Value("q", 0, lock=False)
+    searched = context.Value("q", 0)
     try:
         pool = context.Pool(count, initializer=_start_worker, initargs=(searched,))
     finally:
@@ -111,9 +111,9 @@ _inherited: list[LoadResult] = []  # the loaded files, as a forked worker finds 
 
 
 class SharedCount:
-    """A worker's progress: the states its searches find, added to the shared count.
-    (Each worker runs one search at a time, and the count only ever grows by whole
-    reports, so a worker adds the difference since its last report.)"""
+    """A worker's progress: the states its searches find, added to a count the workers
+    share. A search reports its running total, so a worker adds what is new since its
+    last report, under the count's lock (two workers may report at once)."""
 
     def __init__(self, shared: Any) -> None:
         self.shared, self.told = shared, 0
@@ -121,7 +121,8 @@ class SharedCount:
     def searched(self, states: int) -> None:
         if states < self.told:  # a new search
             self.told = 0
-        self.shared.value += states - self.told
+        with self.shared.get_lock():
+            self.shared.value += states - self.told
         self.told = states
 
     def played(self, done: int, total: int) -> None:

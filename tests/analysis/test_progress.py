@@ -87,7 +87,7 @@ def test_scenarios_analysed_side_by_side_show_how_many_are_done() -> None:
 def test_workers_add_their_searches_states_to_one_count() -> None:
     """Each worker reports its own search's running count; the parent shows the sum over
     every search so far, each counted once, including those that have finished."""
-    shared = multiprocessing.get_context("fork").Value("q", 0, lock=False)
+    shared = multiprocessing.get_context("fork").Value("q", 0)
     worker = SharedCount(shared)
     worker.searched(STATES_PER_REPORT)
     worker.searched(2 * STATES_PER_REPORT)
