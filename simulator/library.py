@@ -75,6 +75,10 @@ class ScenarioEntry:
     path: Path
 
 
+MAX_MINUTES = 240  # a longer play is taken for a mistake, and shown as the usual ten
+_ENTRY_TYPES = {"id": str, "title": str, "minutes": int, "language": str, "summary": str}
+
+
 def scenario_entries(folder: Path | None = None) -> list[ScenarioEntry]:
     """The scenarios in a folder, read shallowly (full checks happen on load)."""
     return scenario_entries_for(yaml_files([folder or bundled_scenarios_dir()]))
@@ -98,7 +102,13 @@ def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
         key = str(path.resolve())
         stamp = [stat.st_size, stat.st_mtime_ns]
         known = index.get(key)
-        if not (isinstance(known, dict) and known.get("stamp") == stamp):
+        # The index is only a cache, and may have been written by another version or
+        # damaged: an entry not of the shape this version writes is read afresh.
+        if not (
+            isinstance(known, dict)
+            and known.get("stamp") == stamp
+            and (known.get("entry") is None or _is_entry(known.get("entry")))
+        ):
             known = {"stamp": stamp, "entry": _read_entry(path)}
             index[key] = known
             changed = True
@@ -121,7 +131,7 @@ def _read_entry(path: Path) -> dict[str, object] | None:
     if not isinstance(scenario_id, str):
         return None
     minutes = data.get("minutes")
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 240:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= MAX_MINUTES:
         minutes = 10
     return {
         "id": scenario_id,
@@ -130,6 +140,17 @@ def _read_entry(path: Path) -> dict[str, object] | None:
         "language": _text(data.get("language"), "en"),
         "summary": _text(data.get("summary"), ""),
     }
+
+
+def _is_entry(entry: object) -> bool:
+    """Whether a remembered entry has exactly the fields ``_read_entry`` gives, each of its
+    type (a whole number of minutes, not a truth value)."""
+    return (
+        isinstance(entry, dict)
+        and entry.keys() == _ENTRY_TYPES.keys()
+        and all(type(entry[name]) is kind for name, kind in _ENTRY_TYPES.items())
+        and 0 < entry["minutes"] <= MAX_MINUTES
+    )
 
 
 def _text(value: object, default: str) -> str:

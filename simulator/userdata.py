@@ -19,6 +19,8 @@ from typing import Any
 
 import platformdirs
 
+from simulator.regular_files import read_regular
+
 APP_NAME = "cs-simulator"
 RESULTS_ENVIRONMENT = "CS_SIMULATOR_RESULTS"  # where plays are recorded, if not the default
 TEXT_SIZES = ("small", "medium", "large", "x-large")
@@ -71,11 +73,22 @@ def write_json_atomically(path: Path, data: Any) -> None:
         raise
 
 
+#: The most a settings file, the menu index or the LRS's details may hold. They are a
+#: few kilobytes (the menu index of a thousand scenarios about half a megabyte); a file
+#: far larger was not written by the simulator, and is not read into memory.
+MAX_JSON_BYTES = 16 * 1024 * 1024
+
+
 def read_json(path: Path) -> Any | None:
-    """The file's JSON, or None when it is missing or unreadable (never an exception)."""
+    """The file's JSON, or None when it is missing, not a regular file, unreadable, not
+    JSON, nested past what the parser can follow, or larger than MAX_JSON_BYTES (never
+    an exception, never a wait on a named pipe)."""
+    raw = read_regular(path, MAX_JSON_BYTES)
+    if isinstance(raw, str) or len(raw) > MAX_JSON_BYTES:
+        return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
 
 

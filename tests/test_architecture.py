@@ -41,6 +41,7 @@ SHARED = {
     "simulator.library",
     "simulator.gcpause",
     "simulator.userdata",
+    "simulator.regular_files",
     "simulator.exit_codes",
 }
 

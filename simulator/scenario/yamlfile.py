@@ -9,9 +9,7 @@ keeps line and column for every node. See docs/decisions/yaml-parser.md.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import yaml
 import yaml_rs
 
+from simulator.regular_files import read_regular
 from simulator.scenario.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -523,44 +522,6 @@ def _second_document(text: str) -> tuple[int, int]:
     return _line_column(text, index)
 
 
-_NOT_REGULAR = (
-    (stat.S_ISDIR, "it is a folder"),
-    (stat.S_ISFIFO, "it is a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "it is a socket"),
-    (stat.S_ISCHR, "it is a device"),
-    (stat.S_ISBLK, "it is a device"),
-)
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    return next((why for test, why in _NOT_REGULAR if test(mode)), "it is not a regular file")
-
-
-def _read_regular(path: Path, max_bytes: int) -> bytes | str:
-    """Up to ``max_bytes + 1`` bytes of a regular file, or why not.
-
-    Anything else is refused before it is opened: reading a named pipe or a terminal
-    waits for ever, a device can be endless. The file is opened without blocking and
-    checked again, in case it was swapped for one of those in between.
-    """
-    try:
-        why = _not_regular(os.stat(path).st_mode)
-        if why is not None:
-            return f"{why}, not a regular file"
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        with open(os.open(path, flags | getattr(os, "O_BINARY", 0)), "rb") as handle:
-            why = _not_regular(os.fstat(handle.fileno()).st_mode)
-            if why is not None:
-                return f"{why}, not a regular file"
-            return handle.read(max_bytes + 1)
-    except OSError as error:
-        return str(error.strerror or error)
-    except ValueError:  # a NUL in the name
-        return "the name holds a NUL character"
-
-
 def _deepest_line(document: YamlDocument) -> tuple[int, int]:
     """Where the nesting first goes past MAX_NESTING: the collection that does, found on
     the composed nodes, so that nesting in flow style (``[[[...]]]`` on one line) is
@@ -594,7 +555,7 @@ def read_data(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
     """A file's data without positions or diagnostics (for menus and listings), None when
     it cannot be read; with the limits that keep an untrusted file from hanging the caller
     or filling the memory (a regular file, its size, what its aliases expand to)."""
-    raw = _read_regular(path, max_bytes)
+    raw = read_regular(path, max_bytes)
     if isinstance(raw, str) or len(raw) > max_bytes:
         return None
     try:
@@ -611,7 +572,7 @@ def read_file(
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read and parse one file with every safety limit applied."""
     name = str(path)
-    raw = _read_regular(path, max_bytes)
+    raw = read_regular(path, max_bytes)
     if isinstance(raw, str):
         return None, [Diagnostic("E001", f"cannot read the file: {raw}", name)]
     if len(raw) > max_bytes:

@@ -8,10 +8,9 @@ the terminal, never as an exception.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
+from simulator.regular_files import read_regular
 from simulator.twine.archive import looks_like_html_story, read_html
 from simulator.twine.story import Story
 from simulator.twine.twee import looks_like_twee, read_twee
@@ -21,25 +20,9 @@ from simulator.twine.twee import looks_like_twee, read_twee
 MAX_STORY_BYTES = 5 * 1024 * 1024
 
 
-def _read_bytes(path: Path, limit: int) -> bytes | str:
-    """Up to ``limit + 1`` bytes of a regular file, or why it cannot be read."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return "it is not a regular file"
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        with open(os.open(path, flags), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return "it is not a regular file"
-            return handle.read(limit + 1)
-    except OSError as error:
-        return str(error.strerror or error)
-    except ValueError:
-        return "the name holds a NUL character"
-
-
 def read_story(path: Path, story_name: str | None = None) -> Story | str:
     """The story in the file, or a message saying why there is none."""
-    raw = _read_bytes(path, MAX_STORY_BYTES)
+    raw = read_regular(path, MAX_STORY_BYTES)
     if isinstance(raw, str):
         return f"cannot read {path}: {raw}"
     if len(raw) > MAX_STORY_BYTES:
