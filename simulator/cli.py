@@ -403,7 +403,14 @@ def command_analyze(arguments: argparse.Namespace) -> int:
     code = EXIT_OK
     reports: list[dict[str, Any]] = []
     for number, found in enumerate(
-        analyse_files(files, arguments.walks, arguments.seed, arguments.workers, TerminalProgress())
+        analyse_files(
+            files,
+            arguments.walks,
+            arguments.seed,
+            arguments.workers,
+            TerminalProgress(),
+            kept=not arguments.no_cache,
+        )
     ):
         analysis = found.analysis
         if analysis is None:
@@ -735,6 +742,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--seed", type=seed_argument, default=0, help="seed for the random playthroughs"
+    )
+    analyze.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="search again, even if an unchanged scenario was analysed before",
     )
     analyze.set_defaults(handler=command_analyze)
 

@@ -64,13 +64,17 @@ def command_graph(arguments: argparse.Namespace) -> int:
     path_nodes: set[str] = set()
     path_choices: set[str] = set()
     overlay = None
+    seed = arguments.seed
     if arguments.best:
-        from simulator.analysis.analyse import analyse
+        from simulator.analysis.analyse import DEFAULT_WALKS
+        from simulator.analysis.cache import analyse_kept
 
-        picks = list(analyse(scenario, walks=1).best.numbers)
+        best = analyse_kept(scenario, DEFAULT_WALKS).best  # the one `analyze` shows
+        picks = list(best.numbers)
+        seed = seed if best.seed is None else best.seed  # its random branches' seed
         overlay = "the best play"
     if picks is not None:
-        session, problem = play_script(scenario, picks, arguments.seed)
+        session, problem = play_script(scenario, picks, seed)
         if problem is not None:
             _say(problem)
             return EXIT_INVALID

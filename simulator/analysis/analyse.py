@@ -41,6 +41,7 @@ from simulator.scenario.i18n import translatable_texts
 from simulator.scenario.playable import PlayableScenario
 
 DEFAULT_MAX_STATES = 200_000
+DEFAULT_WALKS = 1000  # random playthroughs, where they stand in for the search or loops
 
 
 @dataclass
@@ -197,7 +198,7 @@ def _named_policies(scenario: PlayableScenario) -> dict[str, Policy]:
 
 def analyse(
     scenario: PlayableScenario,
-    walks: int = 1000,
+    walks: int = DEFAULT_WALKS,
     seed: int = 0,
     max_states: int = DEFAULT_MAX_STATES,
     progress: Progress | None = None,

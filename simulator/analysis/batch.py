@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.analysis.analyse import Analysis, analyse
+from simulator.analysis.cache import analyse_kept
 from simulator.analysis.estimate import routes
 from simulator.analysis.progress import Progress
 from simulator.scenario.diagnostics import Diagnostic
@@ -42,13 +43,18 @@ def analyse_file(
     seed: int,
     progress: Progress | None = None,
     loaded: LoadResult | None = None,
+    kept: bool = True,
 ) -> FileAnalysis:
-    """The file's analysis; ``loaded`` is the file as already loaded, if it has been."""
+    """The file's analysis; ``loaded`` is the file as already loaded, if it has been.
+    ``kept``: the analysis kept from an earlier run, where the scenario is unchanged."""
     if loaded is None:
         loaded = load_scenario(path)
     if loaded.scenario is None:
         return FileAnalysis(path, None, loaded.diagnostics)
-    analysis = analyse(loaded.scenario, walks=walks, seed=seed, progress=progress)
+    if kept:
+        analysis = analyse_kept(loaded.scenario, walks, seed, progress)
+    else:
+        analysis = analyse(loaded.scenario, walks=walks, seed=seed, progress=progress)
     if progress is not None:
         progress.clear()
     return FileAnalysis(path, analysis, loaded.diagnostics)
@@ -64,6 +70,7 @@ def analyse_files(
     seed: int,
     workers: int | None = None,
     progress: Progress | None = None,
+    kept: bool = True,
 ) -> Iterator[FileAnalysis]:
     """Every file's analysis, in the order given, each as soon as it and those before it
     are done. The files that look heaviest go to the workers first, the next file to
@@ -72,7 +79,7 @@ def analyse_files(
     count = workers if workers is not None else default_workers(len(paths))
     if count <= 1 or len(paths) <= 1:
         for path in paths:
-            yield analyse_file(path, walks, seed, progress)
+            yield analyse_file(path, walks, seed, progress, kept=kept)
         return
     loaded = [load_scenario(path) for path in paths]
     work = [routes(result.scenario) if result.scenario else 0.0 for result in loaded]
@@ -90,7 +97,7 @@ def analyse_files(
         _inherited.clear()  # the workers have their copies; the parent needs none
     try:
         pending = {
-            index: pool.apply_async(_analyse_in_worker, (index, paths[index], walks, seed))
+            index: pool.apply_async(_analyse_in_worker, (index, paths[index], walks, seed, kept))
             for index in heaviest_first
         }
         for index in range(len(paths)):
@@ -143,7 +150,7 @@ def _start_worker(searched: Any) -> None:
     _worker_progress.append(SharedCount(searched))
 
 
-def _analyse_in_worker(index: int, path: Path, walks: int, seed: int) -> FileAnalysis:
+def _analyse_in_worker(index: int, path: Path, walks: int, seed: int, kept: bool) -> FileAnalysis:
     loaded = _inherited[index] if _inherited else None
     progress = _worker_progress[0] if _worker_progress else None
-    return analyse_file(path, walks, seed, progress=progress, loaded=loaded)
+    return analyse_file(path, walks, seed, progress, loaded, kept)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from simulator.analysis.analyse import Analysis, analyse
+from simulator.analysis.analyse import DEFAULT_WALKS, Analysis
+from simulator.analysis.cache import analyse_kept
 from simulator.analysis.evidence import ReplayablePath
 from simulator.analysis.graph import to_dot
 from simulator.exit_codes import EXIT_INVALID, EXIT_OK, EXIT_USAGE, say, show
@@ -53,7 +54,6 @@ from simulator.scenario.translations import load_translated
 
 #: Random playthroughs for the analysis's policy table, which the guide does not show:
 #: few are enough, and the search for endings and the best play is exhaustive anyway.
-WALKS = 50
 #: How long Graphviz may take to lay the map out before the guide goes without it.
 DRAWING_SECONDS = 120
 
@@ -547,7 +547,7 @@ def command_guide(arguments: argparse.Namespace) -> int:
         return EXIT_INVALID
     scenario = loaded.scenario
     drawn = draw_map(scenario)
-    analysis = analyse(scenario, walks=WALKS, seed=0)
+    analysis = analyse_kept(scenario, DEFAULT_WALKS)
     page = render_guide(build_guide(scenario, analysis, drawn))
     output = Path(arguments.output)
     try:

@@ -302,8 +302,10 @@ def test_analyze_a_folder_side_by_side(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     shutil.copy(REPO / "tests" / "broken" / "E005-syntax.yaml", folder / "garbled.yaml")
-    together = run_cli("analyze", str(folder), "--json", "--walks", "20", "--workers", "2")
-    alone = run_cli("analyze", str(folder), "--json", "--walks", "20", "--workers", "1")
+    # Each searched afresh: the second must not merely read what the first kept.
+    fresh = ("--json", "--walks", "20", "--no-cache")
+    together = run_cli("analyze", str(folder), *fresh, "--workers", "2")
+    alone = run_cli("analyze", str(folder), *fresh, "--workers", "1")
     assert together.returncode == alone.returncode == 1  # the broken files
     assert "broken.yaml:" in together.stderr and "E2" in together.stderr
     assert "garbled.yaml:" in together.stderr and "E005" in together.stderr
@@ -331,9 +333,13 @@ def test_ctrl_c_stops_every_worker_at_once(tmp_path: Path) -> None:
     for number in range(12):
         shutil.copy(premium, folder / f"p{number:02d}.yaml")
     started = time.process_time()
-    analyse_file(premium, 20, 0)
+    analyse_file(premium, 20, 0, kept=False)
     one_file = time.process_time() - started
-    command = [sys.executable, "-m", "simulator", "analyze", str(folder), "--workers", "2"]
+    # Searched, not read from analyses kept by other tests (the copies are all alike).
+    command = [
+        *[sys.executable, "-m", "simulator", "analyze", str(folder), "--workers", "2"],
+        "--no-cache",
+    ]
     process = subprocess.Popen(
         [*command, "--walks", "20"],
         cwd=REPO,

@@ -22,8 +22,8 @@ from tests.conftest import REPO, run_cli
 def _analyze_on_a_terminal(*arguments: str) -> tuple[str, str, int]:
     """(standard output, what the terminal was sent on standard error, exit code)."""
     main, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "analyze", *arguments],
+    process = subprocess.Popen(  # searched, not read from analyses kept by other tests
+        [sys.executable, "-m", "simulator", "analyze", "--no-cache", *arguments],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=terminal,
