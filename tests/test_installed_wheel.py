@@ -155,3 +155,21 @@ def test_validates_the_bundled_onboarding_playlists(installed: Path, tmp_path: P
     assert "site-packages" in playlist
     checked = use(installed, tmp_path, "validate", playlist)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_analyses_and_keeps_the_analysis_where_it_is_installed(
+    installed: Path, tmp_path: Path
+) -> None:
+    """The kept analysis is fingerprinted by the installed code (its own modules, not the
+    checkout's): the second `analyze` reads it and says the same, and so does a
+    `graph --best` drawn from it."""
+    first = use(installed, tmp_path, "analyze", "surprise-fee", "--json")
+    assert first.returncode == 0, first.stderr
+    kept = list((tmp_path / "home" / "analyses").glob("*.json"))
+    assert len(kept) == 1
+    again = use(installed, tmp_path, "analyze", "surprise-fee", "--json")
+    assert again.stdout == first.stdout
+    assert list((tmp_path / "home" / "analyses").glob("*.json")) == kept
+    drawn = use(installed, tmp_path, "graph", "surprise-fee", "--best", "-o", "map.dot")
+    assert drawn.returncode == 0, drawn.stderr
+    assert "penwidth" in (tmp_path / "map.dot").read_text(encoding="utf-8")
