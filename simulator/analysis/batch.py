@@ -51,12 +51,14 @@ def analyse_file(
         loaded = load_scenario(path)
     if loaded.scenario is None:
         return FileAnalysis(path, None, loaded.diagnostics)
-    if kept:
-        analysis = analyse_kept(loaded.scenario, walks, seed, progress)
-    else:
-        analysis = analyse(loaded.scenario, walks=walks, seed=seed, progress=progress)
-    if progress is not None:
-        progress.clear()
+    try:
+        if kept:
+            analysis = analyse_kept(loaded.scenario, walks, seed, progress)
+        else:
+            analysis = analyse(loaded.scenario, walks=walks, seed=seed, progress=progress)
+    finally:  # a Ctrl-C too leaves the line clean for the prompt
+        if progress is not None:
+            progress.clear()
     return FileAnalysis(path, analysis, loaded.diagnostics)
 
 
@@ -112,6 +114,8 @@ def analyse_files(
     finally:
         pool.terminate()  # at once: queued files are dropped, running searches stopped
         pool.join()
+        if progress is not None:
+            progress.clear()
 
 
 _inherited: list[LoadResult] = []  # the loaded files, as a forked worker finds them

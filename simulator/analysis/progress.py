@@ -63,6 +63,6 @@ class TerminalProgress:
     def _draw(self, text: str) -> None:
         if not self.shown:
             return
-        self.stream.write("\r" + text.ljust(self.width))
+        shown, self.width = text.ljust(self.width), len(text)  # first: a Ctrl-C may come
+        self.stream.write("\r" + shown)  # while it is written, and clear() must wipe it
         self.stream.flush()
-        self.width = len(text)

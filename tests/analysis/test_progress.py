@@ -11,6 +11,7 @@ import io
 import multiprocessing
 import os
 import pty
+import signal
 import subprocess
 import sys
 
@@ -82,6 +83,36 @@ def test_scenarios_analysed_side_by_side_show_how_many_are_done() -> None:
     assert _screen(shown).strip() == ""
     expected = run_cli("analyze", "scenarios/surprise-fee.yaml", "scenarios/late-client.yaml")
     assert output == expected.stdout
+
+
+def test_ctrl_c_while_it_searches_leaves_the_line_clean_for_the_prompt() -> None:
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "analyze", "--no-cache", "internal-customer"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        start_new_session=True,  # its own group, as a terminal's Ctrl-C reaches it
+    )
+    os.close(terminal)
+    shown = b""
+    while b"searching:" not in shown:
+        chunk = os.read(main, 65536)
+        assert chunk, "the search ended before it was shown"
+        shown += chunk
+    os.killpg(process.pid, signal.SIGINT)
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=60) == 130
+    os.close(main)
+    assert _screen(shown.decode()).strip() == ""
+    assert "Traceback" not in shown.decode()
 
 
 def test_workers_add_their_searches_states_to_one_count() -> None:
