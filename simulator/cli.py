@@ -737,7 +737,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     analyze.add_argument(
         "--walks",
         type=int,
-        default=1000,
+        default=1000,  # analyse.DEFAULT_WALKS, not imported here: start-up stays light
         help="random playthroughs for the policy table (default 1000)",
     )
     analyze.add_argument(

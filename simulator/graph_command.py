@@ -66,15 +66,15 @@ def command_graph(arguments: argparse.Namespace) -> int:
     overlay = None
     seed = arguments.seed
     if arguments.best:
-        from simulator.analysis.analyse import DEFAULT_WALKS
-        from simulator.analysis.cache import analyse_kept
-
-        best = analyse_kept(scenario, DEFAULT_WALKS).best  # the one `analyze` shows
-        picks = list(best.numbers)
-        seed = seed if best.seed is None else best.seed  # its random branches' seed
-        overlay = "the best play"
+        picks, seed = _best_play(scenario)
+        overlay = "the best play" if picks is not None else None
     if picks is not None:
         session, problem = play_script(scenario, picks, seed)
+        if problem is not None and arguments.best:
+            # What was kept cannot be played (a damaged file that still looked right):
+            # analyse again, which also replaces it.
+            picks, seed = _best_play(scenario, again=True)
+            session, problem = play_script(scenario, picks or [], seed)
         if problem is not None:
             _say(problem)
             return EXIT_INVALID
@@ -91,6 +91,24 @@ def command_graph(arguments: argparse.Namespace) -> int:
             return code
     print(f"wrote {output}")
     return EXIT_OK
+
+
+def _best_play(scenario: Any, again: bool = False) -> tuple[list[int | str] | None, int]:
+    """The best play `analyze` shows, as choice numbers, with the seed whose random
+    branches it needs; None (and a word why) when no seed it tried takes them that way."""
+    from simulator.analysis.analyse import DEFAULT_WALKS
+    from simulator.analysis.cache import analyse_kept
+    from simulator.analysis.evidence import SEED_TRIES
+
+    best = analyse_kept(scenario, DEFAULT_WALKS, again=again).best
+    if best.seed is None:
+        _say(
+            f"the best play needs its random branches to fall in a way no seed up to "
+            f"{SEED_TRIES:,} gives, so the map is drawn without it; its choices: "
+            + " > ".join(best.choices)
+        )
+        return None, 0
+    return list(best.numbers), best.seed
 
 
 def _draw(

@@ -76,6 +76,7 @@ class ScenarioEntry:
 
 
 MAX_MINUTES = 240  # a longer play is taken for a mistake, and shown as the usual ten
+MAX_INDEX_BYTES = 8 * 1024 * 1024  # the menu index of a thousand scenarios: half a MB
 _ENTRY_TYPES = {"id": str, "title": str, "minutes": int, "language": str, "summary": str}
 
 
@@ -90,7 +91,7 @@ def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
     from simulator.userdata import data_dir, read_json, write_json_atomically
 
     index_path = data_dir() / "menu-index.json"
-    index = read_json(index_path)
+    index = read_json(index_path, MAX_INDEX_BYTES)
     index = index if isinstance(index, dict) else {}
     entries: list[ScenarioEntry] = []
     changed = False
@@ -106,8 +107,9 @@ def scenario_entries_for(paths: Iterable[Path]) -> list[ScenarioEntry]:
         # damaged: an entry not of the shape this version writes is read afresh.
         if not (
             isinstance(known, dict)
-            and known.get("stamp") == stamp
-            and (known.get("entry") is None or _is_entry(known.get("entry")))
+            and known.keys() == {"stamp", "entry"}
+            and known["stamp"] == stamp
+            and (known["entry"] is None or _is_entry(known["entry"]))
         ):
             known = {"stamp": stamp, "entry": _read_entry(path)}
             index[key] = known

@@ -73,18 +73,18 @@ def write_json_atomically(path: Path, data: Any) -> None:
         raise
 
 
-#: The most a settings file, the menu index or the LRS's details may hold. They are a
-#: few kilobytes (the menu index of a thousand scenarios about half a megabyte); a file
-#: far larger was not written by the simulator, and is not read into memory.
-MAX_JSON_BYTES = 16 * 1024 * 1024
+#: The most a settings file or the LRS's details may hold, unless a caller says more.
+#: They are a few hundred bytes; a file far larger was not written by the simulator,
+#: and is not read into memory (parsed, JSON can take some 25 times its size).
+MAX_JSON_BYTES = 1024 * 1024
 
 
-def read_json(path: Path) -> Any | None:
+def read_json(path: Path, max_bytes: int = MAX_JSON_BYTES) -> Any | None:
     """The file's JSON, or None when it is missing, not a regular file, unreadable, not
-    JSON, nested past what the parser can follow, or larger than MAX_JSON_BYTES (never
+    JSON, nested past what the parser can follow, or larger than ``max_bytes`` (never
     an exception, never a wait on a named pipe)."""
-    raw = read_regular(path, MAX_JSON_BYTES)
-    if isinstance(raw, str) or len(raw) > MAX_JSON_BYTES:
+    raw = read_regular(path, max_bytes)
+    if isinstance(raw, str) or len(raw) > max_bytes:
         return None
     try:
         return json.loads(raw.decode("utf-8"))

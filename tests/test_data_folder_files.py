@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.userdata import MAX_JSON_BYTES, read_json
+from simulator.library import MAX_INDEX_BYTES
+from simulator.userdata import read_json
 from tests.conftest import run_cli
 
 
@@ -49,13 +50,25 @@ def test_a_damaged_menu_index_entry_is_read_afresh(tmp_path: Path, damage: objec
     assert mended["id"] == "late-client" and mended["minutes"] == 15
 
 
+def test_a_menu_index_record_of_another_layout_is_read_afresh(tmp_path: Path) -> None:
+    """Another version keeps, say, its entries under another name: with the file's
+    stamp matching, that record must not hide the scenario from the menu."""
+    expected = _listing(tmp_path)
+    index_path = tmp_path / "menu-index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    for record in index.values():
+        record["meta"] = record.pop("entry")
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    assert _listing(tmp_path) == expected
+
+
 def test_a_menu_index_far_too_large_is_not_read(tmp_path: Path) -> None:
     expected = _listing(tmp_path)
     index_path = tmp_path / "menu-index.json"
-    index_path.write_bytes(b"{" + b" " * MAX_JSON_BYTES + b"}")
-    assert read_json(index_path) is None
+    index_path.write_bytes(b"{" + b" " * MAX_INDEX_BYTES + b"}")
+    assert read_json(index_path, MAX_INDEX_BYTES) is None
     assert _listing(tmp_path) == expected
-    assert index_path.stat().st_size < MAX_JSON_BYTES  # written afresh
+    assert index_path.stat().st_size < MAX_INDEX_BYTES  # written afresh
 
 
 def test_a_named_pipe_for_the_menu_index_or_settings_is_never_waited_on(

@@ -155,6 +155,9 @@ def pareto_frontier(outcomes: Iterable[Outcome]) -> list[Outcome]:
     return frontier[::-1]  # cheapest first
 
 
+STATISTICS = {"words", "nodes", "decisions", "choices", "endings"}  # what statistics() counts
+
+
 def statistics(scenario: PlayableScenario) -> dict[str, int]:
     model = scenario.model
     texts = translatable_texts(model, dict(scenario.characters))

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.analysis.analyse import DEFAULT_MAX_STATES, Analysis, analyse
+from simulator.analysis.analyse import DEFAULT_MAX_STATES, STATISTICS, Analysis, analyse
 from simulator.analysis.evidence import ReplayablePath
 from simulator.analysis.explore import Outcome
 from simulator.analysis.progress import Progress
@@ -33,30 +35,48 @@ from simulator.scenario.playable import PlayableScenario
 from simulator.userdata import data_dir, read_json, write_json_atomically
 
 FOLDER = "analyses"  # in the data folder
-KEEP = 64
-FORMAT = 1  # of the files: a new layout is a new number, and old files are passed by
+# The most recently used are kept, this many and this much at most: a folder of a few
+# hundred scenarios analysed in turn still finds its own (each is 10-60 KB; one of a map
+# of 100,000 nodes a few MB, and no file larger than MAX_FILE_BYTES is read).
+KEEP = 1000
+KEEP_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 8 * 1024 * 1024
+ABANDONED_SECONDS = 600  # a temporary file this old is a write that was cut short
+FORMAT = 2  # of the files: a new layout is a new number, and old files are passed by
 
-_code: list[bytes] = []  # the fingerprint of the simulator's code, once per process
+_code: list[bytes | None] = []  # the fingerprint of the simulator's code, once per process
 
 
-def code_fingerprint() -> bytes:
+def code_fingerprint() -> bytes | None:
     """A digest of every module of the simulator as installed: a changed line anywhere
-    (the engine, the search, the scoring) makes every kept analysis a stranger."""
+    (the engine, the search, the scoring) makes every kept analysis a stranger. None
+    when the code cannot be read in full (shipped without its source, a module that
+    cannot be opened): then nothing is kept, as nothing could say which code made it.
+    Hidden names (an editor's lock file, ``.#session.py``) are not modules."""
     if not _code:
         package = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
-        sources = sorted(package.rglob("*.py"))
-        for path in sources:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-        if not sources:  # shipped without its source: nothing says which code this is,
-            digest.update(os.urandom(16))  # so nothing kept is ever taken for its own
-        _code.append(digest.digest())
+        sources = sorted(
+            path
+            for path in package.rglob("*.py")
+            if not any(part.startswith(".") for part in path.relative_to(package).parts)
+        )
+        try:
+            for path in sources:
+                digest.update(path.relative_to(package).as_posix().encode())
+                digest.update(path.read_bytes())
+        except OSError:
+            sources = []
+        _code.append(digest.digest() if sources else None)
     return _code[0]
 
 
-def fingerprint(scenario: PlayableScenario, walks: int, seed: int, max_states: int) -> str:
-    digest = hashlib.sha256(code_fingerprint())
+def fingerprint(scenario: PlayableScenario, walks: int, seed: int, max_states: int) -> str | None:
+    """What a kept analysis is filed under; None when the code is unknown."""
+    code = code_fingerprint()
+    if code is None:
+        return None
+    digest = hashlib.sha256(code)
     digest.update(f"{FORMAT}/{sys.version}/{walks}/{seed}/{max_states}".encode())
     digest.update(scenario.model.model_dump_json().encode())
     for character_id in sorted(scenario.characters):
@@ -71,30 +91,45 @@ def analyse_kept(
     seed: int = 0,
     progress: Progress | None = None,
     max_states: int = DEFAULT_MAX_STATES,
+    again: bool = False,
 ) -> Analysis:
     """The scenario's analysis: the one kept from an earlier run with the same
-    fingerprint, or a new one, then kept (if the data folder can be written to)."""
+    fingerprint, or a new one, then kept (if the data folder can be written to).
+    ``again``: a new one all the same, replacing what was kept."""
     key = fingerprint(scenario, walks, seed, max_states)
-    path = data_dir() / FOLDER / f"{key}.json"
-    kept = analysis_from_record(read_json(path))
-    if kept is not None:
-        with contextlib.suppress(OSError):
-            os.utime(path)  # used: kept the longest
-        return kept
+    path = None if key is None else data_dir() / FOLDER / f"{key}.json"
+    if path is not None and not again:
+        kept = analysis_from_record(read_json(path, MAX_FILE_BYTES), scenario.path)
+        if kept is not None:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used: kept the longest
+            return kept
     analysis = analyse(scenario, walks=walks, seed=seed, max_states=max_states, progress=progress)
-    with contextlib.suppress(OSError):  # only a cache: the next run analyses again
-        write_json_atomically(path, analysis_record(analysis))
-        _forget_oldest(path.parent)
+    if path is not None:
+        with contextlib.suppress(OSError):  # only a cache: the next run analyses again
+            write_json_atomically(path, analysis_record(analysis))
+            _forget_oldest(path.parent)
     return analysis
 
 
 def _forget_oldest(folder: Path) -> None:
+    """Keep the most recently used, at most KEEP of them and KEEP_BYTES in all; and clear
+    away what a write cut short (a worker stopped by Ctrl-C) left behind."""
     files = []
-    for path in folder.glob("*.json"):
+    for path in folder.iterdir():
         with contextlib.suppress(OSError):
-            files.append((path.stat().st_mtime_ns, path))
-    for _, path in sorted(files, reverse=True)[KEEP:]:
-        path.unlink(missing_ok=True)
+            status = path.stat()
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                if time.time() - status.st_mtime > ABANDONED_SECONDS:
+                    path.unlink(missing_ok=True)
+            elif path.suffix == ".json":
+                files.append((status.st_mtime_ns, status.st_size, path))
+    total = 0
+    for number, (_, size, path) in enumerate(sorted(files, reverse=True)):
+        total += size
+        if number and (number >= KEEP or total > KEEP_BYTES):  # the newest stays
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- the files
@@ -129,8 +164,9 @@ def analysis_record(analysis: Analysis) -> dict[str, Any]:
         "ending_paths": {
             ending: _path_record(path) for ending, path in analysis.ending_paths.items()
         },
+        # Without the file they are about: the same scenario may be read from elsewhere.
         "findings": [
-            [d.code, d.message, d.file, d.line, d.column, list(d.path), d.at_key, d.offset]
+            [d.code, d.message, d.line, d.column, list(d.path), d.at_key, d.offset]
             for d in analysis.findings
         ],
         "longest_path_decisions": analysis.longest_path_decisions,
@@ -155,7 +191,13 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return type(value) in (int, float)
+    """A finite number: an infinity or a NaN, which JSON files can hold, is no score."""
+    return type(value) is int or (type(value) is float and math.isfinite(value))
+
+
+def _is_bound(value: Any) -> bool:
+    """A number, or minus infinity: the best expected score where no play can end."""
+    return _is_number(value) or value == -math.inf
 
 
 def _is_str(value: Any) -> bool:
@@ -201,13 +243,13 @@ def _outcome(value: Any) -> Outcome:
     )
 
 
-def _finding(value: Any) -> Diagnostic:
-    fields = _check(value, lambda v: type(v) is list and len(v) == 8)
-    code, message, file, line, column, path, at_key, offset = fields
+def _finding(value: Any, file: str) -> Diagnostic:
+    fields = _check(value, lambda v: type(v) is list and len(v) == 7)
+    code, message, line, column, path, at_key, offset = fields
     return Diagnostic(
         _check(code, lambda v: _is_str(v) and v in CATALOGUE),
         _check(message, _is_str),
-        _check(file, _is_str),
+        file,
         _check(line, _is_int),
         _check(column, _is_int),
         tuple(_check(path, lambda v: type(v) is list and all(_is_int(p) or _is_str(p) for p in v))),
@@ -224,8 +266,9 @@ def _ending(value: Any) -> dict[str, Any]:
     return value
 
 
-def analysis_from_record(record: Any) -> Analysis | None:
-    """The analysis a file holds, or None when it is not exactly one as written here."""
+def analysis_from_record(record: Any, file: str) -> Analysis | None:
+    """The analysis a file holds, its findings about ``file``; or None when it is not
+    exactly one as written here."""
     try:
         data = _check(record, lambda v: type(v) is dict and v.get("format") == FORMAT)
         low, high = _check(data["score_range"], lambda v: type(v) is list and len(v) == 2)
@@ -243,17 +286,21 @@ def analysis_from_record(record: Any) -> Analysis | None:
             score_range=(_check(low, _is_number), _check(high, _is_number)),
             best=_path(data["best"]),
             worst=_path(data["worst"]),
-            best_expected=_optional(data["best_expected"], _is_number),
+            best_expected=_optional(data["best_expected"], _is_bound),
             pareto=[_outcome(v) for v in _check(data["pareto"], lambda v: type(v) is list)],
             policies=_mapping(data["policies"], _is_number),
             blind_policies=_mapping(data["blind_policies"], _is_number),
             ending_paths={
                 k: _path(v) for k, v in _mapping(data["ending_paths"], _anything).items()
             },
-            findings=[_finding(v) for v in _check(data["findings"], lambda v: type(v) is list)],
+            findings=[
+                _finding(v, file) for v in _check(data["findings"], lambda v: type(v) is list)
+            ],
             longest_path_decisions=_optional(data["longest_path_decisions"], _is_int),
             best_paths=[_strings(v) for v in _check(data["best_paths"], lambda v: type(v) is list)],
-            statistics=_mapping(data["statistics"], _is_int),
+            statistics=_check(
+                _mapping(data["statistics"], _is_int), lambda v: v.keys() == STATISTICS
+            ),
             why_sampled=_optional(data["why_sampled"], _is_str),
         )
     except (_NotKept, KeyError, ValueError, TypeError):

@@ -202,7 +202,8 @@ class GraphPolicies:
 
     def mean(self, policy: Policy, offered_at: frozenset[str] | None = None) -> float | None:
         """The policy's mean score over every play from the root, or None when plays can
-        loop. ``offered_at``: for a tag policy, where its tag may still be offered
+        loop (or run through more states in a row than Python can follow, which merged
+        states make possible). ``offered_at``: for a tag policy, where its tag may still be offered
         (``where_tags_offered``); elsewhere it is random play."""
         if policy is random_policy:
             weighing = self.random
@@ -212,7 +213,7 @@ class GraphPolicies:
             weighing = _Weighing(self.explorer, policy, self.tags, (self.random, offered_at))
         try:
             return weighing.mean(self.root)
-        except _Loops:
+        except (_Loops, RecursionError):  # or a chain of states deeper than Python recurses
             return None
 
 

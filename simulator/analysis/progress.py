@@ -24,8 +24,8 @@ class Progress(Protocol):
         """Random playthroughs stand in for the search: ``done`` of ``total`` made."""
 
     def waiting(self, done: int, total: int, states: int) -> None:
-        """Scenarios analysed side by side: ``done`` of ``total`` finished, and the
-        searches under way have found ``states`` states between them."""
+        """Scenarios analysed side by side: ``done`` of ``total`` finished, and their
+        searches, finished or under way, have found ``states`` states between them."""
 
     def clear(self) -> None:
         """Wipe what is shown, before a report is printed."""

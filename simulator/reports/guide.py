@@ -52,8 +52,6 @@ from simulator.scenario.translations import load_translated
 
 # Exit codes as simulator/cli.py defines them (this layer cannot import the command line).
 
-#: Random playthroughs for the analysis's policy table, which the guide does not show:
-#: few are enough, and the search for endings and the best play is exhaustive anyway.
 #: How long Graphviz may take to lay the map out before the guide goes without it.
 DRAWING_SECONDS = 120
 

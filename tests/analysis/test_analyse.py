@@ -484,3 +484,73 @@ def test_where_a_tag_may_still_be_offered_follows_the_map_back(
     offered_at = where_tags_offered(playable(text))
     assert offered_at["accommodate"] == {"ask"}
     assert offered_at["calm"] == {"ask", "roll", "check", "late"}
+
+
+# Found by fuzzing: loops whose every pass costs a little more, so that merged states
+# chain into runs of states longer than any one play the search made.
+DEEP_CHAINS = """\
+format: 1
+id: fz
+title: Fz
+start: n0
+variables:
+  k: {type: int, min: 0, max: 3}
+nodes:
+  n0:
+    random:
+      - {weight: 2, next: n1}
+      - {weight: 2, next: end-over}
+  n1:
+    choices:
+      - {id: c1, text: xxxxx, next: n2, effects: [cost += 1], tags: [refuse]}
+      - {id: c2, text: xx, next: end-lost, effects: [cost += 1], tags: [negotiate]}
+  n2:
+    random:
+      - {weight: 2, next: n3}
+      - {weight: 3, next: n2}
+  n3:
+    choices:
+      - {id: c3, text: xxx, next: n4, effects: [satisfaction += 10], tags: [negotiate, calm]}
+      - {id: c4, text: xx, next: end-over, tags: []}
+      - {id: c5, text: xxxxxx, next: n6, effects: [satisfaction += 10], tags: []}
+    fallback: end-over
+  n4:
+    random:
+      - {weight: 3, next: n5}
+      - {weight: 3, next: n3}
+  n5:
+    choices:
+      - {id: c6, text: xxxxxxx, next: n6, effects: [satisfaction += 10], tags: [calm, negotiate]}
+      - {id: c7, text: xxx, next: n4, effects: [cost += 1], if: k < 2, tags: [refuse, accommodate]}
+  n6:
+    choices:
+      - {id: c8, text: xxxxxxx, next: n7, effects: [satisfaction += 10], tags: []}
+      - {id: c9, text: xxxxxxxxx, next: n5, effects: [cost += 1], tags: []}
+      - {id: c10, text: xxxxxxx, next: n1, effects: [satisfaction -= 5], tags: [accommodate, calm]}
+  n7:
+    choices:
+      - {id: c11, text: xxxxxxxxx, next: end-good, effects: [satisfaction -= 5],
+         tags: [refuse, negotiate]}
+      - {id: c12, text: xxx, next: end-lost, effects: [satisfaction += 10], once: true,
+         tags: [accommodate, calm]}
+      - {id: c13, text: xxxxx, next: n6, effects: [cost += 1], if: k < 2,
+         tags: [refuse, accommodate]}
+  end-good: {ending: {kind: balanced, title: Good}}
+  end-lost: {ending: {kind: lost, title: Lost}}
+  end-over: {ending: {kind: over-accommodating, title: Over}}
+scoring: {target: {satisfaction: 70, cost: 3}, cost_limit: 10, pass_mark: 70}
+"""
+
+
+def test_a_chain_of_states_deeper_than_python_recurses_is_weighed_by_playing(
+    write_file: Callable[[str, str], Path],
+) -> None:
+    """Weighing a policy follows a run of states by recursion; past Python's limit the
+    table takes seeded plays for that policy, as it does where plays loop, instead of
+    ending the command with a traceback (RecursionError, before)."""
+    done = run_cli(
+        "analyze", str(write_file(DEEP_CHAINS, "deep.yaml")), "--no-cache", "--walks", "50"
+    )
+    assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
+    assert done.returncode in (0, 1), done.stderr  # 1: its findings include an error
+    assert "Method: exhaustive" in done.stdout and "random play" in done.stdout

@@ -7,7 +7,9 @@ folder of their own, as a trainer meets them."""
 from __future__ import annotations
 
 import json
+import math
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,20 +57,22 @@ scoring: {target: {satisfaction: 70, cost: 3}, cost_limit: 10, pass_mark: 70}
 """
 
 
-def _round_trip(analysis: Analysis) -> Analysis | None:
+def _round_trip(analysis: Analysis, file: str) -> Analysis | None:
     """Through a file's JSON text, as the cache writes and reads it."""
-    return analysis_from_record(json.loads(json.dumps(analysis_record(analysis))))
+    return analysis_from_record(json.loads(json.dumps(analysis_record(analysis))), file)
 
 
 def test_every_field_comes_back_exactly(
     playable: Callable[[str], PlayableScenario],
 ) -> None:
-    searched = analyse(playable(BRANCHY), walks=20)
-    sampled = analyse(playable(BRANCHY), walks=20, max_states=1)  # random playthroughs
-    late_client = analyse(playable((REPO / "scenarios/late-client.yaml").read_text()))
-    assert sampled.why_sampled and searched.best_paths and late_client.pareto
-    for analysis in (searched, sampled, late_client):
-        assert _round_trip(analysis) == analysis
+    branchy = playable(BRANCHY)
+    searched = analyse(branchy, walks=20)
+    sampled = analyse(branchy, walks=20, max_states=1)  # random playthroughs
+    late_client = playable((REPO / "scenarios/late-client.yaml").read_text())
+    assert sampled.why_sampled and searched.best_paths
+    assert _round_trip(searched, branchy.path) == searched
+    assert _round_trip(sampled, branchy.path) == sampled
+    assert _round_trip(analyse(late_client), late_client.path) == analyse(late_client)
 
 
 def test_findings_come_back_with_their_places(playable: Callable[[str], PlayableScenario]) -> None:
@@ -82,9 +86,14 @@ def test_findings_come_back_with_their_places(playable: Callable[[str], Playable
         "      - {weight: 1, next: end-good}\n",
         "",
     )
-    analysis = analyse(playable(first_wins), walks=20)
+    scenario = playable(first_wins)
+    analysis = analyse(scenario, walks=20)
     assert "A703" in [finding.code for finding in analysis.findings]
-    assert _round_trip(analysis) == analysis
+    assert _round_trip(analysis, scenario.path) == analysis
+    # The same scenario read from another file: its findings are about that file.
+    elsewhere = _round_trip(analysis, "elsewhere/mine.yaml")
+    assert elsewhere is not None
+    assert {finding.file for finding in elsewhere.findings} == {"elsewhere/mine.yaml"}
 
 
 @pytest.mark.parametrize(
@@ -93,8 +102,12 @@ def test_findings_come_back_with_their_places(playable: Callable[[str], Playable
         lambda record: {**record, "format": 0},  # another layout
         lambda record: {**record, "states": "many"},
         lambda record: {**record, "best": [1, [1], ["x"]]},
-        lambda record: {**record, "findings": [["Z999", "m", "f", 1, 1, [], False, None]]},
+        lambda record: {**record, "findings": [["Z999", "m", 1, 1, [], False, None]]},
         lambda record: {**record, "pareto": [["end", 1, 2, 3.5, 0, 1]]},
+        lambda record: {**record, "statistics": {}},  # the report reads every count
+        lambda record: {**record, "best": [math.inf, [], [], 0]},  # no score
+        lambda record: {**record, "policies": {"random": math.nan}},
+        lambda record: {**record, "score_range": [-math.inf, 100]},
         lambda record: {key: value for key, value in record.items() if key != "policies"},
         lambda record: [record],
         lambda record: None,
@@ -103,8 +116,11 @@ def test_findings_come_back_with_their_places(playable: Callable[[str], Playable
 def test_anything_but_an_analysis_as_written_is_not_one(
     playable: Callable[[str], PlayableScenario], damage: Callable[[dict], object]
 ) -> None:
-    record = analysis_record(analyse(playable(BRANCHY), walks=20))
-    assert analysis_from_record(damage(record)) is None
+    scenario = playable(BRANCHY)
+    record = analysis_record(analyse(scenario, walks=20))
+    assert analysis_from_record(record, scenario.path) is not None
+    damaged = json.loads(json.dumps(damage(record)))  # as a file holds it
+    assert analysis_from_record(damaged, scenario.path) is None
 
 
 def test_a_kept_analysis_is_used_only_for_the_same_scenario_code_and_walks(
@@ -174,7 +190,7 @@ def test_a_damaged_kept_analysis_is_searched_again_and_replaced(tmp_path: Path, 
     again = run_cli("analyze", "late-client", "--json", env=_home(tmp_path))
     assert again.returncode == 0 and "Traceback" not in again.stderr
     assert again.stdout == first.stdout
-    assert analysis_from_record(json.loads(kept.read_text(encoding="utf-8"))) is not None
+    assert analysis_from_record(json.loads(kept.read_text(encoding="utf-8")), "x") is not None
 
 
 def test_a_changed_scenario_is_analysed_afresh(tmp_path: Path) -> None:
@@ -224,3 +240,97 @@ def test_graph_best_draws_the_best_play_with_its_own_seed(
 def test_analyze_walks_by_default_as_guide_and_graph_do() -> None:
     """One default, so that the three commands share one kept analysis."""
     assert build_parser().parse_args(["analyze", "x"]).walks == DEFAULT_WALKS
+
+
+def test_nothing_is_kept_when_the_code_cannot_be_read(
+    playable: Callable[[str], PlayableScenario], tmp_path: Path, monkeypatch
+) -> None:
+    """Shipped without its source (or with a module that cannot be opened), nothing can
+    say which code made an analysis: it is made afresh each time, and never kept."""
+    monkeypatch.setenv("CS_SIMULATOR_HOME", str(tmp_path))
+    monkeypatch.setattr(cache, "_code", [None])
+    scenario = playable(BRANCHY)
+    assert analyse_kept(scenario, 20) == analyse(scenario, walks=20)
+    assert not (tmp_path / cache.FOLDER).exists()
+
+
+def test_writes_cut_short_are_cleared_away_and_the_bytes_kept_are_bounded(
+    playable: Callable[[str], PlayableScenario], tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CS_SIMULATOR_HOME", str(tmp_path))
+    monkeypatch.setattr(cache, "KEEP_BYTES", 3_000)
+    folder = tmp_path / cache.FOLDER
+    folder.mkdir()
+    old = time.time() - cache.ABANDONED_SECONDS - 60
+    abandoned = folder / ".abc.json.x1y2.tmp"  # a worker stopped mid-write, long ago
+    abandoned.write_text("{", encoding="utf-8")
+    os.utime(abandoned, (old, old))
+    writing = folder / ".def.json.z3w4.tmp"  # another process writing now
+    writing.write_text("{", encoding="utf-8")
+    for number in range(3):
+        big = folder / f"{number:064x}.json"
+        big.write_text(" " * 1_000, encoding="utf-8")
+        os.utime(big, (old + number, old + number))
+    analyse_kept(playable(BRANCHY), 20)  # its own analysis is larger than 1,000 bytes
+    assert not abandoned.exists() and writing.exists()
+    kept = sorted(path.name for path in folder.glob("*.json"))
+    assert len(kept) == 1 and kept[0] != f"{2:064x}.json"  # only the newest fits
+
+
+# Three one-in-twenty branches stand between the first choice and the best ending: no
+# seed the analysis tries takes all three, so its best play has no seed.
+RARE = """\
+format: 1
+id: rare
+title: Rare
+start: ask
+nodes:
+  ask:
+    choices:
+      - {id: try, text: Try your luck, next: r1, tags: [negotiate]}
+      - {id: stop, text: Stop, next: end-lost, tags: [refuse]}
+  r1:
+    random:
+      - {weight: 1, next: r2}
+      - {weight: 19, next: end-lost}
+  r2:
+    random:
+      - {weight: 1, next: r3}
+      - {weight: 19, next: end-lost}
+  r3:
+    random:
+      - {weight: 1, next: win}
+      - {weight: 19, next: end-lost}
+  win:
+    choices:
+      - {id: good, text: Do it well, effects: [satisfaction += 40], next: end-good}
+      - {id: meh, text: Do it badly, next: end-lost}
+  end-good: {ending: {kind: balanced, title: Good}}
+  end-lost: {ending: {kind: lost, title: Lost}}
+scoring: {target: {satisfaction: 70, cost: 3}, cost_limit: 10, pass_mark: 70}
+"""
+
+
+def test_graph_best_says_so_when_no_seed_plays_the_best_play(tmp_path: Path) -> None:
+    """Replayed with --seed 0, it failed ("the scenario has already ended"): the map is
+    drawn without the play, and the trainer told why and which choices it makes."""
+    scenario = tmp_path / "rare.yaml"
+    scenario.write_text(RARE, encoding="utf-8")
+    drawn = run_cli(
+        "graph", str(scenario), "--best", "-o", str(tmp_path / "map.dot"), env=_home(tmp_path)
+    )
+    assert drawn.returncode == 0, drawn.stderr
+    assert "no seed up to 4,000" in drawn.stderr and "try > good" in drawn.stderr
+    assert "penwidth" not in (tmp_path / "map.dot").read_text(encoding="utf-8")
+
+
+def test_graph_best_analyses_again_when_what_was_kept_cannot_be_played(tmp_path: Path) -> None:
+    run_cli("analyze", "late-client", env=_home(tmp_path))
+    (kept,) = _kept_files(tmp_path)
+    record = json.loads(kept.read_text(encoding="utf-8"))
+    kept.write_text(json.dumps({**record, "best": [100, [9, 9], ["zz", "zz"], 0]}), "utf-8")
+    drawn = run_cli(
+        "graph", "late-client", "--best", "-o", str(tmp_path / "map.dot"), env=_home(tmp_path)
+    )
+    assert drawn.returncode == 0, drawn.stderr
+    assert json.loads(kept.read_text(encoding="utf-8"))["best"] == record["best"]  # mended
