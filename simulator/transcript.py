@@ -320,9 +320,10 @@ def _decision_json(review: DecisionReview, lessons: dict[str, Any]) -> dict[str,
 
 
 def _path_line(label: str, path: Any) -> str:
-    numbers = ",".join(str(n) for n in path.numbers)
     seed = " --seed ?" if path.seed is None else f" --seed {path.seed}"
-    return f"  {label} {path.score:g}: --choices {numbers}{seed}   ({' > '.join(path.choices)})"
+    replay = f"{path.choices_argument}{seed}".lstrip()
+    choices = " > ".join(path.choices) or "before any decision"
+    return f"  {label} {path.score:g}: {replay}   ({choices})"
 
 
 def describe_analysis(analysis: Any) -> list[str]:

@@ -35,11 +35,17 @@ class ReplayablePath:
     choices: list[str]
     seed: int | None  # None: no seed within SEED_TRIES takes the random branches this way
 
+    @property
+    def choices_argument(self) -> str:
+        """`` --choices 2,1,3``; nothing for a play that ends before its first decision
+        (an empty --choices would take the next option as its value)."""
+        numbers = ",".join(str(number) for number in self.numbers)
+        return f" --choices {numbers}" if numbers else ""
+
     def command(self, scenario_id: str) -> str:
         """The `run` arguments that replay it."""
-        numbers = ",".join(str(number) for number in self.numbers)
         seed = "" if self.seed is None else f" --seed {self.seed}"
-        return f"run {scenario_id} --choices {numbers}{seed}"
+        return f"run {scenario_id}{self.choices_argument}{seed}"
 
 
 class GraphRoutes:

@@ -554,3 +554,33 @@ def test_a_chain_of_states_deeper_than_python_recurses_is_weighed_by_playing(
     assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
     assert done.returncode in (0, 1), done.stderr  # 1: its findings include an error
     assert "Method: exhaustive" in done.stdout and "random play" in done.stdout
+
+
+def test_a_play_that_ends_before_any_decision_is_replayed_without_choices(
+    write_file: Callable[[str, str], Path],
+) -> None:
+    """Its witness read `run ID --choices  --seed N`: pasted into a shell, --choices took
+    --seed as its value and the command failed. It now reads `run ID --seed N`."""
+    text = (
+        BRANCHY.replace("start: ask", "start: door")
+        .replace(
+            "nodes:\n",
+            "nodes:\n  door:\n    random:\n      - {weight: 1, next: end-lost}\n"
+            "      - {weight: 1, next: ask}\n",
+        )
+        .replace("{weight: 1, next: end-lost}\n  check", "{weight: 1, next: gate}\n  check")
+    )
+    path = write_file(text, "door.yaml")
+    loaded = load_scenario(path)
+    assert loaded.scenario is not None, loaded.diagnostics
+    witness = analyse(loaded.scenario, walks=20).ending_paths["end-lost"]
+    command = witness.command("branchy").split()
+    assert witness.choices == [] and "--choices" not in command
+    replayed = run_cli("run", str(path), *command[2:])
+    assert replayed.returncode == 0, replayed.stderr
+    assert "Lost" in replayed.stdout
+    shown = run_cli("analyze", str(path), "--walks", "20", "--no-cache").stdout
+    (line,) = [
+        line for line in shown.splitlines() if line.startswith("  end-lost ") and "seed" in line
+    ]
+    assert ": --seed " in line and "(before any decision)" in line
