@@ -14,7 +14,9 @@ Targets (issue #16): ``--help`` and ``list`` (menu index warm) at most 5x bare
 Python's CPU; ``validate FILE`` at most 150 ms CPU; ``run ... --json`` at most
 250 ms CPU, both for a run whose choices run out before an ending and for one that
 reaches an ending (and so also reviews each decision for the debrief). ``report`` is
-shown for reference (benchmarks/bench_report.py measures it at scale).
+shown for reference (benchmarks/bench_report.py measures it at scale), and so are
+``analyze`` searching afresh against ``analyze`` and ``graph --best`` reading the
+analysis the warm-up kept (an unchanged scenario asked about again).
 Everything runs against a temporary data folder, so the real menu index and
 results store are never touched. Bytecode is cached as an installed copy caches it,
 but under a temporary ``PYTHONPYCACHEPREFIX`` (even when ``PYTHONDONTWRITEBYTECODE``
@@ -58,6 +60,7 @@ class Case:
 
 def cases(report_path: Path) -> list[Case]:
     store = report_path.with_name("results.sqlite3")
+    map_path = report_path.with_name("map.dot")
     return [
         Case("--help", [*SIMULATOR, "--help"], ratio_target=5.0),
         Case("list (index warm)", [*SIMULATOR, "list"], ratio_target=5.0),
@@ -88,6 +91,18 @@ def cases(report_path: Path) -> list[Case]:
         Case(
             "report --all-plays",
             [*SIMULATOR, "report", "--all-plays", "--results", str(store), "-o", str(report_path)],
+        ),
+        Case(  # searched every time, as a scenario being written is
+            "analyze late-client, searched",
+            [*SIMULATOR, "analyze", "late-client", "--no-cache"],
+        ),
+        Case(  # the warm-up kept its analysis: an unchanged scenario asked about again
+            "analyze late-client, kept",
+            [*SIMULATOR, "analyze", "late-client"],
+        ),
+        Case(
+            "graph late-client --best, kept",
+            [*SIMULATOR, "graph", "late-client", "--best", "-o", str(map_path)],
         ),
     ]
 
