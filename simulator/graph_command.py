@@ -64,23 +64,22 @@ def command_graph(arguments: argparse.Namespace) -> int:
     path_nodes: set[str] = set()
     path_choices: set[str] = set()
     overlay = None
-    seed = arguments.seed
+    session, problem = None, None
     if arguments.best:
-        picks, seed = _best_play(scenario)
-        overlay = "the best play" if picks is not None else None
-    if picks is not None:
-        session, problem = play_script(scenario, picks, seed)
-        if problem is not None and arguments.best:
-            # What was kept cannot be played (a damaged file that still looked right):
-            # analyse again, which also replaces it.
-            picks, seed = _best_play(scenario, again=True)
-            session, problem = play_script(scenario, picks or [], seed)
-        if problem is not None:
-            _say(problem)
-            return EXIT_INVALID
+        session, problem = _best_play(scenario)
+    elif picks is not None:
+        session, problem = play_script(scenario, picks, arguments.seed)
+    if problem is not None:
+        _say(problem)
+        return EXIT_INVALID
+    if session is not None:
         path_nodes = {event.node for event in session.events if isinstance(event, NodeEntered)}
         path_choices = {decision.choice for decision in session.decisions if decision.choice}
-        overlay = overlay or f"the play {arguments.path} (seed {arguments.seed})"
+        overlay = (
+            "the best play"
+            if arguments.best
+            else f"the play {arguments.path} (seed {arguments.seed})"
+        )
     dot = to_dot(scenario, path_nodes, path_choices)
     if output.suffix == ".dot":
         output.write_text(dot, encoding="utf-8")
@@ -93,22 +92,31 @@ def command_graph(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _best_play(scenario: Any, again: bool = False) -> tuple[list[int | str] | None, int]:
-    """The best play `analyze` shows, as choice numbers, with the seed whose random
-    branches it needs; None (and a word why) when no seed it tried takes them that way."""
+def _best_play(scenario: Any) -> tuple[Any, str | None]:
+    """The best play `analyze` shows, played with the seed whose random branches it needs:
+    (the session, None), or (None, why it cannot be played). No session and no problem
+    when no seed the analysis tried takes those branches (a word says so). Should the
+    kept analysis's play fail (a damaged file that still looked right), the scenario is
+    analysed again, which also replaces what was kept."""
     from simulator.analysis.analyse import DEFAULT_WALKS
     from simulator.analysis.cache import analyse_kept
     from simulator.analysis.evidence import SEED_TRIES
+    from simulator.engine.script import play_script
 
-    best = analyse_kept(scenario, DEFAULT_WALKS, again=again).best
-    if best.seed is None:
-        _say(
-            f"the best play needs its random branches to fall in a way no seed up to "
-            f"{SEED_TRIES:,} gives, so the map is drawn without it; its choices: "
-            + " > ".join(best.choices)
-        )
-        return None, 0
-    return list(best.numbers), best.seed
+    problem = None
+    for again in (False, True):
+        best = analyse_kept(scenario, DEFAULT_WALKS, again=again).best
+        if best.seed is None:
+            _say(
+                f"the best play needs its random branches to fall in a way no seed up to "
+                f"{SEED_TRIES:,} gives, so the map is drawn without it; its choices: "
+                + " > ".join(best.choices)
+            )
+            return None, None
+        session, problem = play_script(scenario, list(best.numbers), best.seed)
+        if problem is None:
+            return session, None
+    return None, problem
 
 
 def _draw(

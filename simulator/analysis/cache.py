@@ -11,12 +11,14 @@ kept analysis is only ever used where a fresh one would say the same.
 
 The files are untrusted like every file in the data folder: one that is not exactly
 the shape written here is ignored and replaced, never a traceback. The most recently
-used KEEP analyses are kept; the rest are deleted as new ones are written.
+used are kept, at most KEEP of them and KEEP_BYTES in all; the rest are deleted as new
+ones are written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import math
 import os
@@ -44,31 +46,28 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 ABANDONED_SECONDS = 600  # a temporary file this old is a write that was cut short
 FORMAT = 2  # of the files: a new layout is a new number, and old files are passed by
 
-_code: list[bytes | None] = []  # the fingerprint of the simulator's code, once per process
 
-
+@functools.cache  # once per process
 def code_fingerprint() -> bytes | None:
     """A digest of every module of the simulator as installed: a changed line anywhere
     (the engine, the search, the scoring) makes every kept analysis a stranger. None
     when the code cannot be read in full (shipped without its source, a module that
     cannot be opened): then nothing is kept, as nothing could say which code made it.
     Hidden names (an editor's lock file, ``.#session.py``) are not modules."""
-    if not _code:
-        package = Path(__file__).resolve().parent.parent
-        digest = hashlib.sha256()
-        sources = sorted(
-            path
-            for path in package.rglob("*.py")
-            if not any(part.startswith(".") for part in path.relative_to(package).parts)
-        )
-        try:
-            for path in sources:
-                digest.update(path.relative_to(package).as_posix().encode())
-                digest.update(path.read_bytes())
-        except OSError:
-            sources = []
-        _code.append(digest.digest() if sources else None)
-    return _code[0]
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    sources = sorted(
+        path
+        for path in package.rglob("*.py")
+        if not any(part.startswith(".") for part in path.relative_to(package).parts)
+    )
+    try:
+        for path in sources:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    except OSError:
+        return None
+    return digest.digest() if sources else None
 
 
 def fingerprint(scenario: PlayableScenario, walks: int, seed: int, max_states: int) -> str | None:
@@ -208,8 +207,8 @@ def _strings(value: Any) -> list[str]:
     return _check(value, lambda v: type(v) is list and all(map(_is_str, v)))
 
 
-def _anything(value: Any) -> bool:
-    return True
+def _entries(value: Any) -> dict[str, Any]:
+    return _check(value, lambda v: type(v) is dict)
 
 
 def _mapping(value: Any, test: Callable[[Any], bool]) -> dict[str, Any]:
@@ -281,7 +280,7 @@ def analysis_from_record(record: Any, file: str) -> Analysis | None:
             reachable_nodes=_strings(data["reachable_nodes"]),
             unreachable_nodes=_strings(data["unreachable_nodes"]),
             unoffered_choices=_strings(data["unoffered_choices"]),
-            endings={k: _ending(v) for k, v in _mapping(data["endings"], _anything).items()},
+            endings={k: _ending(v) for k, v in _entries(data["endings"]).items()},
             stuck=_mapping(data["stuck"], _is_str),
             score_range=(_check(low, _is_number), _check(high, _is_number)),
             best=_path(data["best"]),
@@ -290,9 +289,7 @@ def analysis_from_record(record: Any, file: str) -> Analysis | None:
             pareto=[_outcome(v) for v in _check(data["pareto"], lambda v: type(v) is list)],
             policies=_mapping(data["policies"], _is_number),
             blind_policies=_mapping(data["blind_policies"], _is_number),
-            ending_paths={
-                k: _path(v) for k, v in _mapping(data["ending_paths"], _anything).items()
-            },
+            ending_paths={k: _path(v) for k, v in _entries(data["ending_paths"]).items()},
             findings=[
                 _finding(v, file) for v in _check(data["findings"], lambda v: type(v) is list)
             ],

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.scenario.components import strongly_connected
+from simulator.scenario.components import predecessors, strongly_connected
 from simulator.scenario.expressions import Reads, parse_condition, parse_effect, reads_of
 from simulator.scenario.model import Node, each_effect
 from simulator.scenario.playable import CRITICAL, PlayableScenario
@@ -181,12 +181,7 @@ def live_inputs(scenario: PlayableScenario) -> dict[str, LiveInputs]:
         if len(component) == 1:
             needs.gather(component[0], after[component[0]])
             continue
-        members = set(component)
-        before: dict[str, list[str]] = {node_id: [] for node_id in component}
-        for node_id in component:
-            for target in after[node_id]:
-                if target in members:
-                    before[target].append(node_id)
+        before = predecessors({node_id: after[node_id] for node_id in component})
         pending = deque(component)
         queued = set(component)
         while pending:

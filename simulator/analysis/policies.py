@@ -24,6 +24,7 @@ from simulator.analysis.explore import (
 )
 from simulator.engine.plan import plan_for
 from simulator.engine.session import MAX_AUTOMATIC_STEPS, Session, Status
+from simulator.scenario.components import predecessors
 from simulator.scenario.playable import PlayableScenario
 from simulator.scenario.validate import reachable, successors
 
@@ -170,11 +171,9 @@ def where_tags_offered(scenario: PlayableScenario) -> dict[str, frozenset[str]]:
     own routes (conditions aside, so never fewer than plays can meet). From any other
     node, the tag's policy can only ever pick at random, as random play does."""
     nodes = scenario.model.nodes
-    before: dict[str, list[str]] = {node_id: [] for node_id in nodes}
-    for node_id, node in nodes.items():
-        for target, _ in successors(node):
-            if target in before:
-                before[target].append(node_id)
+    before = predecessors(
+        {node_id: [to for to, _ in successors(nodes[node_id])] for node_id in nodes}
+    )
     tags = choice_tags(scenario)
     offering: dict[str, list[str]] = {}
     for node_id, choice_ids in scenario.choice_ids.items():
@@ -203,8 +202,8 @@ class GraphPolicies:
     def mean(self, policy: Policy, offered_at: frozenset[str] | None = None) -> float | None:
         """The policy's mean score over every play from the root, or None when plays can
         loop (or run through more states in a row than Python can follow, which merged
-        states make possible). ``offered_at``: for a tag policy, where its tag may still be offered
-        (``where_tags_offered``); elsewhere it is random play."""
+        states make possible). ``offered_at``: for a tag policy, where its tag may still
+        be offered (``where_tags_offered``); elsewhere it is random play."""
         if policy is random_policy:
             weighing = self.random
         elif offered_at is None:

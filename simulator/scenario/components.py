@@ -54,3 +54,14 @@ def strongly_connected(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
                         break
                 components.append(component)
     return components
+
+
+def predecessors(graph: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """For each node of the map, the nodes that lead straight to it (the map read
+    backwards: which nodes can still reach an ending, or still offer a choice)."""
+    before: dict[str, list[str]] = {node_id: [] for node_id in graph}
+    for node_id, targets in graph.items():
+        for target in targets:
+            if target in before:
+                before[target].append(node_id)
+    return before

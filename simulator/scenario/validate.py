@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.scenario.components import strongly_connected
+from simulator.scenario.components import predecessors, strongly_connected
 from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, closest, suggest
 from simulator.scenario.expressions import (
     MINUTES_PER_DAY,
@@ -610,13 +610,10 @@ class ScenarioChecker:
                 ("nodes", root),
                 True,
             )
-        predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
-        for node_id, targets in self.graph.items():
-            for target in targets:
-                predecessors[target].append(node_id)
+        before = predecessors(self.graph)
         # Where a reference is broken, where it leads is unknown: perhaps to an ending.
         ways_out = endings + [source for _, _, source in self.dangling if source is not None]
-        can_end = reachable(ways_out, lambda n: predecessors[n])
+        can_end = reachable(ways_out, before.__getitem__)
         for node_id in nodes:
             if node_id in reached and node_id not in can_end:
                 self.report(

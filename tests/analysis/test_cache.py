@@ -132,7 +132,7 @@ def test_a_kept_analysis_is_used_only_for_the_same_scenario_code_and_walks(
     assert key == fingerprint(playable(BRANCHY), 20, 0, 200_000)  # loaded again: the same
     assert key != fingerprint(scenario, 21, 0, 200_000)
     assert key != fingerprint(playable(BRANCHY.replace("Give in", "Give up")), 20, 0, 200_000)
-    monkeypatch.setattr(cache, "_code", [b"another version of the simulator"])
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: b"another version of the simulator")
     assert key != fingerprint(scenario, 20, 0, 200_000)
 
 
@@ -248,7 +248,7 @@ def test_nothing_is_kept_when_the_code_cannot_be_read(
     """Shipped without its source (or with a module that cannot be opened), nothing can
     say which code made an analysis: it is made afresh each time, and never kept."""
     monkeypatch.setenv("CS_SIMULATOR_HOME", str(tmp_path))
-    monkeypatch.setattr(cache, "_code", [None])
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: None)
     scenario = playable(BRANCHY)
     assert analyse_kept(scenario, 20) == analyse(scenario, walks=20)
     assert not (tmp_path / cache.FOLDER).exists()

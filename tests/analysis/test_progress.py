@@ -31,19 +31,24 @@ def _analyze_on_a_terminal(*arguments: str) -> tuple[str, str, int]:
         text=True,
     )
     os.close(terminal)  # the child holds its own; reading ends when it exits
+    shown = _read_to_the_end(main)
+    output = process.stdout.read() if process.stdout else ""
+    code = process.wait(timeout=120)
+    os.close(main)
+    return output, shown.decode(), code
+
+
+def _read_to_the_end(main: int) -> bytes:
+    """All the terminal is sent until the child, the last holder of its end, exits."""
     shown = b""
     while True:
         try:
             chunk = os.read(main, 65536)
         except OSError:  # the child has gone and the terminal is closed
-            break
+            return shown
         if not chunk:
-            break
+            return shown
         shown += chunk
-    output = process.stdout.read() if process.stdout else ""
-    code = process.wait(timeout=120)
-    os.close(main)
-    return output, shown.decode(), code
 
 
 def _screen(sent: str) -> str:
@@ -101,14 +106,7 @@ def test_ctrl_c_while_it_searches_leaves_the_line_clean_for_the_prompt() -> None
         assert chunk, "the search ended before it was shown"
         shown += chunk
     os.killpg(process.pid, signal.SIGINT)
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
+    shown += _read_to_the_end(main)
     assert process.wait(timeout=60) == 130
     os.close(main)
     assert _screen(shown.decode()).strip() == ""
