@@ -283,10 +283,20 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
 
 
 def reviewed(session: Session, result: SessionResult) -> list[DecisionReview]:
-    """The play's decisions, each weighed against the options it had (see review.py)."""
+    """The play's decisions, each weighed against the options it had (see review.py). The
+    weighing searches the scenario, seconds for the largest: on a terminal, standard
+    error counts the states meanwhile, as ``analyze`` does, and is wiped before the
+    review is printed."""
+    from simulator.analysis.progress import TerminalProgress
     from simulator.analysis.review import review_decisions
 
-    return review_decisions(session.scenario, session.state.seed, result.decisions)
+    progress = TerminalProgress()
+    try:
+        return review_decisions(
+            session.scenario, session.state.seed, result.decisions, counted=progress.searched
+        )
+    finally:
+        progress.clear()
 
 
 def _decision_json(review: DecisionReview, lessons: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from simulator.analysis.estimate import search_budget
@@ -63,6 +63,7 @@ def review_decisions(
     seed: int,
     decisions: list[DecisionRecord] | tuple[DecisionRecord, ...],
     max_states: int = REVIEW_MAX_STATES,
+    counted: Callable[[int], None] | None = None,
 ) -> list[DecisionReview]:
     """Replay the trainee's decisions and weigh every option they had at each one. In a
     scenario too large to search, there is nothing to weigh them by: no hints, not a
@@ -74,19 +75,20 @@ def review_decisions(
     playthrough test of a file) is weighed at once. Every value read from them is what a
     fresh search finds; should the kept states and the new ones together pass the bound,
     the review is made again from nothing, so that whether a play gets hints never
-    depends on the plays before it."""
+    depends on the plays before it. ``counted`` is told the number of states searched
+    as the search goes (see ``Explorer``), for a command's status line."""
     global _kept
     bound = search_budget(scenario, max_states)[0]
     _stop_preparing_other_than(scenario)
     with _reviewing:
         kept = _take_kept(scenario, bound)
         if kept is not None:
-            reviews, complete = _review(scenario, seed, decisions, kept)
+            reviews, complete = _review(scenario, seed, decisions, kept, counted)
             if complete:
                 _kept = (weakref.ref(scenario), kept)
                 return reviews
         fresh = Explorer(bound)
-        reviews, complete = _review(scenario, seed, decisions, fresh)
+        reviews, complete = _review(scenario, seed, decisions, fresh, counted)
         if complete:
             _kept = (weakref.ref(scenario), fresh)
         return reviews
@@ -146,34 +148,40 @@ def _review(
     seed: int,
     decisions: list[DecisionRecord] | tuple[DecisionRecord, ...],
     explorer: Explorer,
+    counted: Callable[[int], None] | None = None,
 ) -> tuple[list[DecisionReview], bool]:
     """The reviews, and whether the search stayed within its bound (if not, the explorer
-    is left half-searched and the decisions from there on are not weighed)."""
-    session = Session.start(scenario, seed=seed)
-    plans = plan_for(scenario).nodes
-    applying = {
-        choice: lesson_id
-        for lesson_id, lesson in reversed(scenario.model.lessons.items())
-        for choice in lesson.applied_by
-    }  # each choice to the first lesson that lists it
-    pass_mark = scenario.model.scoring.pass_mark
-    reviews = []
-    too_large = False
-    for decision in decisions:
-        settle(session)
-        chosen = decision.choice or TIMEOUT
-        weighed: dict[str, _Option] = {}
-        if not too_large:
-            try:
-                weighed = _weigh(explorer, session, plans[session.state.node].by_id)
-            except StateSpaceTooLarge:
-                too_large = True
-        if chosen not in weighed:
-            reviews.append(DecisionReview.unreviewed(decision))
-        else:
-            reviews.append(_judge(decision, weighed, chosen, applying, pass_mark))
-        apply_option(session, chosen)
-    return reviews, not too_large
+    is left half-searched and the decisions from there on are not weighed). The explorer
+    tells ``counted`` its count only meanwhile: a kept one outlives the command's line."""
+    explorer.counted = counted
+    try:
+        session = Session.start(scenario, seed=seed)
+        plans = plan_for(scenario).nodes
+        applying = {
+            choice: lesson_id
+            for lesson_id, lesson in reversed(scenario.model.lessons.items())
+            for choice in lesson.applied_by
+        }  # each choice to the first lesson that lists it
+        pass_mark = scenario.model.scoring.pass_mark
+        reviews = []
+        too_large = False
+        for decision in decisions:
+            settle(session)
+            chosen = decision.choice or TIMEOUT
+            weighed: dict[str, _Option] = {}
+            if not too_large:
+                try:
+                    weighed = _weigh(explorer, session, plans[session.state.node].by_id)
+                except StateSpaceTooLarge:
+                    too_large = True
+            if chosen not in weighed:
+                reviews.append(DecisionReview.unreviewed(decision))
+            else:
+                reviews.append(_judge(decision, weighed, chosen, applying, pass_mark))
+            apply_option(session, chosen)
+        return reviews, not too_large
+    finally:
+        explorer.counted = None
 
 
 def _weigh(

@@ -39,7 +39,9 @@ def minutes_of(time: str) -> int:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model makes its validator when first used, so a command that
+    # reads only scenarios never builds those of playlists, playtests and translations.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ConditionalEffect(Strict):

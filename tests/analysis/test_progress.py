@@ -1,4 +1,5 @@
-"""What `analyze` shows while it works: a status line on a terminal, nothing in a pipe.
+"""What `analyze` (and `run`, reviewing a play) shows while it works: a status line on a
+terminal, nothing in a pipe.
 
 The command runs as a trainer runs it, in a fresh process, with its standard error
 on a real pseudo-terminal (so ``isatty`` is true, as in a terminal window) and its
@@ -21,10 +22,15 @@ from tests.conftest import REPO, run_cli
 
 
 def _analyze_on_a_terminal(*arguments: str) -> tuple[str, str, int]:
+    # searched, not read from analyses kept by other tests
+    return _on_a_terminal("analyze", "--no-cache", *arguments)
+
+
+def _on_a_terminal(*arguments: str) -> tuple[str, str, int]:
     """(standard output, what the terminal was sent on standard error, exit code)."""
     main, terminal = pty.openpty()
-    process = subprocess.Popen(  # searched, not read from analyses kept by other tests
-        [sys.executable, "-m", "simulator", "analyze", "--no-cache", *arguments],
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *arguments],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=terminal,
@@ -76,6 +82,19 @@ def test_a_search_counts_its_states_on_a_terminal_and_leaves_the_line_clean() ->
     assert f"searching: {STATES_PER_REPORT:,} states" in shown
     assert _screen(shown).strip() == ""
     assert output == run_cli("analyze", "scenarios/surprise-fee.yaml").stdout
+
+
+def test_a_run_reviewing_its_decisions_counts_the_search_on_a_terminal() -> None:
+    """A run that reaches an ending weighs each decision for its review, a search of the
+    whole scenario (seconds for the largest): the count is shown meanwhile and wiped
+    before the review is printed, which is what it is without a terminal."""
+    play = ("run", "public-thread", "--seed", "0", "--choices", "1,1,1,1")
+    output, shown, code = _on_a_terminal(*play)
+    assert code == 0
+    assert f"searching: {STATES_PER_REPORT:,} states" in shown
+    assert _screen(shown).strip() == ""
+    assert "A better choice here" in output  # the review was made, and printed
+    assert output == run_cli(*play).stdout
 
 
 def test_scenarios_analysed_side_by_side_show_how_many_are_done() -> None:
