@@ -59,7 +59,7 @@ class Recorder:
         self.written = written  # decisions already in the store
         self.started = play_id is not None
         self.finished = False
-        self.problem: str | None = None
+        self.problem: StoreError | None = None  # why the last write failed, if it did
         self.lrs_problem: str | None = None
         if lrs is None:
             try:
@@ -165,7 +165,7 @@ class Recorder:
             self.written += len(new)
             self.finished = self.finished or ending
         except StoreError as error:
-            self.problem = str(error)
+            self.problem = error
             return False
         self.problem = None
         self.send()
@@ -271,7 +271,7 @@ class Recorder:
             try:
                 self.store.abandon(self.play_id)
             except StoreError as error:
-                self.problem = str(error)
+                self.problem = error
 
     def send(self) -> None:
         """Offer the queued statements to the LRS, if there is one."""

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -142,8 +142,19 @@ TRAINEE_SOURCES = ("player",)
 GROWING = ("decisions", "events")
 
 
+#: Why a store cannot be used, in so many words that a trainee's screen can say it in
+#: the trainee's language (``store.<kind>`` in simulator/wording); the message itself,
+#: with the file and the database's own words, is for the trainer.
+StoreProblem = Literal["damaged", "locked", "read_only", "disk", "newer", "other"]
+
+
 class StoreError(Exception):
-    """The results store cannot be used; the message says why, for people."""
+    """The results store cannot be used; the message says why, for people, and ``kind``
+    which of a few reasons it is."""
+
+    def __init__(self, message: str, kind: StoreProblem = "other") -> None:
+        super().__init__(message)
+        self.kind: StoreProblem = kind
 
 
 class StoreMissing(StoreError):
@@ -208,19 +219,22 @@ def _damaged(location: str) -> str:
     )
 
 
-def _describe(error: BaseException, location: str) -> str:
+def _described(error: BaseException, location: str) -> StoreError:
+    """The database's error as a StoreError that says what it means for the store."""
     location = redacted(location)
     text = redacted(str(getattr(error, "orig", None) or error).strip().splitlines()[0])
     lowered = text.lower()
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        return _damaged(location)
+        return StoreError(_damaged(location), "damaged")
     if "locked" in lowered or "busy" in lowered:
-        return f"the results store {location} is locked by another program; try again"
+        return StoreError(
+            f"the results store {location} is locked by another program; try again", "locked"
+        )
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        return f"the results store {location} cannot be written: {text}"
+        return StoreError(f"the results store {location} cannot be written: {text}", "read_only")
     if "disk" in lowered and ("full" in lowered or "i/o" in lowered):
-        return f"the disk holding {location} is full or failing: {text}"
-    return f"the results store {location} cannot be used: {text}"
+        return StoreError(f"the disk holding {location} is full or failing: {text}", "disk")
+    return StoreError(f"the results store {location} cannot be used: {text}")
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:
@@ -276,7 +290,7 @@ class ResultsStore:
         except StoreError:
             raise
         except (SQLAlchemyError, OSError, sqlite3.Error, ValueError, ImportError) as error:
-            raise StoreError(_describe(error, location)) from None
+            raise _described(error, location) from None
         return cls(engine, location)
 
     def _write(self, statements: Iterable[Any]) -> None:
@@ -290,7 +304,7 @@ class ResultsStore:
                     else:
                         connection.execute(statement)
         except (SQLAlchemyError, OSError, sqlite3.Error) as error:
-            raise StoreError(_describe(error, self.location)) from None
+            raise _described(error, self.location) from None
 
     def _read(self, statement: Any) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in self.query(statement)]
@@ -301,7 +315,7 @@ class ResultsStore:
             with self.engine.connect() as connection:
                 return list(connection.execute(statement))
         except (SQLAlchemyError, OSError, sqlite3.Error) as error:
-            raise StoreError(_describe(error, self.location)) from None
+            raise _described(error, self.location) from None
 
     @contextmanager
     def side_by_side(
@@ -322,7 +336,7 @@ class ResultsStore:
                 yield [iter(reading.execute(statement)) for statement in statements]
         # Not OSError: what the reader does with the rows (writing a CSV) fails its own way.
         except (SQLAlchemyError, sqlite3.Error) as error:
-            raise StoreError(_describe(error, self.location)) from None
+            raise _described(error, self.location) from None
 
     # ------------------------------------------------------------ writing
 
@@ -648,7 +662,7 @@ class ResultsStore:
             with self.engine.connect() as connection:
                 return sa.inspect(connection).has_table(name)
         except (SQLAlchemyError, OSError, sqlite3.Error) as error:
-            raise StoreError(_describe(error, self.location)) from None
+            raise _described(error, self.location) from None
 
     def decisions(self, play_ids: list[str]) -> list[dict[str, Any]]:
         if not play_ids:
@@ -727,14 +741,16 @@ def _check_tables(connection: Any, location: str) -> None:
         raise StoreError(
             f"the database {redacted(location)} holds tables of another program and is not "
             "a results store; it was left untouched. Point --results at a results store, "
-            "or at a new file or empty database"
+            "or at a new file or empty database",
+            "damaged",
         )
     for name in sorted(ours):
         missing = [c.name for c in metadata.tables[name].columns if c.name not in tables[name]]
         if missing:
             raise StoreError(
                 f"the results store {redacted(location)} is damaged or not ours: its table "
-                f"'{name}' lacks {', '.join(missing)}; it was left untouched"
+                f"'{name}' lacks {', '.join(missing)}; it was left untouched",
+                "damaged",
             )
 
 
@@ -763,7 +779,8 @@ def _check_version(version: str | None, location: str) -> None:
     if version is not None and int(version) > SCHEMA_VERSION:
         raise StoreError(
             f"the results store {redacted(location)} was written by a newer simulator; "
-            "update this one"
+            "update this one",
+            "newer",
         )
 
 
@@ -821,7 +838,7 @@ def _check_sqlite_file(path: Path, location: str) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return  # a new store: nothing there to harm
     if not _looks_like_sqlite(path):
-        raise StoreError(_damaged(location))
+        raise StoreError(_damaged(location), "damaged")
     try:
         connection = _read_only_connection(path)
         try:
@@ -830,6 +847,6 @@ def _check_sqlite_file(path: Path, location: str) -> None:
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise StoreError(_describe(error, location)) from None
+        raise _described(error, location) from None
     if verdict is None or verdict[0] != "ok":
-        raise StoreError(_damaged(location))
+        raise StoreError(_damaged(location), "damaged")

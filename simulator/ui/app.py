@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from simulator.exit_codes import say
 from simulator.ui.fonts import Fonts
 from simulator.ui.input import Intent, intents_for
 from simulator.ui.portraits import PortraitCache
@@ -28,7 +29,7 @@ from simulator.userdata import Settings
 from simulator.wording import Wording, wording
 
 if TYPE_CHECKING:  # the model and the store load only once needed (fast start)
-    from simulator.records.store import ResultsStore
+    from simulator.records.store import ResultsStore, StoreError
     from simulator.scenario.playlist import CheckedPlaylist
 
 IDLE_WAIT_MS = 500
@@ -68,7 +69,7 @@ class App:
         self.playlist: CheckedPlaylist | None = None  # an onboarding session, when running one
         self._store: ResultsStore | None = None
         self.settings_problem: str | None = None  # why the settings cannot be kept
-        self.store_problem: str | None = None
+        self.store_problem: StoreError | None = None
         # Off in preview: an author's plays, whichever scenario the menu there opens, never
         # reach the trainees' results.
         self.records_plays = True
@@ -154,7 +155,8 @@ class App:
             try:
                 self._store = ResultsStore.open()
             except StoreError as error:
-                self.store_problem = str(error)
+                self.store_problem = error
+                say(f"plays are not being recorded: {error}")  # the trainer's details
         return self._store
 
     # ------------------------------------------------------------ settings

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from simulator.engine.events import ChoiceMade, EpisodeStarted, TimerExpired
 from simulator.engine.rewind import Rewinds
 from simulator.engine.session import Session, SnapshotError
+from simulator.exit_codes import say
 from simulator.records.recorder import Recorder
 from simulator.records.store import ResultsStore, StoreError
 from simulator.scenario.playable import PlayableScenario
@@ -39,6 +40,8 @@ class Playthrough:
     # The questions a practice play can go back to; None in an assessed play, whose
     # decisions stand as made.
     rewinds: Rewinds | None = None
+    # The recording problem last printed for the trainer, so that each is printed once.
+    told: str | None = None
 
     @property
     def practice(self) -> bool:
@@ -123,13 +126,17 @@ class Playthrough:
         )
 
     @property
-    def problem(self) -> str | None:
+    def problem(self) -> StoreError | None:
         """Why the last step could not be recorded, if it could not."""
         return self.recorder.problem if self.recorder is not None else None
 
     def save(self) -> None:
         if self.recorder is not None:
             self.recorder.sync(self.session)
+            problem = self.recorder.problem
+            if problem is not None and str(problem) != self.told:
+                say(f"this play is not being recorded: {problem}")  # the trainer's details
+            self.told = None if problem is None else str(problem)
         self._note()
 
     def _note(self) -> None:

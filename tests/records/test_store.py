@@ -17,7 +17,13 @@ from sqlalchemy import event
 
 from simulator.engine.session import Session
 from simulator.records.recorder import Recorder
-from simulator.records.store import ResultsStore, StoreError, plays, snapshot_parts
+from simulator.records.store import (
+    ResultsStore,
+    StoreError,
+    _described,
+    plays,
+    snapshot_parts,
+)
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
 from tests.conftest import REPO, run_cli
@@ -117,8 +123,9 @@ def test_a_truncated_store_is_reported_and_kept(tmp_path: Path) -> None:
     assert run(str(path), "Ilona").returncode == 0
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3] + b"\x00" * 100)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError) as raised:
         ResultsStore.open(str(path)).plays()
+    assert raised.value.kind == "damaged"  # what the trainee's screen says, in its language
 
 
 def test_a_locked_store_is_waited_for_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -194,8 +201,38 @@ def test_a_store_from_a_newer_simulator_is_refused(tmp_path: Path) -> None:
     ResultsStore.open(str(path))
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE store_info SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="newer simulator"):
+    with pytest.raises(StoreError, match="newer simulator") as raised:
         ResultsStore.open(str(path))
+    assert raised.value.kind == "newer"
+
+
+def test_another_programs_database_is_refused_as_not_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(StoreError, match="tables of another program") as raised:
+        ResultsStore.open(str(path))
+    assert raised.value.kind == "damaged"
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("database is locked", "locked"),
+        ("attempt to write a readonly database", "read_only"),
+        ("database or disk is full", "disk"),
+        ("disk I/O error", "disk"),
+        ("file is not a database", "damaged"),
+        ("database disk image is malformed", "damaged"),
+        ("unable to open database file", "other"),
+    ],
+)
+def test_what_sqlite_says_is_sorted_into_a_reason_a_trainee_can_read(said: str, kind: str) -> None:
+    """SQLite's own words for each failure (as its driver raises them) become one of the
+    few reasons the game words in the trainee's language."""
+    error = _described(sqlite3.OperationalError(said), "/data/results.sqlite3")
+    assert error.kind == kind
+    assert "/data/results.sqlite3" in str(error)
 
 
 POSTGRES = os.environ.get("CS_SIMULATOR_TEST_POSTGRES")

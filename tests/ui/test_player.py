@@ -11,7 +11,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from simulator.engine.session import Session
+from simulator.engine.session import Session, Status
 from simulator.library import bundled_scenarios_dir, scenario_entries
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
@@ -404,8 +404,10 @@ def test_session_option_with_bad_playlist_exits_1(tmp_path: Path) -> None:
 
 
 def test_a_damaged_results_file_is_shown_and_play_goes_on(
-    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The trainee reads why in the game's language and whom to tell; the trainer gets
+    the file and what is wrong with it on standard error, once."""
     junk = tmp_path / "results.sqlite3"
     junk.write_bytes(b"not a database " * 100)
     monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(junk))
@@ -414,10 +416,13 @@ def test_a_damaged_results_file_is_shown_and_play_goes_on(
     app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
     scene = app.scene
     assert isinstance(scene, DialogueScene)
-    assert scene.recording_problem and "damaged" in scene.recording_problem
+    assert scene.recording_problem is not None and scene.recording_problem.kind == "damaged"
     app.run(events=[press(pygame.K_2), [], []], max_frames=3)
     assert app.scene is not None and app.scene.play.session.decisions  # the play went on
     assert junk.read_bytes() == b"not a database " * 100
+    told = capsys.readouterr().err
+    assert told.count("plays are not being recorded") == 1
+    assert f"{junk} is damaged or is not a results file" in told
 
 
 def test_the_debriefs_key_hint_never_runs_under_its_buttons() -> None:
@@ -467,3 +472,34 @@ def test_a_play_prepares_its_debriefs_review_while_the_trainee_reads(app: App) -
     reviews, peak = review_measured(scenario, play_through(scenario, 1))
     assert reviews and all(review.verdict is not None for review in reviews)
     assert peak < 2**20, f"the review searched again: {peak / 2**20:.1f} MiB"
+
+
+def test_a_store_that_fails_mid_play_is_said_once_and_play_goes_on(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The results file is overwritten while a trainee plays (another program, a full
+    share): each later step fails to record, the trainee's screen says so in the game's
+    words, and the trainer's standard error gets the store's message once, not per step."""
+    path = tmp_path / "results.sqlite3"
+    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(path))
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene) and scene.recording_problem is None
+    for name in ("results.sqlite3-wal", "results.sqlite3-shm", "results.sqlite3"):
+        if (tmp_path / name).exists():
+            with (tmp_path / name).open("r+b") as handle:  # the same file, its bytes gone
+                handle.write(b"\xff" * (tmp_path / name).stat().st_size)
+    play = scene.play
+    steps = 0
+    while play.session.status is not Status.ENDED:  # to its ending: never held up
+        if play.session.status is Status.WAITING_FOR_CHOICE:
+            play.choose(play.session.available_choices[-1])
+        else:
+            play.continue_()
+        steps += 1
+    assert steps >= 2 and play.session.decisions
+    assert play.problem is not None and play.problem.kind == "damaged"
+    told = capsys.readouterr().err
+    assert told.count("this play is not being recorded") == 1, told

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 
 from simulator.library import bundled_scenarios_dir
+from simulator.records.store import StoreProblem
 from simulator.ui.app import App
 from simulator.ui.scenes.debrief import DebriefScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
@@ -51,6 +53,18 @@ def test_a_language_without_a_file_falls_back_to_english() -> None:
 def drawn_texts(app: App) -> set[str]:
     """Every text the fonts have rendered or wrapped so far (each once, then cached)."""
     return {key[0] for key in [*app.fonts._surfaces, *app.fonts._wrapped]}
+
+
+@pytest.mark.parametrize("language", languages())
+def test_why_a_play_is_not_recorded_is_said_in_the_trainees_language(language: str) -> None:
+    """Every reason a store can give has its words in every language, and none of them
+    is left in English (the store's own message, with its file, is the trainer's)."""
+    words = wording(language)
+    for kind in get_args(StoreProblem):
+        said = words("play.not_recorded", problem=words(f"store.{kind}"))
+        assert f"store.{kind}" not in said
+        if language != BASE:
+            assert words(f"store.{kind}") != wording(BASE)(f"store.{kind}"), kind
 
 
 def test_a_hungarian_play_is_framed_in_hungarian(app: App) -> None:

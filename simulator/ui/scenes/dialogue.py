@@ -21,6 +21,7 @@ from simulator.ui.widgets.basic import draw_meter, draw_wrapped, panel, wrapped_
 from simulator.wording import Wording
 
 if TYPE_CHECKING:
+    from simulator.records.store import StoreError
     from simulator.ui.app import App
 
 CHARACTERS_PER_SECOND = {"slow": 22.0, "normal": 45.0, "fast": 110.0, "instant": float("inf")}
@@ -509,7 +510,10 @@ class DialogueScene(Scene):
         bottom = rect.bottom  # what the description may use, above any recording note
         problem = self.recording_problem
         if problem:  # at the foot of the panel, in at most three lines, never over the face
-            note = self.words("play.not_recorded", problem=problem)
+            # In the trainee's language: the store's own message, with the file and the
+            # database's words, went to the trainer on standard error.
+            reason = self.words(f"store.{problem.kind}")
+            note = self.words("play.not_recorded", problem=reason)
             note_size = theme.size(14)
             lines = min(3, len(app.fonts.wrap(note, note_size, theme.bad, rect.w - 40)))
             top = max(y, rect.bottom - 14 - lines * app.fonts.line_height(note_size))
@@ -648,7 +652,7 @@ class DialogueScene(Scene):
         return self._typing_area
 
     @property
-    def recording_problem(self) -> str | None:
+    def recording_problem(self) -> StoreError | None:
         """Why this play is not being recorded, if it is not (the trainee should know)."""
         if self.play.recorder is None:
             return self.app.store_problem  # None in preview, which records on purpose nothing
