@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 
+from simulator.scenario.components import successors
 from simulator.scenario.playable import PlayableScenario
-from simulator.scenario.validate import successors
 
 #: Routes for each state the search may hold beyond which it only gets a short budget:
 #: ten billion, some 30,000 times what any bundled scenario needs.

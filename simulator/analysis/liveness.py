@@ -21,11 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.scenario.components import predecessors, strongly_connected
+from simulator.scenario.components import predecessors, strongly_connected, successors
 from simulator.scenario.expressions import Reads, parse_condition, parse_effect, reads_of
 from simulator.scenario.model import Node, each_effect
 from simulator.scenario.playable import CRITICAL, PlayableScenario
-from simulator.scenario.validate import successors
 
 # What the score reads, so always live: the meters, and the count of critical mistakes
 # (left out of the values where no choice is critical).

@@ -24,9 +24,8 @@ from simulator.analysis.explore import (
 )
 from simulator.engine.plan import plan_for
 from simulator.engine.session import MAX_AUTOMATIC_STEPS, Session, Status
-from simulator.scenario.components import predecessors
+from simulator.scenario.components import predecessors, reachable, successors
 from simulator.scenario.playable import PlayableScenario
-from simulator.scenario.validate import reachable, successors
 
 Tags = Mapping[str, Sequence[str]]  # choice id -> its tags
 # Given the ids of the available choices (in the order shown) and every choice's tags:

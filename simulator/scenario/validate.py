@@ -7,26 +7,32 @@ raised, so a trainer sees every problem of a file in one run.
 
 from __future__ import annotations
 
-import heapq
 import itertools
-import math
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from simulator.scenario.components import predecessors, strongly_connected
+from simulator.scenario.clock_reach import (
+    CLOCK_NAMES,
+    ExpressionNotes,
+    clock_text,
+    earliest_arrivals,
+    episode_setting,
+    notes_of,
+)
+from simulator.scenario.components import (
+    nodes_on_cycles,
+    predecessors,
+    reachable,
+    successors,
+    unreachable_regions,
+)
 from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, closest, suggest
 from simulator.scenario.expressions import (
-    MINUTES_PER_DAY,
-    VALUE_LIMIT,
-    CallStatement,
     Declarations,
     Effect,
     Evaluator,
     ExpressionError,
     ExpressionNode,
-    Literal,
     Statement,
     ValueType,
     VariableInfo,
@@ -37,7 +43,6 @@ from simulator.scenario.expressions import (
     names_read,
     parse_condition,
     parse_effect,
-    reads_of,
 )
 from simulator.scenario.model import (
     Character,
@@ -47,9 +52,9 @@ from simulator.scenario.model import (
     VariableText,
     VariableType,
     each_effect,
-    minutes_of,
 )
 from simulator.scenario.playable import BUILTIN_NAMES, TIMEOUT_WORDS, choice_id
+from simulator.scenario.probes import ProbeContext, points_to_try, safe_truth, shown_value
 from simulator.scenario.templates import names_in
 
 Path = tuple[str | int, ...]
@@ -60,7 +65,6 @@ MAX_AVAILABILITY_CASES = 20_000
 MAX_METER_LABEL = 28
 #: How many names a message lists before it says "..." (a cascade can name thousands).
 LISTED_NAMES = 3
-_CLOCK_NAMES = frozenset(("day", "time"))
 
 
 @dataclass
@@ -69,24 +73,6 @@ class CheckedExpressions:
     effects: dict[str, Effect] = field(default_factory=dict)
     condition_trees: dict[str, ExpressionNode] = field(default_factory=dict)
     names_read: set[str] = field(default_factory=set)
-
-
-def successors(node: Node) -> Iterator[tuple[str, Path]]:
-    """Every node id this node can lead to, with the path of the reference."""
-    for index, choice in enumerate(node.choices or []):
-        yield choice.next, ("choices", index, "next")
-    if node.fallback:
-        yield node.fallback, ("fallback",)
-    if node.timer:
-        yield node.timer.next, ("timer", "next")
-    if node.next:
-        yield node.next, ("next",)
-    if node.otherwise:
-        yield node.otherwise, ("otherwise",)
-    for index, branch in enumerate(node.branch or []):
-        yield branch.next, ("branch", index, "next")
-    for index, option in enumerate(node.random or []):
-        yield option.next, ("random", index, "next")
 
 
 def declarations_for(scenario: Scenario, assume_clock: bool = False) -> Declarations:
@@ -137,7 +123,7 @@ class ScenarioChecker:
         # reported once with the places that use it, not once for each of them.
         self.checking = declarations_for(scenario, assume_clock=True)
         self.clock_uses: list[Path] = []
-        self.expression_notes: dict[str, _Notes] = {}
+        self.expression_notes: dict[str, ExpressionNotes] = {}
         # References to nodes that do not exist: (the id, where, the node they leave).
         self.dangling: list[tuple[str, Path, str | None]] = []
         self.expressions = CheckedExpressions()
@@ -147,7 +133,7 @@ class ScenarioChecker:
             node_id: [t for t, _ in edges if t in scenario.nodes]
             for node_id, edges in self.edges.items()
         }
-        self.on_cycle = _nodes_on_cycles(self.graph)
+        self.on_cycle = nodes_on_cycles(self.graph)
 
     def report(
         self, code: str, message: str, path: Path, at_key: bool = False, offset: int | None = None
@@ -449,7 +435,7 @@ class ScenarioChecker:
     def check_text_names(self, text: str, path: Path) -> None:
         variables = self.checking.variables
         for name, offset in names_in(text):
-            if name in _CLOCK_NAMES and self.scenario.clock is None:
+            if name in CLOCK_NAMES and self.scenario.clock is None:
                 self.clock_uses.append(path)
             elif name not in variables:
                 self.report(
@@ -549,7 +535,7 @@ class ScenarioChecker:
             self.expressions.names_read |= names_read(tree)
             self.expressions.condition_trees[source] = tree
             self.expressions.conditions[source] = compile_value(tree)
-            self.expression_notes[source] = _notes(tree)
+            self.expression_notes[source] = notes_of(tree)
         self.note_place(source, path)
 
     def compile_effect(self, source: str, path: Path) -> None:
@@ -564,7 +550,7 @@ class ScenarioChecker:
                 return
             self.expressions.names_read |= names_read(statement)
             self.expressions.effects[source] = compile_effect(statement, self.checking)
-            self.expression_notes[source] = _notes(statement)
+            self.expression_notes[source] = notes_of(statement)
         self.note_place(source, path)
 
     def note_place(self, source: str, path: Path) -> None:
@@ -592,7 +578,7 @@ class ScenarioChecker:
         nodes = self.scenario.nodes
         start = self.scenario.start
         reached = reachable([start], self.graph.__getitem__) if start in nodes else set()
-        regions = _unreachable_regions(nodes, reached, self.graph) if reached else {}
+        regions = unreachable_regions(nodes, reached, self.graph) if reached else {}
         self.report_dangling(reached, regions)
         if start not in nodes:
             return
@@ -672,7 +658,7 @@ class ScenarioChecker:
             )
             return
         trees = [self.expressions.condition_trees[c] for c in conditions]
-        cases = _test_points(trees, self.checking, self.scenario)
+        cases = points_to_try(trees, self.checking, self.scenario)
         total = 1
         for values in cases.values():
             total *= len(values)
@@ -688,10 +674,10 @@ class ScenarioChecker:
         names = list(cases)
         compiled = [self.expressions.conditions[c] for c in conditions]
         for combination in itertools.product(*(cases[name] for name in names)):
-            context = _ProbeContext(dict(zip(names, combination, strict=False)))
-            if not any(_safe_truth(evaluate, context) for evaluate in compiled):
+            context = ProbeContext(dict(zip(names, combination, strict=False)))
+            if not any(safe_truth(evaluate, context) for evaluate in compiled):
                 shown = ", ".join(
-                    f"{name} = {_show(value)}"
+                    f"{name} = {shown_value(value)}"
                     for name, value in zip(names, combination, strict=False)
                     if not name.startswith(("visits:", "chose:"))
                 )
@@ -747,18 +733,18 @@ class ScenarioChecker:
         clock = self.scenario.clock
         if clock is None or not self.scenario.episodes:
             return
-        arrival = _earliest_arrivals(self.scenario, self.edges, self.expression_notes)
+        arrival = earliest_arrivals(self.scenario, self.edges, self.expression_notes)
         for episode_id, episode in self.scenario.episodes.items():
             reached = arrival.get(episode.start)
             if reached is None or (episode.day is None and episode.time is None):
                 continue
-            setting = _episode_setting(episode.day, episode.time, reached)
+            setting = episode_setting(episode.day, episode.time, reached)
             if setting < reached:
                 key = "time" if episode.time is not None else "day"
                 self.report(
                     "W508",
-                    f"this episode sets the clock to {_when(setting, clock.day_names)}, but "
-                    f"the play reaches '{episode.start}' at {_when(reached, clock.day_names)} "
+                    f"this episode sets the clock to {clock_text(setting, clock.day_names)}, but "
+                    f"the play reaches '{episode.start}' at {clock_text(reached, clock.day_names)} "
                     "at the earliest, so the clock would go backwards; set a later day or "
                     "time, or move the clock on less before it",
                     ("episodes", episode_id, key),
@@ -800,27 +786,6 @@ def long_label(label: str) -> str | None:
     )
 
 
-@dataclass(frozen=True)
-class _Notes:
-    """What a checked expression means beyond its type: whether it reads the clock, and
-    how far it moves the clock when that is a fixed amount (advance(30))."""
-
-    reads_clock: bool
-    advance: float | None
-
-
-def _notes(expression: ExpressionNode | Statement) -> _Notes:
-    reads = reads_of(expression)
-    advance = None
-    if isinstance(expression, CallStatement):
-        argument = expression.call.arguments[0]
-        needs = reads_of(argument)
-        if not (needs.names or needs.visits or needs.choices):
-            value = compile_value(argument)(_ProbeContext({}))
-            advance = float(value) if math.isfinite(value) else None
-    return _Notes(bool(reads.names & _CLOCK_NAMES), advance)
-
-
 def _nodes(names: list[str]) -> str:
     return "1 node" if len(names) == 1 else f"{len(names):,} nodes"
 
@@ -828,220 +793,6 @@ def _nodes(names: list[str]) -> str:
 def _listed(names: list[str]) -> str:
     shown = ", ".join(f"'{name}'" for name in names[:LISTED_NAMES])
     return shown + (", ..." if len(names) > LISTED_NAMES else "")
-
-
-def _unreachable_regions(
-    nodes: Mapping[str, Node], reachable: set[str], graph: Mapping[str, list[str]]
-) -> dict[str, list[str]]:
-    """The nodes nothing reaches, grouped by where each group is entered: a node no other
-    unreachable node leads to (or, for a closed loop, its first node in the file), with
-    the unreachable nodes after it. Each node is in one group; linear in the graph."""
-    unreachable = [node_id for node_id in nodes if node_id not in reachable]
-    entered = {target for node_id in unreachable for target in graph[node_id]}
-    roots = [node_id for node_id in unreachable if node_id not in entered]
-    regions: dict[str, list[str]] = {}
-    placed: set[str] = set()
-    for root in itertools.chain(roots, unreachable):
-        if root in placed:
-            continue
-        placed.add(root)
-        after: list[str] = []
-        queue = deque([root])
-        while queue:
-            for target in graph[queue.popleft()]:
-                if target not in placed and target not in reachable:
-                    placed.add(target)
-                    after.append(target)
-                    queue.append(target)
-        regions[root] = after
-    return regions
-
-
-def _episode_setting(day: int | None, time: str | None, reached: int) -> int:
-    """The clock (minutes since the start of day 1) an episode sets when entered at
-    ``reached``: what it does not set stays as it was."""
-    day_number = day if day is not None else reached // MINUTES_PER_DAY + 1
-    minute = minutes_of(time) if time is not None else reached % MINUTES_PER_DAY
-    return (day_number - 1) * MINUTES_PER_DAY + minute
-
-
-def _when(clock: int, day_names: list[str] | None) -> str:
-    day, minute = divmod(clock, MINUTES_PER_DAY)
-    name = day_names[day] if day_names and day < len(day_names) else f"day {day + 1}"
-    return f"{name} {minute // 60:02d}:{minute % 60:02d}"
-
-
-def _earliest_arrivals(
-    scenario: Scenario,
-    edges: Mapping[str, list[tuple[str, Path]]],
-    notes: Mapping[str, _Notes],
-) -> dict[str, int]:
-    """The earliest clock (minutes since the start of day 1) at which each node can be
-    entered: Dijkstra over the nodes, where entering a node may start an episode and
-    its effects and a choice's or timer's effects move the clock on by fixed amounts
-    (an amount that depends on the play counts as none, the least it can be). An episode
-    that would set the clock back is taken as leaving it where it is, so the times stay
-    a lower bound on every path and grow along each; W508 reports that episode."""
-    clock = scenario.clock
-    assert clock is not None
-    settings = {
-        episode.start: (episode.day, episode.time) for episode in scenario.episodes.values()
-    }
-
-    def moved(items: list[EffectItem]) -> int:
-        total = 0.0
-        for source, _, condition in each_effect(items):
-            # an effect under a condition may not happen: the least it moves is nothing
-            step = notes[source].advance if source in notes and condition is None else None
-            total += step if step is not None and step > 0 else 0
-        return round(min(total, VALUE_LIMIT))
-
-    start = (clock.day - 1) * MINUTES_PER_DAY + minutes_of(clock.time)
-    arrival: dict[str, int] = {scenario.start: start}
-    queue = [(start, scenario.start)]
-    while queue:
-        reached, node_id = heapq.heappop(queue)
-        if reached > arrival[node_id]:
-            continue
-        node = scenario.nodes[node_id]
-        now = reached
-        if node_id in settings:
-            now = max(now, _episode_setting(*settings[node_id], now))
-        if node.if_ is None:  # a node with 'if' may be passed by, its effects not run
-            now += moved(node.effects)
-        for target, reference in edges[node_id]:
-            if target not in scenario.nodes:
-                continue
-            step = 0
-            if reference[0] == "choices":
-                step = moved((node.choices or [])[int(reference[1])].effects)
-            elif reference[0] == "timer" and node.timer is not None:
-                step = moved(node.timer.effects)
-            elif reference[0] == "branch":
-                step = moved((node.branch or [])[int(reference[1])].effects)
-            elif reference[0] == "random":
-                step = moved((node.random or [])[int(reference[1])].effects)
-            if now + step < arrival.get(target, now + step + 1):
-                arrival[target] = now + step
-                heapq.heappush(queue, (now + step, target))
-    return arrival
-
-
-class _ProbeContext:
-    """A stand-in session state for trying conditions on test values."""
-
-    def __init__(self, assignment: dict[str, Any]) -> None:
-        self.values = {k: v for k, v in assignment.items() if ":" not in k}
-        self.visits = {k[7:]: v for k, v in assignment.items() if k.startswith("visits:")}
-        self.chosen = {k[6:] for k, v in assignment.items() if k.startswith("chose:") and v}
-
-
-def _safe_truth(evaluate: Evaluator, context: _ProbeContext) -> bool:
-    try:
-        return bool(evaluate(context))
-    except (TypeError, KeyError, ArithmeticError, ValueError):  # ValueError: round(nan)
-        return True  # a probe value the type checker would not let happen
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else f"{value:g}"
-
-
-def _test_points(
-    trees: list[ExpressionNode], declarations: Declarations, scenario: Scenario
-) -> dict[str, list[Any]]:
-    """Values worth trying for every name the conditions read.
-
-    Conditions only change truth at the constants they compare with, so the
-    bounds, the default and each constant (and its neighbours) cover every case
-    of the comparisons this language can write.
-    """
-    constants: list[float] = []
-    names: set[str] = set()
-    calls: set[str] = set()
-    stack: list[Any] = list(trees)
-    while stack:
-        item = stack.pop()
-        if (
-            isinstance(item, Literal)
-            and isinstance(item.value, (int, float))
-            and not isinstance(item.value, bool)
-        ):
-            constant = _finite(item.value)
-            if constant is not None:
-                constants.append(constant)
-        for attribute in ("operand", "left", "right"):
-            child = getattr(item, attribute, None)
-            if child is not None:
-                stack.append(child)
-        if hasattr(item, "arguments"):
-            if item.function in ("visits", "chose"):
-                calls.add(f"{item.function}:{item.arguments[0].value}")
-            else:
-                stack.extend(item.arguments)
-        if hasattr(item, "name") and not hasattr(item, "arguments"):
-            names.add(item.name)
-    points: dict[str, list[Any]] = {}
-    for name in sorted(names):
-        info = declarations.variables[name]
-        if info.type is ValueType.BOOL:
-            points[name] = [False, True]
-        elif info.type is ValueType.TEXT:
-            points[name] = sorted(info.values or {"", "?"})
-        else:
-            candidates = {0.0}
-            for constant in constants:
-                candidates.update(
-                    (constant - 1, constant - 0.5, constant, constant + 0.5, constant + 1)
-                )
-            declared = scenario.variables.get(name)
-            if declared is not None and isinstance(declared.default, (int, float)):
-                candidates.add(float(declared.default))
-            low = info.minimum if info.minimum is not None else min(candidates)
-            high = info.maximum if info.maximum is not None else max(candidates)
-            candidates.update((low, high))
-            kept = {value for value in candidates if low <= value <= high and math.isfinite(value)}
-            if info.type is ValueType.INT:
-                kept = {float(int(value)) for value in kept if value == int(value)}
-            points[name] = sorted(int(v) if info.type is ValueType.INT else v for v in kept)
-    for call in sorted(calls):
-        points[call] = [0, 1, 2] if call.startswith("visits:") else [False, True]
-    return points
-
-
-def _finite(value: float) -> float | None:
-    """A literal, or None for one no variable can reach: beyond a float, or not finite.
-    Comparing with it is true or false whatever the value, so it adds no test point, and
-    the points stay numbers that arithmetic and printing can take."""
-    try:
-        return value if math.isfinite(value) else None
-    except OverflowError:  # a whole number too large for a float
-        return None
-
-
-def reachable(starts: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
-    """Every node the starts lead to through ``neighbours``, the starts included."""
-    seen = set(starts)
-    queue = deque(seen)
-    while queue:
-        current = queue.popleft()
-        for following in neighbours(current):
-            if following not in seen:
-                seen.add(following)
-                queue.append(following)
-    return seen
-
-
-def _nodes_on_cycles(graph: Mapping[str, list[str]]) -> set[str]:
-    """Nodes that can be entered more than once: they lie on a cycle."""
-    return {
-        node_id
-        for component in strongly_connected(graph)
-        if len(component) > 1 or component[0] in graph[component[0]]
-        for node_id in component
-    }
 
 
 def check_scenario(

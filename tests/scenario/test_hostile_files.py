@@ -13,7 +13,8 @@ from simulator.file_checks import load_any
 from simulator.scenario.expressions import Binary, Literal, Name
 from simulator.scenario.loader import load_scenario
 from simulator.scenario.playable import PlayableScenario
-from simulator.scenario.validate import _test_points, declarations_for
+from simulator.scenario.probes import points_to_try
+from simulator.scenario.validate import declarations_for
 from tests.conftest import MINIMAL, run_cli
 
 
@@ -339,5 +340,5 @@ def test_availability_test_points_take_any_literal(
     number of 400 digits, or infinity for a float), the test points stay finite."""
     scenario = playable(MINIMAL + f"variables: {{x: {{type: {kind}, default: 0}}}}\n").model
     tree = Binary(">", Name("x", 0), Literal(literal, 4), 2)
-    points = _test_points([tree], declarations_for(scenario), scenario)
+    points = points_to_try([tree], declarations_for(scenario), scenario)
     assert points["x"] and all(math.isfinite(value) for value in points["x"])
