@@ -191,6 +191,7 @@ def _play_run(
 ) -> int:
     import json
 
+    from simulator.analysis.progress import TerminalProgress
     from simulator.engine.script import play_pick, resolve_pick
     from simulator.engine.session import Status
     from simulator.transcript import (
@@ -236,13 +237,20 @@ def _play_run(
     if result is None and session.status is Status.WAITING_FOR_CHOICE:
         out.extend(describe_choices(session.choices))
         out.append(f"(stopped: waiting for choice {len(picks) + 1}; add it to --choices)")
-    if arguments.json:
-        text = json.dumps(result_json(session, numbers), ensure_ascii=False, indent=2)
-        print(terminal_json(text))
-    else:  # the debrief's review of each decision is a search: made only for what is printed
-        if result is not None:
-            out.extend(describe_result(result, session))
-        print(terminal_text("\n".join(out)))
+    # The debrief's review of each decision is a search (seconds for the largest
+    # scenario), made only for what is printed; a terminal counts its states meanwhile.
+    progress = TerminalProgress()
+    try:
+        if arguments.json:
+            data = result_json(session, numbers, progress.searched)
+            text = terminal_json(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            if result is not None:
+                out.extend(describe_result(result, session, progress.searched))
+            text = terminal_text("\n".join(out))
+    finally:
+        progress.clear()
+    print(text)
     if session.status is Status.STUCK:
         return EXIT_INVALID
     if recorder is not None and recorder.lrs_problem:

@@ -7,6 +7,7 @@ needs when it loads; the engine and the interface's words load when a play is de
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from simulator.scenario.diagnostics import CONTROLS, printable
@@ -171,7 +172,11 @@ def detail_sections(result: SessionResult, session: Session) -> list[tuple[str, 
     return [(heading, lines) for heading, lines in sections if lines]
 
 
-def describe_result(result: SessionResult, session: Session) -> list[str]:
+def describe_result(
+    result: SessionResult, session: Session, counted: Callable[[int], None] | None = None
+) -> list[str]:
+    """The ending, the score and each decision reviewed; ``counted`` is told how far the
+    review's search has got (see ``reviewed``)."""
     breakdown = result.breakdown
     unit = session.scenario.model.meters.cost.short_unit
     words = _words(session)
@@ -194,7 +199,7 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
         lines.extend(["", words(heading) + ":", *(f"  {line}" for line in details)])
     lines.extend(["", words("debrief.your_decisions") + ":"])
     lessons = session.scenario.model.lessons
-    for number, review in enumerate(reviewed(session, result), start=1):
+    for number, review in enumerate(reviewed(session, result, counted), start=1):
         decision = review.decision
         verdict = f"  ({words('debrief.verdict.' + review.verdict)})" if review.verdict else ""
         deltas = words(
@@ -217,7 +222,9 @@ def describe_result(result: SessionResult, session: Session) -> list[str]:
     return lines
 
 
-def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
+def result_json(
+    session: Session, numbers: list[int | str], counted: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     result = session.result()
     data: dict[str, Any] = {
         "scenario": session.scenario.id,
@@ -275,28 +282,22 @@ def result_json(session: Session, numbers: list[int | str]) -> dict[str, Any]:
                     for shown in result.shown_values
                 },
                 "decisions": [
-                    _decision_json(review, lessons) for review in reviewed(session, result)
+                    _decision_json(review, lessons) for review in reviewed(session, result, counted)
                 ],
             }
         )
     return data
 
 
-def reviewed(session: Session, result: SessionResult) -> list[DecisionReview]:
-    """The play's decisions, each weighed against the options it had (see review.py). The
-    weighing searches the scenario, seconds for the largest: on a terminal, standard
-    error counts the states meanwhile, as ``analyze`` does, and is wiped before the
-    review is printed."""
-    from simulator.analysis.progress import TerminalProgress
+def reviewed(
+    session: Session, result: SessionResult, counted: Callable[[int], None] | None = None
+) -> list[DecisionReview]:
+    """The play's decisions, each weighed against the options it had (see review.py); the
+    weighing searches the scenario, and ``counted`` is told the states searched as it
+    goes."""
     from simulator.analysis.review import review_decisions
 
-    progress = TerminalProgress()
-    try:
-        return review_decisions(
-            session.scenario, session.state.seed, result.decisions, counted=progress.searched
-        )
-    finally:
-        progress.clear()
+    return review_decisions(session.scenario, session.state.seed, result.decisions, counted=counted)
 
 
 def _decision_json(review: DecisionReview, lessons: dict[str, Any]) -> dict[str, Any]:

@@ -165,7 +165,7 @@ class Recorder:
             self.written += len(new)
             self.finished = self.finished or ending
         except StoreError as error:
-            self.problem = error
+            self.problem = error.detached()
             return False
         self.problem = None
         self.send()
@@ -271,7 +271,7 @@ class Recorder:
             try:
                 self.store.abandon(self.play_id)
             except StoreError as error:
-                self.problem = error
+                self.problem = error.detached()
 
     def send(self) -> None:
         """Offer the queued statements to the LRS, if there is one."""

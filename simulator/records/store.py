@@ -15,6 +15,7 @@ report) opens SQLite read-only and never creates a store.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -156,6 +157,11 @@ class StoreError(Exception):
         super().__init__(message)
         self.kind: StoreProblem = kind
 
+    def detached(self) -> StoreError:
+        """This error without its traceback and the database error it stands for, which
+        hold a failed write's rows: for keeping while the problem is shown."""
+        return StoreError(str(self), self.kind)
+
 
 class StoreMissing(StoreError):
     """There is no results store where one was to be read: nothing was created."""
@@ -222,19 +228,83 @@ def _damaged(location: str) -> str:
 def _described(error: BaseException, location: str) -> StoreError:
     """The database's error as a StoreError that says what it means for the store."""
     location = redacted(location)
-    text = redacted(str(getattr(error, "orig", None) or error).strip().splitlines()[0])
-    lowered = text.lower()
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+    cause = getattr(error, "orig", None) or error
+    text = redacted(str(cause).strip().splitlines()[0])
+    kind = _kind_of(cause)
+    if kind == "damaged":
         return StoreError(_damaged(location), "damaged")
-    if "locked" in lowered or "busy" in lowered:
+    if kind == "locked":
         return StoreError(
             f"the results store {location} is locked by another program; try again", "locked"
         )
-    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+    if kind == "read_only":
         return StoreError(f"the results store {location} cannot be written: {text}", "read_only")
-    if "disk" in lowered and ("full" in lowered or "i/o" in lowered):
+    if kind == "disk":
         return StoreError(f"the disk holding {location} is full or failing: {text}", "disk")
     return StoreError(f"the results store {location} cannot be used: {text}")
+
+
+#: The system's error numbers for the reasons they give (those this system has: Windows
+#: has no EDQUOT).
+_ERRNO_KINDS: dict[int, StoreProblem] = {
+    code: kind
+    for name, kind in (
+        ("EACCES", "read_only"),
+        ("EPERM", "read_only"),
+        ("EROFS", "read_only"),
+        ("ENOSPC", "disk"),
+        ("EDQUOT", "disk"),
+        ("EIO", "disk"),
+        ("EFBIG", "disk"),
+    )
+    if (code := getattr(errno, name, None)) is not None
+}
+#: SQLite's result codes (``sqlite_errorname``, extended codes by their prefix).
+_SQLITE_KINDS: dict[str, StoreProblem] = {
+    "SQLITE_CORRUPT": "damaged",
+    "SQLITE_NOTADB": "damaged",
+    "SQLITE_BUSY": "locked",
+    "SQLITE_LOCKED": "locked",
+    "SQLITE_READONLY": "read_only",
+    "SQLITE_PERM": "read_only",
+    "SQLITE_FULL": "disk",
+    "SQLITE_IOERR": "disk",
+}
+#: PostgreSQL's SQLSTATE codes (psycopg's ``sqlstate``).
+_SQLSTATE_KINDS: dict[str, StoreProblem] = {
+    "XX001": "damaged",  # data_corrupted
+    "XX002": "damaged",  # index_corrupted
+    "55P03": "locked",  # lock_not_available
+    "25006": "read_only",  # read_only_sql_transaction
+    "42501": "read_only",  # insufficient_privilege
+    "53100": "disk",  # disk_full
+}
+
+
+def _kind_of(cause: BaseException) -> StoreProblem:
+    """Which reason the error gives: by its code where it has one (a path in an OS
+    error's text says nothing about the error: '/srv/unlocked' is not locked), and
+    otherwise by SQLite's words for it."""
+    if isinstance(cause, OSError) and cause.errno is not None:
+        return _ERRNO_KINDS.get(cause.errno, "other")
+    name = getattr(cause, "sqlite_errorname", None)
+    if name:
+        return next(
+            (kind for prefix, kind in _SQLITE_KINDS.items() if name.startswith(prefix)), "other"
+        )
+    state = getattr(cause, "sqlstate", None)
+    if state:
+        return _SQLSTATE_KINDS.get(state, "other")
+    lowered = str(cause).lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return "damaged"
+    if "locked" in lowered or "busy" in lowered:
+        return "locked"
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return "read_only"
+    if "disk" in lowered and ("full" in lowered or "i/o" in lowered):
+        return "disk"
+    return "other"
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:

@@ -155,7 +155,7 @@ class App:
             try:
                 self._store = ResultsStore.open()
             except StoreError as error:
-                self.store_problem = error
+                self.store_problem = error.detached()
                 say(f"plays are not being recorded: {error}")  # the trainer's details
         return self._store
 

@@ -133,11 +133,16 @@ class Playthrough:
     def save(self) -> None:
         if self.recorder is not None:
             self.recorder.sync(self.session)
-            problem = self.recorder.problem
-            if problem is not None and str(problem) != self.told:
-                say(f"this play is not being recorded: {problem}")  # the trainer's details
-            self.told = None if problem is None else str(problem)
+            self._tell_trainer()
         self._note()
+
+    def _tell_trainer(self) -> None:
+        """The store's own message for a write that failed, on standard error for the
+        trainer: once while the same problem lasts, not at every step."""
+        problem = self.problem
+        if problem is not None and str(problem) != self.told:
+            say(f"this play is not being recorded: {problem}")
+        self.told = None if problem is None else str(problem)
 
     def _note(self) -> None:
         if self.rewinds is not None:
@@ -169,6 +174,7 @@ class Playthrough:
         self.session = self.rewinds.take_back(self.session)
         if self.recorder is not None:
             self.recorder.take_back(self.session)
+            self._tell_trainer()
         # The question again, with the reaction to the answer before it; an episode's card
         # already read is not shown again.
         card = _last(self.session, EpisodeStarted)

@@ -74,7 +74,7 @@ def assert_refused_or_usable(path: Path) -> None:
     event("still sound to SQLite: recorded into")
     try:
         recorder = record_play(store, "Fuzz", "run")
-        assert recorder.problem is None or recorder.problem
+        assert recorder.problem is None or str(recorder.problem)
         store.plays()
     except StoreError as error:
         assert str(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import sqlite3
@@ -228,11 +229,56 @@ def test_another_programs_database_is_refused_as_not_a_store(tmp_path: Path) -> 
     ],
 )
 def test_what_sqlite_says_is_sorted_into_a_reason_a_trainee_can_read(said: str, kind: str) -> None:
-    """SQLite's own words for each failure (as its driver raises them) become one of the
-    few reasons the game words in the trainee's language."""
+    """SQLite's own words for each failure, where its error carries no code, become one
+    of the few reasons the game words in the trainee's language."""
     error = _described(sqlite3.OperationalError(said), "/data/results.sqlite3")
     assert error.kind == kind
     assert "/data/results.sqlite3" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (
+            PermissionError(errno.EACCES, "Permission denied", "/srv/unlocked/r.sqlite3"),
+            "read_only",
+        ),
+        (OSError(errno.ENOSPC, "No space left on device", "/srv/busy/r.sqlite3"), "disk"),
+        (OSError(errno.EIO, "Input/output error", "/srv/corrupt/r.sqlite3"), "disk"),
+        (OSError(errno.ENOENT, "No such file or directory", "/srv/locked/r.sqlite3"), "other"),
+    ],
+)
+def test_a_system_error_is_sorted_by_its_number_not_by_the_path_in_its_text(
+    error: OSError, kind: str
+) -> None:
+    """A folder called 'unlocked' or 'busy' says nothing about why a write failed."""
+    assert _described(error, "/srv/r.sqlite3").kind == kind
+
+
+def test_sqlites_own_code_sorts_a_real_failure(tmp_path: Path) -> None:
+    """A write through a read-only connection fails as SQLite itself reports it."""
+    path = tmp_path / "results.sqlite3"
+    ResultsStore.open(str(path))
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            connection.execute("DELETE FROM plays")
+    finally:
+        connection.close()
+    assert raised.value.sqlite_errorname.startswith("SQLITE_READONLY")
+    assert _described(raised.value, str(path)).kind == "read_only"
+
+
+def test_a_kept_problem_holds_no_database_error_or_traceback(tmp_path: Path) -> None:
+    """The game shows a store's problem for the rest of a play: what it keeps must not
+    hold the failed write's rows (in the database error and its traceback's frames)."""
+    junk = tmp_path / "results.sqlite3"
+    junk.write_bytes(b"not a database " * 100)
+    with pytest.raises(StoreError) as raised:
+        ResultsStore.open(str(junk))
+    kept = raised.value.detached()
+    assert (str(kept), kept.kind) == (str(raised.value), "damaged")
+    assert kept.__traceback__ is None and kept.__context__ is None
 
 
 POSTGRES = os.environ.get("CS_SIMULATOR_TEST_POSTGRES")

@@ -7,18 +7,21 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pygame
 import pytest
 
 from simulator.engine.session import Session, Status
 from simulator.library import bundled_scenarios_dir, scenario_entries
+from simulator.records.store import StoreError, StoreProblem
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
 from simulator.ui.scenes.debrief import DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
 from simulator.ui.scenes.resume import ResumePrompt
+from simulator.wording import languages
 from tests.conftest import REPO, run_cli
 from tests.plays import play_through, review_measured
 from tests.ui.keyboard import keyboard_player, press
@@ -503,3 +506,41 @@ def test_a_store_that_fails_mid_play_is_said_once_and_play_goes_on(
     assert play.problem is not None and play.problem.kind == "damaged"
     told = capsys.readouterr().err
     assert told.count("this play is not being recorded") == 1, told
+
+
+@pytest.mark.parametrize(
+    ("text_size", "window"),
+    [("normal", (800, 600)), ("x-large", (800, 600)), ("x-large", (1280, 720))],
+)
+def test_the_not_recorded_note_is_whole_in_every_language(
+    text_size: str, window: tuple[int, int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Whom to tell and why, in every language and for every reason, fits the portrait
+    panel without being cut, down to 800x600 with extra-large text (the character's
+    description gives way to it)."""
+    from simulator.userdata import Settings
+
+    junk = tmp_path / "results.sqlite3"
+    junk.write_bytes(b"not a database " * 100)
+    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(junk))
+    settings = Settings(trainee="T", text_speed="instant", text_size=text_size)
+    small = App(settings, window, fullscreen=False)
+    try:
+        small.push(MenuScene(small))
+        open_scenario(small, TOUR, None, "T", seed=1, resume=False)
+        small.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
+        scene = small.scene
+        assert isinstance(scene, DialogueScene)
+        cut = []
+        for language in languages():
+            scene.play.language = language  # the note is in the play's language
+            for kind in get_args(StoreProblem):
+                small.store_problem = StoreError("the store's own words", kind)
+                small.draw(small.screen)
+                assert scene.note_lines is not None
+                given, needed = scene.note_lines
+                if given < needed:
+                    cut.append((language, kind, needed - given))
+        assert cut == []
+    finally:
+        pygame.display.quit()

@@ -70,6 +70,8 @@ class DialogueScene(Scene):
         # The clock as last drawn: while the reaction shows, the story has not moved on.
         self.shown_clock: ClockView | None = None
         self.shown_moods: dict[str, str | None] = {}  # each face as last drawn
+        # The not-recorded note as last drawn: (lines given, lines its text needs).
+        self.note_lines: tuple[int, int] | None = None
         self._last_typing: tuple[pygame.Rect | None, tuple] = (None, ())
         self._typing_area: pygame.Rect | None = None
         self.unread = False  # new words the voice has not read yet (read aloud)
@@ -508,25 +510,20 @@ class DialogueScene(Scene):
             surface.blit(label, (rect.centerx - label.get_width() // 2, y))
             y += label.get_height()
         bottom = rect.bottom  # what the description may use, above any recording note
-        problem = self.recording_problem
-        if problem:  # at the foot of the panel, in at most three lines, never over the face
-            # In the trainee's language: the store's own message, with the file and the
-            # database's words, went to the trainer on standard error.
-            reason = self.words(f"store.{problem.kind}")
-            note = self.words("play.not_recorded", problem=reason)
-            note_size = theme.size(14)
-            lines = min(3, len(app.fonts.wrap(note, note_size, theme.bad, rect.w - 40)))
-            top = max(y, rect.bottom - 14 - lines * app.fonts.line_height(note_size))
+        note = self.recording_note(rect, y)
+        self.note_lines = None if note is None else (note[2], note[3])  # given, needed
+        if note is not None:
+            text, top, most, _ = note
             draw_wrapped(
                 surface,
                 app.fonts,
-                note,
-                note_size,
+                text,
+                theme.size(14),
                 theme.bad,
                 rect.x + 20,
                 top,
                 rect.w - 40,
-                max_lines=max(1, (rect.bottom - 14 - top) // app.fonts.line_height(note_size)),
+                max_lines=most,
             )
             bottom = top - 6
         if details.description and bottom - y > 60:
@@ -650,6 +647,27 @@ class DialogueScene(Scene):
         if self.fade > 0 or self.pending_card is not None or self.typing_done:
             return None
         return self._typing_area
+
+    def recording_note(self, rect: pygame.Rect, below: int) -> tuple[str, int, int, int] | None:
+        """The note that this play is not being recorded, if it is not: its text, its top,
+        the lines it may take and the lines it needs, at the foot of the portrait panel ``rect`` and
+        never above ``below`` (the face, name and mood). It takes the lines it needs,
+        before the character's description does: what went wrong and whom to tell matter
+        more while it lasts. The text is in the trainee's language; the store's own
+        message, with the file and the database's words, went to the trainer on standard
+        error."""
+        problem = self.recording_problem
+        if problem is None:
+            return None
+        app, theme = self.app, self.app.theme
+        reason = self.words(f"store.{problem.kind}")
+        text = self.words("play.not_recorded", problem=reason)
+        size = theme.size(14)
+        height = app.fonts.line_height(size)
+        needed = len(app.fonts.wrap(text, size, theme.bad, rect.w - 40))
+        room = max(1, (rect.bottom - 14 - below) // height)
+        lines = min(needed, room)
+        return text, rect.bottom - 14 - lines * height, lines, needed
 
     @property
     def recording_problem(self) -> StoreError | None:
