@@ -508,6 +508,35 @@ def test_a_store_that_fails_mid_play_is_said_once_and_play_goes_on(
     assert told.count("this play is not being recorded") == 1, told
 
 
+def test_a_take_back_the_store_cannot_write_is_told_to_the_trainer(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Practice takes a decision back, and the store fails as it moves the decision
+    aside: the trainer hears of it as of any other step's failed write."""
+    path = tmp_path / "results.sqlite3"
+    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(path))
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    play = scene.play
+    while not play.session.decisions:
+        if play.session.status is Status.WAITING_FOR_CHOICE:
+            play.choose(play.session.available_choices[-1])
+        else:
+            play.continue_()
+    assert play.problem is None and play.can_take_back
+    for name in ("results.sqlite3-wal", "results.sqlite3-shm", "results.sqlite3"):
+        if (tmp_path / name).exists():
+            with (tmp_path / name).open("r+b") as handle:  # the same file, its bytes gone
+                handle.write(b"\xff" * (tmp_path / name).stat().st_size)
+    capsys.readouterr()
+    assert play.take_back()
+    assert play.problem is not None
+    assert capsys.readouterr().err.count("this play is not being recorded") == 1
+
+
 @pytest.mark.parametrize(
     ("text_size", "window"),
     [("normal", (800, 600)), ("x-large", (800, 600)), ("x-large", (1280, 720))],
