@@ -7,15 +7,25 @@ absence of a result, never raised into the loop.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+#: The longest the work beside the loop holds the interpreter before a frame waiting
+#: for it gets its turn. Python's default, 5 ms, is paid at every hand-over: while the
+#: debrief's search of internal-customer ran, the typewriter drew 44 frames a second
+#: instead of 60 (benchmarks/bench_player.py); at 1 ms it draws 55, and the search takes
+#: no longer.
+SWITCH_SECONDS = 0.001
+
 
 class BackgroundTask(Generic[T]):
     def __init__(self, work: Callable[[], T]) -> None:
+        if sys.getswitchinterval() > SWITCH_SECONDS:
+            sys.setswitchinterval(SWITCH_SECONDS)
         self._work = work
         self._value: T | None = None
         self.failed: BaseException | None = None
