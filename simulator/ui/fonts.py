@@ -99,15 +99,16 @@ class Fonts:
             current = ""
             start = position
             for word in words:
-                trial = word if not current else f"{current} {word}"
-                if current and font.size(trial)[0] > width:
+                if current:
+                    trial = f"{current} {word}"
+                    if font.size(trial)[0] <= width:
+                        current = trial  # measured: it fits, so it is no word too wide
+                        continue
                     lines.append(
                         WrappedLine(current, self.render(current, size, colour, style), start)
                     )
                     start += len(current) + 1
-                    current = word
-                else:
-                    current = trial
+                current = word
                 if len(current) > 1 and font.size(current)[0] > width:
                     # A word wider than the line: as much of it as fits on each line.
                     while (cut := _fitting(font, current, width)) < len(current):
