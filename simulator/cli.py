@@ -134,14 +134,12 @@ def parse_choices(text: str) -> list[int | str] | None:
 
 
 def load_for_play(name: str, language: str | None) -> tuple[LoadResult | None, int]:
-    from simulator.library import resolve_scenario
+    from simulator.library import resolve_scenario, unknown_scenario
     from simulator.scenario.translations import load_translated
 
     path = resolve_scenario(name)
     if path is None:
-        return None, _usage_error(
-            f"no scenario file or bundled scenario called '{name}' (see 'python -m simulator list')"
-        )
+        return None, _usage_error(unknown_scenario(name))
     result = load_translated(path, language)
     _print_diagnostics(result.diagnostics, sys.stderr)  # warnings too: W402 plays, and says so
     if result.scenario is None:
@@ -389,7 +387,7 @@ def command_analyze(arguments: argparse.Namespace) -> int:
 
     from simulator.analysis.batch import analyse_files
     from simulator.analysis.progress import TerminalProgress
-    from simulator.library import resolve_scenario, scenario_files
+    from simulator.library import resolve_scenario, scenario_files, unknown_scenario
     from simulator.transcript import describe_analysis, terminal_json, terminal_text
 
     if arguments.walks < 1:
@@ -400,10 +398,7 @@ def command_analyze(arguments: argparse.Namespace) -> int:
     for name in arguments.scenarios:
         path = Path(name) if Path(name).is_dir() else resolve_scenario(name)
         if path is None:
-            return _usage_error(
-                f"no scenario file, folder or bundled scenario called '{name}' "
-                "(see 'python -m simulator list')"
-            )
+            return _usage_error(unknown_scenario(name, folders=True))
         paths.append(path)
     files = scenario_files(paths)
     if not files:
@@ -530,7 +525,7 @@ def _window_size(text: str) -> tuple[int, int] | None:
 def command_play(arguments: argparse.Namespace) -> int:
     import os
 
-    from simulator.library import resolve_scenario
+    from simulator.library import resolve_scenario, unknown_scenario
     from simulator.ui.player import run_play
     from simulator.userdata import RESULTS_ENVIRONMENT
 
@@ -557,10 +552,7 @@ def command_play(arguments: argparse.Namespace) -> int:
         return _usage_error("play needs a scenario (a file or a bundled id) or --session FILE")
     path = resolve_scenario(arguments.scenario)
     if path is None:
-        return _usage_error(
-            f"no scenario file or bundled scenario called "
-            f"'{arguments.scenario}' (see 'python -m simulator list')"
-        )
+        return _usage_error(unknown_scenario(arguments.scenario))
     screenshots = Path(arguments.screenshots) if arguments.screenshots else None
     return run_play(
         path,

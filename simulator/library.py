@@ -189,11 +189,28 @@ def available_languages(scenario_path: Path) -> list[str]:
 
 
 def resolve_scenario(name: str) -> Path | None:
-    """A scenario file path from a path or a bundled scenario id."""
+    """A scenario file path from a path, a bundled scenario id, or the id of a scenario
+    saved as ``ID.yaml`` in the current folder: the `run ID ...` lines that `analyze`
+    and `guide` print for a trainer's own scenario then work where the file is."""
     path = Path(name)
     if path.is_file():
         return path
     for entry in scenario_entries():
         if entry.id == name:
             return entry.path
+    for suffix in (".yaml", ".yml"):
+        beside = Path(name + suffix)
+        if "/" not in name and "\\" not in name and beside.is_file():
+            return beside
     return None
+
+
+def unknown_scenario(name: str, folders: bool = False) -> str:
+    """The message for a name ``resolve_scenario`` (or, with ``folders``, a folder) does
+    not find: what each kind of name would have been."""
+    folder = ", folder" if folders else ""
+    return (
+        f"no scenario file{folder} or bundled scenario called '{name}': give a scenario "
+        f"file's path, a bundled scenario's id (see 'python -m simulator list'), or the id "
+        f"of a scenario saved as {name}.yaml in this folder"
+    )

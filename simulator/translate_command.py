@@ -28,7 +28,7 @@ from simulator.exit_codes import (
     show,
     usage_error,
 )
-from simulator.library import resolve_scenario
+from simulator.library import resolve_scenario, unknown_scenario
 from simulator.scenario.diagnostics import Diagnostic, printable
 
 # The command line imports this module to register the command, and starts fast because
@@ -72,10 +72,7 @@ def command_translate(arguments: argparse.Namespace) -> int:
 
     source = resolve_scenario(arguments.scenario)
     if source is None:
-        return usage_error(
-            f"no scenario file or bundled scenario called '{arguments.scenario}' "
-            "(see 'python -m simulator list')"
-        )
+        return usage_error(unknown_scenario(arguments.scenario))
     language = arguments.lang
     if not LANGUAGE.fullmatch(language):
         return usage_error(

@@ -337,3 +337,26 @@ def test_an_authors_run_is_not_recorded_unless_asked(tmp_path: Path) -> None:
         "report", "--all-plays", "--results", str(store), "-o", str(tmp_path / "r.html"), env=env
     )
     assert reported.returncode == 0 and "(2 plays" in reported.stdout
+
+
+def test_the_replay_line_for_a_trainers_own_scenario_runs_where_the_file_is(
+    tmp_path: Path,
+) -> None:
+    """`analyze` and `guide` name a play as `run ID --choices ... --seed N`; for a
+    scenario that is not bundled, ID is found as ID.yaml in the folder it is run from,
+    and elsewhere the message says what to give instead."""
+    folder = tmp_path / "sc"
+    folder.mkdir()
+    own = folder / "refund-callback.yaml"
+    own.write_text((REPO / "docs/examples/refund-callback.yaml").read_text(encoding="utf-8"))
+    analysed = run_cli("analyze", str(own))
+    assert analysed.returncode == 0, analysed.stderr
+    replays = analysed.stdout.split("One play to each ending")[1]
+    line = next(text for text in replays.splitlines() if text.split()[:1] == ["settled"])
+    replay = line.split(": ", 1)[1].split("(")[0].split()  # --choices 1,1,1 --seed 0
+    here = run_cli("run", "refund-callback", *replay, cwd=folder)
+    assert here.returncode == 0, here.stderr
+    assert "Sorted, and soon forgotten" in here.stdout  # the ending analyze named
+    elsewhere = run_cli("run", "refund-callback", *replay, cwd=tmp_path)
+    assert elsewhere.returncode == 2
+    assert "refund-callback.yaml in this folder" in elsewhere.stderr

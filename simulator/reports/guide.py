@@ -29,7 +29,7 @@ from simulator.analysis.cache import analyse_kept
 from simulator.analysis.evidence import ReplayablePath
 from simulator.analysis.graph import to_dot
 from simulator.exit_codes import EXIT_INVALID, EXIT_OK, EXIT_USAGE, say, show
-from simulator.library import resolve_scenario
+from simulator.library import resolve_scenario, unknown_scenario
 from simulator.scenario.diagnostics import printable
 from simulator.scenario.expressions import (
     Assignment,
@@ -534,10 +534,7 @@ def add_guide_command(subparsers: argparse._SubParsersAction) -> None:
 def command_guide(arguments: argparse.Namespace) -> int:
     path = resolve_scenario(arguments.scenario)
     if path is None:
-        say(
-            f"no scenario file or bundled scenario called '{arguments.scenario}' "
-            "(see 'python -m simulator list')"
-        )
+        say(unknown_scenario(arguments.scenario))
         return EXIT_USAGE
     loaded = load_translated(path, arguments.lang)
     if loaded.scenario is None:
