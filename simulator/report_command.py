@@ -10,6 +10,9 @@ from simulator.exit_codes import EXIT_INVALID, EXIT_OK
 from simulator.exit_codes import say as _say
 from simulator.exit_codes import usage_error as _usage_error
 
+#: How many of the store's scenarios a message about a misspelt --scenario lists.
+LISTED = 10
+
 
 def add_report_command(subparsers: Any) -> None:
     """Register `report` on the command line's subcommands."""
@@ -36,8 +39,9 @@ def command_report(arguments: argparse.Namespace) -> int:
         StoreError,
         StoreMissing,
     )
-    from simulator.reports.cohort import Selection, Tally, count_plays
+    from simulator.reports.cohort import Selection, Tally, count_plays, recorded_scenarios
     from simulator.reports.html import write_csv, write_page
+    from simulator.scenario.diagnostics import suggest
     from simulator.transcript import terminal_text
 
     since = None
@@ -52,11 +56,20 @@ def command_report(arguments: argparse.Namespace) -> int:
     try:  # read-only: a report never creates, changes or converts a store
         store = ResultsStore.open(arguments.results, read_only=True)
         counted, left_out = count_plays(store, selection)
+        recorded = recorded_scenarios(store) if arguments.scenario else []
     except (StoreAddressError, StoreMissing) as error:
         return _usage_error(str(error))
     except StoreError as error:
         _say(str(error))
         return EXIT_INVALID
+    if arguments.scenario and arguments.scenario not in recorded:
+        # A misspelt id would otherwise make an empty report, as if nobody had played.
+        held = ", ".join(recorded[:LISTED]) + (", ..." if len(recorded) > LISTED else "")
+        return _usage_error(
+            f"the results store holds no plays of scenario '{arguments.scenario}'"
+            f"{suggest(arguments.scenario, recorded)}"
+            + (f" (it holds plays of {held})" if recorded else " (it holds no plays yet)")
+        )
     filters = ", ".join(
         part
         for part in (
@@ -76,7 +89,7 @@ def command_report(arguments: argparse.Namespace) -> int:
         else:
             tally.count()
         write_page(output, tally.cohort(), filters)
-        print(terminal_text(f"wrote {output} ({counted} plays{note})"))
+        print(terminal_text(f"wrote {output} ({counted} play{'' if counted == 1 else 's'}{note})"))
         if arguments.csv:
             print(terminal_text(f"wrote {arguments.csv} ({written} decisions)"))
     except StoreError as error:

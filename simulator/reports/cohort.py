@@ -135,6 +135,11 @@ def count_plays(store: ResultsStore, selection: Selection) -> tuple[int, int]:
     return int(counted), int(every - counted)
 
 
+def recorded_scenarios(store: ResultsStore) -> list[str]:
+    """The ids of the scenarios the store holds plays of, from any source."""
+    return sorted(row[0] for row in store.query(sa.select(plays.c.scenario_id).distinct()))
+
+
 def build_cohort(store: ResultsStore, selection: Selection) -> Cohort:
     """The report's figures, when no CSV is written alongside."""
     tally = Tally(store, selection)

@@ -387,7 +387,7 @@ def test_runs_and_demos_are_kept_out_of_reports_and_resume_offers(tmp_path: Path
     assert store.unfinished("Demo", tour.id, tour.content_hash) is None
     page = tmp_path / "r.html"
     done = run_cli("report", "--results", str(path), "-o", str(page))
-    assert done.returncode == 0 and "(1 plays; 2 runs and demos left out" in done.stdout
+    assert done.returncode == 0 and "(1 play; 2 runs and demos left out" in done.stdout
     done = run_cli("report", "--results", str(path), "-o", str(page), "--all-plays")
     assert done.returncode == 0 and "(3 plays)" in done.stdout
 
