@@ -104,7 +104,7 @@ NOT_AS_WRITTEN: dict[str, tuple[str, str]] = {
     ),
     "report": (
         "runs on a store that holds a play: made by the page's earlier lines, or else one "
-        "recorded just before",
+        "recorded just before (of the scenario its --scenario names)",
         "a report reads plays recorded before; on an empty data folder it exits 2 by design",
     ),
     "graphviz": (
@@ -320,7 +320,7 @@ class Workspace:
             return self.check_without_window(parsed)
         rules = []
         if parsed is not None and parsed.command == "report" and not self.results.exists():
-            self.record_a_play()
+            self.record_a_play(parsed.scenario)
             rules.append("report")
         return self.run(command, rules)
 
@@ -340,14 +340,16 @@ class Workspace:
                 problems += [] if loaded.scenario else ["does not load"]
         return Outcome(1 if problems else 0, stderr="\n".join(problems), rules=["window"])
 
-    def record_a_play(self) -> None:
-        tour = self.root / "docs" / "examples" / "format-tour.yaml"
+    def record_a_play(self, scenario: str | None) -> None:
+        """A play for a report to read: of the scenario its --scenario names (its first
+        decision, then stopped: exit 3), or else the format tour's, to its ending."""
+        tour = str(self.root / "docs" / "examples" / "format-tour.yaml")
         done = subprocess.run(
-            [sys.executable, "-m", "simulator", "run", str(tour), "--choices", "2",
-             "--seed", "1", "--trainee", "Mari"],
+            [sys.executable, "-m", "simulator", "run", scenario or tour, "--choices",
+             "1" if scenario else "2", "--seed", "1", "--trainee", "Mari"],
             cwd=self.root, env=self.environment, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == (3 if scenario else 0), done.stderr
 
     def plays(self) -> list[dict[str, Any]]:
         return (
