@@ -123,9 +123,15 @@ class App:
 
     def _screen_changed(self) -> None:
         self.voice.stop()  # the next screen says its own words
-        self._keys_held_over = set(self._keys_down)
+        self.hold_keys_over()
         self.update_caption()
         self.invalidate()
+
+    def hold_keys_over(self) -> None:
+        """Ignore the keys held now until they are let go: a key pressed for what was on
+        the screen (or repeating while held) never acts on what replaces it, a new screen
+        or a new question on the same one."""
+        self._keys_held_over = set(self._keys_down)
 
     def update_caption(self) -> None:
         """Name the screen in the window's title, in the words it is shown in."""

@@ -100,6 +100,34 @@ def test_key_held_at_the_ending_does_not_leave_the_debrief(launch: Launcher) -> 
     game.wait_for_title(lambda title: not on_debrief(title), "something else than the debrief")
 
 
+def test_a_key_held_through_an_answer_does_not_answer_the_next_question(
+    launch: Launcher,
+) -> None:
+    """A finger resting on 3 answers the first question; the key's repeats must not
+    answer the next one, which has a third choice too and shows at once (instant text):
+    an answer the trainee never read. Letting go and pressing again does answer it."""
+    trainee = "Rester"
+    game = launch(trainee=trainee, text_speed="instant")
+    game.wait_for_title(in_conversation, "the conversation")
+    game.settle(quiet=0.3)
+
+    game.hold("3", HELD_KEY_SECONDS)
+    game.settle(quiet=0.5)
+    (play,) = launch.results.plays(trainee)
+    decisions = [d["choice"] for d in launch.results.decisions(str(play["id"]))]
+    assert decisions == ["ask-address"], launch.results.summary(trainee) + game.context()
+
+    game.press("3")
+    wait_until(
+        lambda: (
+            [d["choice"] for d in launch.results.decisions(str(play["id"]))]
+            == ["ask-address", "call-courier"]
+        ),
+        10,
+        lambda: launch.results.summary(trainee) + game.context(),
+    )
+
+
 def test_mashing_through_the_ending_records_one_play(launch: Launcher) -> None:
     """Space and 1 pressed over and over (finish the text, pick, continue...) carry on
     into the debrief, where they must not start the scenario again."""

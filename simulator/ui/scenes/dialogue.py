@@ -147,6 +147,8 @@ class DialogueScene(Scene):
             self.finished = True
         self.pending_card = card
         self.unread = True
+        # The key that answered is still down: held, it must not answer what comes next.
+        self.app.hold_keys_over()
 
     @property
     def total_characters(self) -> int:
