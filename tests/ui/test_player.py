@@ -573,3 +573,32 @@ def test_the_not_recorded_note_is_whole_in_every_language(
         assert cut == []
     finally:
         pygame.display.quit()
+
+
+def test_arrow_keys_scroll_the_selected_choice_into_view_at_800x600() -> None:
+    """With extra-large text at 800x600 the choices do not all fit: moving the selection
+    with the arrow keys must bring the selected choice into view, whole, every time, and
+    wrapping back to the first shows it from its top (its number with it)."""
+    from simulator.userdata import Settings
+
+    settings = Settings(trainee="T", text_speed="instant", text_size="x-large")
+    small = App(settings, (800, 600), fullscreen=False)
+    try:
+        scenario = load_scenario(bundled_scenarios_dir() / "late-client.yaml").scenario
+        small.push(MenuScene(small))
+        open_scenario(small, scenario.path, None, "T", seed=1, resume=False)
+        small.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
+        scene = small.scene
+        assert isinstance(scene, DialogueScene) and len(scene.session.choices) >= 3
+        small.draw(small.screen)
+        area = scene._choice_area
+        heights = scene._choice_layout(area.w)  # each choice's whole height, as laid out
+        assert sum(heights) > area.h  # they do not all fit
+        for _ in range(2 * len(heights)):
+            small.run(events=[press(pygame.K_DOWN), []], max_frames=2)
+            shown = scene.choice_boxes[scene.selected].rect  # cut to what shows
+            assert shown.h == heights[scene.selected], (scene.selected, shown, area)
+            if scene.selected == 0:
+                assert shown.top == area.top
+    finally:
+        pygame.display.quit()
