@@ -602,3 +602,40 @@ def test_arrow_keys_scroll_the_selected_choice_into_view_at_800x600() -> None:
                 assert shown.top == area.top
     finally:
         pygame.display.quit()
+
+
+def bundled_plays_in_every_language() -> list[tuple[str, str | None]]:
+    """(scenario file, language) for each bundled scenario in its own language and in
+    each of its translations."""
+    found: list[tuple[str, str | None]] = []
+    for path in sorted(bundled_scenarios_dir().glob("*.yaml")):
+        parts = path.name.split(".")
+        if len(parts) == 2:
+            found.append((path.name, None))
+        elif len(parts) == 3 and parts[1] != "test":
+            found.append((f"{parts[0]}.yaml", parts[1]))
+    return found
+
+
+@pytest.mark.parametrize(("file", "language"), bundled_plays_in_every_language())
+def test_every_episode_card_fits_above_its_hint_at_800x600(file: str, language: str | None) -> None:
+    """Each bundled card, in each language, with its day and time, at 800x600 with
+    extra-large text: the text ends above "press any key" (it ran under it and off the
+    window in Hungarian), whole, in a smaller size where it must be."""
+    from simulator.engine.events import EpisodeStarted
+    from simulator.scenario.translations import load_translated
+    from simulator.ui.playthrough import Playthrough
+    from simulator.ui.scenes.episode import TEXT_MARGIN, EpisodeCard, hint_top
+    from simulator.userdata import Settings
+
+    scenario = load_translated(bundled_scenarios_dir() / file, language).scenario
+    assert scenario is not None
+    small = App(Settings(trainee="T", text_size="x-large"), (800, 600), fullscreen=False)
+    try:
+        play = Playthrough(scenario, "T", language, Session.start(scenario, seed=1), None)
+        for episode_id, episode in scenario.model.episodes.items():
+            event = EpisodeStarted(episode_id, episode.title, episode.intro, 1, 600)
+            _, _, bottom = EpisodeCard(small, play, event).layout(800, 600)
+            assert bottom <= hint_top(600) - TEXT_MARGIN, (episode_id, bottom)
+    finally:
+        pygame.display.quit()
