@@ -226,7 +226,15 @@ class _Parser:
         return ExpressionError("E301", f"{message}, found {found}", token.offset)
 
     def finish(self) -> None:
-        if self.current.kind != "end":
+        token = self.current
+        before = self.tokens[self.index - 1] if self.index and token.kind != "end" else token
+        for word in (token, before):  # 'x AND y' stops at AND, 'NOT x' just after it
+            lower = word.text.lower()
+            if word.kind == "name" and lower in ("and", "or", "not") and word.text != lower:
+                raise ExpressionError(
+                    "E301", f"write '{lower}' in small letters, found {word.text!r}", word.offset
+                )
+        if token.kind != "end":
             raise self.error("expected an operator or the end of the expression")
 
     def condition(self) -> ExpressionNode:
@@ -265,6 +273,11 @@ class _Parser:
             if self.at("op", "==", "!=", "<", "<=", ">", ">="):
                 raise self.error("comparisons cannot be chained; join them with 'and'")
         elif self.at("op", "="):
+            following = self.tokens[self.index + 1]
+            if following.kind == "op" and following.text in ("<", ">"):
+                turned = following.text + "="  # '=>' and '=<' are '>=' and '<=' reversed
+                meaning = "at least" if turned == ">=" else "at most"
+                raise self.error(f"write '{turned}' for '{meaning}' (the '=' comes second)")
             raise self.error("use '==' to compare ('=' assigns, and only in effects)")
         return node
 

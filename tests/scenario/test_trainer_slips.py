@@ -151,6 +151,28 @@ def test_a_percentage_says_what_to_write(check: Callable[..., list[Diagnostic]])
     assert check(scenario(condition="energy <= 30")) == []
 
 
+@pytest.mark.parametrize(
+    ("condition", "at", "fix", "fixed"),
+    [
+        ("energy => 30", "=>", "write '>=' for 'at least'", "energy >= 30"),
+        ("energy =< 30", "=<", "write '<=' for 'at most'", "energy <= 30"),
+        ("energy > 3 AND energy < 90", "AND", "write 'and' in small letters", None),
+        ("NOT energy > 3", "NOT", "write 'not' in small letters", None),
+    ],
+)
+def test_an_operator_written_as_elsewhere_gets_its_own_fix(
+    check: Callable[..., list[Diagnostic]], condition: str, at: str, fix: str, fixed: str | None
+) -> None:
+    """'=>' was told to become '==' (which turns 'at least 30' into 'exactly 30'), and
+    'AND' only that an operator was expected."""
+    text = scenario(condition=condition)
+    found = only(check(text))
+    assert found.code == "E301"
+    assert (found.line, found.column) == position(text, condition, condition.index(at))
+    assert fix in found.message and "'=='" not in found.message
+    assert check(scenario(condition=fixed or condition.replace(at, at.lower()))) == []
+
+
 # ---------------------------------------------------------------- 4. one cause, one error
 
 CHAIN = """\
