@@ -247,7 +247,24 @@ def _syntax_diagnostic(path: str, text: str, error: Exception) -> list[Diagnosti
     if explained is not None:
         message, line, column = explained
         return [Diagnostic("E005", message, path, line, column)]
+    if any(marker in reason for marker in _INDENTATION_MARKERS):
+        reason += f"; {INDENTATION_HINT}"
     return [Diagnostic("E005", f"YAML syntax: {reason}", path, line, column)]
+
+
+#: The parser's words when a line starts in the wrong column (its own words name what it
+#: expected, not the cause a trainer looks for).
+_INDENTATION_MARKERS = (
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "mapping values are not allowed",
+    "expected <block end>",
+    "bad indentation",
+)
+INDENTATION_HINT = (
+    "most often a line indented more or less than the others at its level, here or on a "
+    "line above: keys of the same mapping, and the items of a list, start in one column"
+)
 
 
 _TRAILING_AFTER_QUOTE = "invalid trailing content after"

@@ -173,6 +173,21 @@ def test_an_operator_written_as_elsewhere_gets_its_own_fix(
     assert check(scenario(condition=fixed or condition.replace(at, at.lower()))) == []
 
 
+def test_a_line_in_the_wrong_column_is_called_indentation(
+    check: Callable[..., list[Diagnostic]],
+) -> None:
+    """The parser says what it expected ("did not find expected '-' indicator"); the
+    message must also name the likely cause, in the trainer's terms."""
+    text = scenario().replace(
+        "      - {id: wait, text: Wait, next: b}",
+        "      - id: wait\n        text: Wait\n      next: b",
+    )
+    found = only(check(text))
+    assert found.code == "E005"
+    assert found.line == position(text, "      next: b")[0]
+    assert "indented more or less than the others" in found.message
+
+
 # ---------------------------------------------------------------- 4. one cause, one error
 
 CHAIN = """\
