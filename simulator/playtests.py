@@ -17,7 +17,7 @@ from simulator.engine.session import Session, Status
 from simulator.scenario.diagnostics import Diagnostic, bounded_suggestions, sort_key, suggest
 from simulator.scenario.loader import load_document, load_scenario, model_despite_unknown_keys
 from simulator.scenario.model import Bounds, Expectations, Playtest, PlaytestFile
-from simulator.scenario.playable import PlayableScenario
+from simulator.scenario.playable import PlayableScenario, choice_id
 from simulator.scenario.translations import load_translated
 from simulator.scenario.yamlfile import YamlDocument, read_file
 
@@ -268,6 +268,18 @@ def _compare_review(session: Session, expect: Expectations) -> list[tuple[str, s
     return misses
 
 
+def _absent(session: Session, choice: str) -> str:
+    """Why a choice is not on the screen: hidden by its condition, or not one of this
+    step's choices at all (a test that expects it at the wrong step)."""
+    scenario = session.scenario
+    node = session.state.node
+    for node_id, step in scenario.model.nodes.items():
+        ids = {choice_id(node_id, index, c) for index, c in enumerate(step.choices or [])}
+        if choice in ids:
+            return "hidden" if node_id == node else f"not one of its choices (it is at '{node_id}')"
+    return "not one of its choices"
+
+
 def _compare_step(session: Session, expect: Expectations) -> list[tuple[str, str | None]]:
     """The expectations about where the play stands when its choices run out: what the
     next step offers, greys out or hides, the variables and the clock."""
@@ -286,12 +298,12 @@ def _compare_step(session: Session, expect: Expectations) -> list[tuple[str, str
         for choice in expect.offered:
             view = shown.get(choice)
             if view is None or not view.available:
-                how = "hidden" if view is None else f"greyed out ({view.reason})"
+                how = _absent(session, choice) if view is None else f"greyed out ({view.reason})"
                 misses.append((f"choice '{choice}' is not offered at '{node}': it is {how}", node))
         for choice in expect.greyed:
             view = shown.get(choice)
             if view is None or view.available:
-                how = "hidden" if view is None else "offered"
+                how = _absent(session, choice) if view is None else "offered"
                 message = f"choice '{choice}' is not greyed out at '{node}': it is {how}"
                 misses.append((message, node))
         for choice in expect.hidden:

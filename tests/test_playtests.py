@@ -176,6 +176,11 @@ def step_tests(expect: str) -> str:
         ),
         ("{values: {trust: {min: 1, max: 2}}, clock: 'Monday 17:00'}", []),
         ("{offered: [thank]}", ["choice 'thank' is not offered at 'second': it is greyed out"]),
+        ("{offered: [secret]}", ["choice 'secret' is not offered at 'second': it is hidden"]),
+        (
+            "{offered: [call]}",  # a choice of the step before: nothing here hides it
+            ["choice 'call' is not offered at 'second': it is not one of its choices (it is at"],
+        ),
         ("{greyed: [leave]}", ["choice 'leave' is not greyed out at 'second': it is offered"]),
         ("{hidden: [leave]}", ["choice 'leave' is shown at 'second'"]),
         ("{values: {called: true}}", ["variable 'called' is false, not true"]),
