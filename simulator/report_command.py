@@ -44,6 +44,11 @@ def command_report(arguments: argparse.Namespace) -> int:
     from simulator.scenario.diagnostics import suggest
     from simulator.transcript import terminal_text
 
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm"):
+        return _usage_error(
+            "-o takes a file ending in .html: the report is a web page (--csv FILE writes "
+            "the decisions as CSV)"
+        )
     since = None
     if arguments.since:
         try:
@@ -96,6 +101,7 @@ def command_report(arguments: argparse.Namespace) -> int:
         _say(str(error))
         return EXIT_INVALID
     except OSError as error:
-        _say(f"cannot write the report: {error.strerror or error}")
+        where = f" to {error.filename}" if error.filename else ""
+        _say(f"cannot write the report{where}: {error.strerror or error}")
         return EXIT_INVALID
     return EXIT_OK

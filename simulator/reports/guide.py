@@ -532,6 +532,9 @@ def add_guide_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def command_guide(arguments: argparse.Namespace) -> int:
+    if Path(arguments.output).suffix.lower() not in (".html", ".htm"):
+        say("-o takes a file ending in .html: the guide is a web page (print it to PDF)")
+        return EXIT_USAGE
     path = resolve_scenario(arguments.scenario)
     if path is None:
         say(unknown_scenario(arguments.scenario))
@@ -548,7 +551,7 @@ def command_guide(arguments: argparse.Namespace) -> int:
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as error:
-        say(f"cannot write the guide: {error.strerror or error}")
+        say(f"cannot write the guide to {output}: {error.strerror or error}")
         return EXIT_INVALID
     print(printable(f"wrote {output}", lines=True))
     if drawn.note:

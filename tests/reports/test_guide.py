@@ -180,6 +180,8 @@ def test_usage_errors_and_broken_scenarios_have_their_exit_codes(tmp_path: Path)
     assert guide(str(broken), "-o", str(page)) == 1
     assert guide("late-client", "--lang", "xx", "-o", str(page)) == 1
     assert guide("late-client", "-o", str(tmp_path / "no-folder" / "guide.html")) == 1
+    pdf = tmp_path / "guide.pdf"  # a web page under a PDF's name would not open as one
+    assert guide("late-client", "-o", str(pdf)) == 2 and not pdf.exists()
     assert not page.exists()
 
 

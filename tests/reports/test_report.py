@@ -277,3 +277,19 @@ def test_answers_taken_back_in_practice_are_counted_per_trainee(tmp_path: Path) 
     html = page.read_text(encoding="utf-8")
     assert "Answers taken back" in html
     assert '<td class="number">2</td>' in html
+
+
+def test_the_page_must_be_named_as_a_page(results: Path, tmp_path: Path) -> None:
+    """`-o decisions.csv` meant --csv: writing the HTML page into it would hand a
+    spreadsheet a web page. Nothing is written, and the message says which option."""
+    wrong = tmp_path / "decisions.csv"
+    done = simulator("report", "--results", str(results), "-o", str(wrong))
+    assert done.returncode == 2 and not wrong.exists()
+    assert "--csv FILE" in done.stderr
+
+
+def test_a_page_that_cannot_be_written_names_where(results: Path, tmp_path: Path) -> None:
+    page = tmp_path / "no-such-folder" / "report.html"
+    done = simulator("report", "--results", str(results), "-o", str(page))
+    assert done.returncode == 1
+    assert f"cannot write the report to {page}" in done.stderr
