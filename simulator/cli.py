@@ -479,7 +479,7 @@ def command_preview(arguments: argparse.Namespace) -> int:
     window = _window_size(arguments.window)
     if window is None:
         return _usage_error("--window takes a size such as 1280x720 (at least 640x400)")
-    app, code = start_app(window, False)
+    app, code = start_app(window, False, str(path))
     if app is None:
         return code
     from simulator.ui.preview import run_preview
@@ -564,6 +564,7 @@ def command_play(arguments: argparse.Namespace) -> int:
         picks,
         screenshots,
         practice=not arguments.assessed,
+        named=arguments.scenario,
     )
 
 

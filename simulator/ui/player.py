@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,20 +15,25 @@ if TYPE_CHECKING:
     from simulator.scenario.playlist import CheckedPlaylist
 
 
-def _no_display(reason: str) -> int:
+def _no_display(reason: str, scenario: str) -> int:
+    """Why no window opened, and the commands that do the same work without one, for the
+    scenario asked for (a bundled one when none was)."""
+    from simulator.scenario.diagnostics import printable
+
+    shown = printable(shlex.quote(scenario))
     print(
         f"simulator: cannot open a window: {reason}.\n"
         "  To play without a screen, use the headless runner:\n"
-        "    python -m simulator run late-client --choices 1,2,3\n"
+        f"    python -m simulator run {shown} --choices 1,2,3\n"
         "  For screenshots without a screen:\n"
-        "    SDL_VIDEODRIVER=dummy python -m simulator play late-client --autoplay 1,2,3 "
+        f"    SDL_VIDEODRIVER=dummy python -m simulator play {shown} --autoplay 1,2,3 "
         "--screenshots shots/",
         file=sys.stderr,
     )
     return EXIT_NO_DISPLAY
 
 
-def start_app(window: tuple[int, int], fullscreen: bool | None):
+def start_app(window: tuple[int, int], fullscreen: bool | None, scenario: str = "late-client"):
     import os
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -35,13 +41,13 @@ def start_app(window: tuple[int, int], fullscreen: bool | None):
 
     available, reason = display_available()
     if not available:
-        return None, _no_display(reason)
+        return None, _no_display(reason, scenario)
     import pygame
 
     try:
         app = App(Settings.load(), window, fullscreen)
     except pygame.error as error:
-        return None, _no_display(str(error))
+        return None, _no_display(str(error), scenario)
     return app, 0
 
 
@@ -82,8 +88,10 @@ def run_play(
     autoplay: list[int | str] | None,
     screenshots: Path | None,
     practice: bool = True,
+    named: str | None = None,
 ) -> int:
-    app, code = start_app(window, False if autoplay is not None else fullscreen)
+    """``named`` is the scenario as the trainer gave it (a bundled id, a path)."""
+    app, code = start_app(window, False if autoplay is not None else fullscreen, named or str(path))
     if app is None:
         return code
     from simulator.ui.scenes.menu import MenuScene, open_scenario
