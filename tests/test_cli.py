@@ -107,6 +107,8 @@ def test_run_takes_choice_ids_as_well_as_numbers() -> None:
     assert json.loads(by_id.stdout)["numbers"] == [2]  # as shown, though given as an id
     unknown = cli("run", str(TOUR), "--choices", "two")
     assert unknown.returncode == 1 and "choice 'two' cannot be picked" in unknown.stderr
+    misspelt = cli("run", str(TOUR), "--choices", "own-t")
+    assert misspelt.returncode == 1 and "did you mean 'own-it'?" in misspelt.stderr
 
 
 def test_run_invalid_scenario_exits_1_with_diagnostics(tmp_path: Path) -> None:

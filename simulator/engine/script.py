@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.engine.session import Session, Status
+from simulator.scenario.diagnostics import suggest
 from simulator.scenario.playable import TIMEOUT_WORDS as TIMEOUT_PICKS
 from simulator.scenario.playable import PlayableScenario
 
@@ -49,7 +50,10 @@ def resolve_pick(session: Session, pick: int | str) -> Pick | str:
     named = f"choice {pick}" if isinstance(pick, int) else f"choice '{pick}'"
     why = f" ({view.reason})" if view is not None and view.reason else ""
     offered = ", ".join(f"{v.number}={v.id}" for v in views if v.available) or "nothing"
-    return f"{named} cannot be picked at '{node}'{why}; offered: {offered}"
+    meant = ""
+    if isinstance(pick, str) and view is None:  # an id misspelt, as in a test file (E218)
+        meant = suggest(pick, [v.id for v in views if v.available])
+    return f"{named} cannot be picked at '{node}'{why}; offered: {offered}{meant}"
 
 
 def play_pick(session: Session, pick: Pick) -> None:
