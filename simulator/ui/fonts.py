@@ -125,6 +125,19 @@ class Fonts:
             self._wrapped.popitem(last=False)
         return lines
 
+    def shortened(self, text: str, size: int, width: int, style: str = "regular") -> str:
+        """The text as it fits on one line of ``width``: whole, or its start with "…"
+        (nothing when not even "…" fits). O(log n) measurements, so a title of thousands
+        of characters costs a frame no more than a short one."""
+        font = self.font(size, style)
+        shown = drawable(text)
+        if font.size(shown)[0] <= width:
+            return text
+        room = width - font.size("…")[0]
+        if room <= 0:
+            return ""
+        return shown[: _fitting(font, shown, room)].rstrip(" .,;:") + "…"
+
     def prefix_width(self, text: str, count: int, size: int, style: str = "regular") -> int:
         return self.font(size, style).size(drawable(text[:count]))[0]
 

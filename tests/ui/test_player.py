@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
@@ -17,6 +18,7 @@ from simulator.library import bundled_scenarios_dir, scenario_entries
 from simulator.records.store import StoreError, StoreProblem
 from simulator.scenario.loader import load_scenario
 from simulator.ui.app import App
+from simulator.ui.playthrough import Playthrough
 from simulator.ui.scenes.debrief import DebriefScene
 from simulator.ui.scenes.dialogue import DialogueScene
 from simulator.ui.scenes.menu import MenuScene, open_scenario
@@ -322,7 +324,7 @@ def test_no_display_gives_advice_not_a_traceback(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 4
-    assert "run late-client --choices" in done.stderr and "Traceback" not in done.stderr
+    assert f"run {TOUR} --choices" in done.stderr and "Traceback" not in done.stderr
 
 
 def write_playlist(folder: Path, pass_mark: int = 90) -> Path:
@@ -637,5 +639,40 @@ def test_every_episode_card_fits_above_its_hint_at_800x600(file: str, language: 
             event = EpisodeStarted(episode_id, episode.title, episode.intro, 1, 600)
             _, _, bottom = EpisodeCard(small, play, event).layout(800, 600)
             assert bottom <= hint_top(600) - TEXT_MARGIN, (episode_id, bottom)
+    finally:
+        pygame.display.quit()
+
+
+@pytest.mark.parametrize("window", [(800, 600), (1280, 720)])
+def test_the_meters_always_show_however_long_the_title_and_clock(
+    window: tuple[int, int], write_file: Callable[..., Path]
+) -> None:
+    """The top bar holds the title, the clock, the meters and the keys. With extra-large
+    text in a small window not all fit: the title gives way (cut with "…"), never a
+    meter (Hungarian late-client lost its overtime meter on Thursday morning)."""
+    from simulator.userdata import Settings
+
+    text = (REPO / "tests/realwindow/missing-order.yaml").read_text(encoding="utf-8")
+    long_title = text.replace(
+        "title: The missing order",
+        "title: " + "The missing order, and what the week did to it " * 5,
+        1,
+    ).replace(
+        "cost: {unit: money, currency: EUR, start: 0, visible: false}",
+        "cost: {unit: money, currency: EUR, start: 0}",
+    )
+    assert long_title != text
+    scenario = load_scenario(write_file(long_title, "long.yaml")).scenario
+    assert scenario is not None
+    visible = [m.visible for m in (scenario.model.meters.cost, scenario.model.meters.satisfaction)]
+    assert any(visible)
+    settings = Settings(trainee="T", text_speed="instant", text_size="x-large")
+    small = App(settings, window, fullscreen=False)
+    try:
+        scene = DialogueScene(small, Playthrough.begin(scenario, "T", None, None, seed=1))
+        small.push(scene)
+        scene.pending_card = None
+        small.draw(small.screen)
+        assert scene.meters_shown == sum(visible)
     finally:
         pygame.display.quit()

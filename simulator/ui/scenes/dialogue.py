@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from simulator.records.store import StoreError
     from simulator.ui.app import App
 
+#: The narrowest a meter in the top bar is drawn (its label is cut to fit).
+MIN_METER_WIDTH = 120
 CHARACTERS_PER_SECOND = {"slow": 22.0, "normal": 45.0, "fast": 110.0, "instant": float("inf")}
 MOOD_FADE_SECONDS = 0.35
 
@@ -72,6 +74,7 @@ class DialogueScene(Scene):
         # The clock as last drawn: while the reaction shows, the story has not moved on.
         self.shown_clock: ClockView | None = None
         self.shown_moods: dict[str, str | None] = {}  # each face as last drawn
+        self.meters_shown = 0  # in the top bar, as last drawn
         # The not-recorded note as last drawn: (lines given, lines its text needs).
         self.note_lines: tuple[int, int] | None = None
         self._last_typing: tuple[pygame.Rect | None, tuple] = (None, ())
@@ -400,11 +403,15 @@ class DialogueScene(Scene):
         pygame.draw.rect(surface, (20, 24, 32) if theme.panel != (0, 0, 0) else (0, 0, 0), rect)
         pygame.draw.line(surface, theme.panel_edge, rect.bottomleft, rect.bottomright, 2)
         margin = 16
-        title = app.fonts.render(self.play.scenario.title, theme.size(20), (240, 240, 245), "bold")
-        surface.blit(title, (margin, rect.centery - title.get_height() // 2))
-        x = margin + title.get_width() + 24
+        meters = self.play.scenario.model.meters
+        slots = []
+        if meters.cost.visible:
+            slots.append(("cost", meters.cost.label))
+        if meters.satisfaction.visible:
+            slots.append(("satisfaction", meters.satisfaction.label))
         clock = self.shown_clock if self.holding else self.session.clock
         self.shown_clock = clock
+        when = None
         if clock is not None:
             when = app.fonts.render(
                 self._clock_text(clock.day, clock.day_name, clock.time_text),
@@ -412,24 +419,31 @@ class DialogueScene(Scene):
                 (255, 225, 150),
                 "bold",
             )
+        # The meters and the clock are what the trainee plays by; the title, known from
+        # the menu, gives way first (cut with "…"), so that no meter is ever left out.
+        needed = len(slots) * (MIN_METER_WIDTH + 16) + (when.get_width() + 24 if when else 0)
+        room = rect.w - 2 * margin - needed - 24
+        title_text = app.fonts.shortened(self.play.scenario.title, theme.size(20), room, "bold")
+        x = margin
+        if title_text:
+            title = app.fonts.render(title_text, theme.size(20), (240, 240, 245), "bold")
+            surface.blit(title, (margin, rect.centery - title.get_height() // 2))
+            x += title.get_width() + 24
+        if when is not None:
             surface.blit(when, (x, rect.centery - when.get_height() // 2))
             x += when.get_width() + 24
-        meters = self.play.scenario.model.meters
         hint = app.fonts.render(self._keys_hint(), theme.size(13), (170, 176, 190))
         right = rect.right - margin
-        meter_width = max(120, min(220, (rect.w - x - hint.get_width() - 60) // 2))
-        slots = []
-        if meters.cost.visible:
-            slots.append(("cost", meters.cost.label))
-        if meters.satisfaction.visible:
-            slots.append(("satisfaction", meters.satisfaction.label))
+        meter_width = max(MIN_METER_WIDTH, min(220, (rect.w - x - hint.get_width() - 60) // 2))
         if hint.get_width() + 16 < right - x - len(slots) * (meter_width + 16):
             surface.blit(hint, (right - hint.get_width(), rect.centery - hint.get_height() // 2))
             right -= hint.get_width() + 24
+        self.meters_shown = 0
         for kind, label in slots:
             box = pygame.Rect(right - meter_width, rect.y + 7, meter_width, rect.h - 14)
             if box.x < x:
                 break
+            self.meters_shown += 1
             if kind == "satisfaction":
                 value = self.session.satisfaction
                 draw_meter(
