@@ -676,3 +676,30 @@ def test_the_meters_always_show_however_long_the_title_and_clock(
         assert scene.meters_shown == sum(visible)
     finally:
         pygame.display.quit()
+
+
+@pytest.mark.parametrize("language", languages())
+def test_every_pause_button_label_fits_its_button_at_800x600(language: str) -> None:
+    """With extra-large text at 800x600, in every language, each label of the pause
+    menu lies within its button ("Visszavonom az utolsó válaszomat" ran out of it)."""
+    from simulator.ui.scenes.pause import PauseScene
+    from simulator.userdata import Settings
+
+    settings = Settings(trainee="T", text_speed="instant", text_size="x-large", language=language)
+    small = App(settings, (800, 600), fullscreen=False)
+    try:
+        scenario = load_scenario(bundled_scenarios_dir() / "late-client.yaml").scenario
+        assert scenario is not None
+        play = Playthrough.begin(scenario, "T", language, None, seed=1)
+        play.choose(play.session.available_choices[0])  # so that it can be taken back
+        scene = DialogueScene(small, play)
+        small.push(scene)
+        small.go("pause", scene)
+        pause = small.scene
+        assert isinstance(pause, PauseScene) and len(pause.buttons) == 5
+        small.draw(small.screen)
+        font = small.fonts.font(small.theme.size(18), "bold")
+        for button in pause.buttons:
+            assert font.size(button.label)[0] <= button.rect.w - 16, button.label
+    finally:
+        pygame.display.quit()

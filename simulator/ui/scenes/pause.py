@@ -117,7 +117,10 @@ class PauseScene(Scene):
         shade.fill((0, 0, 0, 150))
         surface.blit(shade, (0, 0))
         button_height = app.fonts.line_height(theme.size(18), "bold") + 16
-        panel_width = min(width - 40, max(420, round(width * 0.4)))
+        widest = max(
+            app.fonts.font(theme.size(18), "bold").size(button.label)[0] for button in self.buttons
+        )  # the panel widens for its longest label ("Visszavonom az utolsó válaszomat")
+        panel_width = min(width - 40, max(420, round(width * 0.4), widest + 80 + 32))
         question = ""
         question_height = 0
         if self.confirming:

@@ -97,7 +97,9 @@ def draw_button(
         width=2,
         border_radius=8,
     )
-    label = fonts.render(button.label, size, text, "bold")
+    # Cut with "…" rather than drawn past the button's edges, where a window is too narrow.
+    shown = fonts.shortened(button.label, size, button.rect.w - 16, "bold")
+    label = fonts.render(shown, size, text, "bold")
     surface.blit(label, label.get_rect(center=button.rect.center))
 
 
