@@ -703,3 +703,33 @@ def test_every_pause_button_label_fits_its_button_at_800x600(language: str) -> N
             assert font.size(button.label)[0] <= button.rect.w - 16, button.label
     finally:
         pygame.display.quit()
+
+
+@pytest.mark.parametrize("language", languages())
+@pytest.mark.parametrize(
+    ("text_size", "window"), [("x-large", (800, 600)), ("normal", (1280, 720))]
+)
+def test_the_historys_title_and_hint_never_overlap(
+    language: str, text_size: str, window: tuple[int, int]
+) -> None:
+    """The history's heading and its keys' hint share a row where they fit; where they
+    do not ("Előzmények" ran into "Esc vagy B: vissza" at 800x600), the hint goes under."""
+    from simulator.ui.scenes.backlog import BacklogScene
+    from simulator.userdata import Settings
+
+    settings = Settings(trainee="T", text_speed="instant", text_size=text_size, language=language)
+    small = App(settings, window, fullscreen=False)
+    try:
+        scenario = load_scenario(bundled_scenarios_dir() / "late-client.yaml").scenario
+        assert scenario is not None
+        play = Playthrough.begin(scenario, "T", language, None, seed=1)
+        small.push(DialogueScene(small, play))
+        small.go("history", play)
+        history = small.scene
+        assert isinstance(history, BacklogScene)
+        small.draw(small.screen)
+        assert history.title_rect.w and history.hint_rect.w
+        assert not history.title_rect.colliderect(history.hint_rect)
+        assert small.screen.get_rect().contains(history.hint_rect)
+    finally:
+        pygame.display.quit()

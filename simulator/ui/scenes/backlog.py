@@ -24,6 +24,9 @@ class BacklogScene(Scene):
         self.play = play
         self.scroll: int | None = None  # None: stick to the newest entries
         self.entries = self._entries()
+        # The heading as last drawn: the title, and the keys' hint beside or under it.
+        self.title_rect = pygame.Rect(0, 0, 0, 0)
+        self.hint_rect = pygame.Rect(0, 0, 0, 0)
 
     def _entries(self) -> list[tuple[str, str]]:
         characters = self.play.scenario.characters
@@ -66,15 +69,21 @@ class BacklogScene(Scene):
         rect = pygame.Rect(40, 30, width - 80, height - 60)
         panel(surface, rect, theme)
         title = app.fonts.render(self.words("history.title"), theme.size(26), theme.text, "bold")
-        surface.blit(title, (rect.x + 24, rect.y + 16))
-        hint = app.fonts.render(self.words("history.hint"), theme.size(14), theme.muted)
-        surface.blit(hint, (rect.right - hint.get_width() - 24, rect.y + 24))
-        area = pygame.Rect(
-            rect.x + 24,
-            rect.y + 30 + title.get_height(),
-            rect.w - 48,
-            rect.h - 50 - title.get_height(),
-        )
+        self.title_rect = surface.blit(title, (rect.x + 24, rect.y + 16))
+        hint_text = self.words("history.hint")
+        hint = app.fonts.render(hint_text, theme.size(14), theme.muted)
+        top = rect.y + 30 + title.get_height()
+        if hint.get_width() + 24 <= rect.w - 48 - title.get_width():
+            self.hint_rect = surface.blit(hint, (rect.right - hint.get_width() - 24, rect.y + 24))
+        else:  # no room beside the title (a long translation, large text): under it
+            below = self.title_rect.bottom + 4
+            end = draw_wrapped(
+                surface, app.fonts, hint_text, theme.size(14), theme.muted,
+                rect.x + 24, below, rect.w - 48,
+            )  # fmt: skip
+            self.hint_rect = pygame.Rect(rect.x + 24, below, rect.w - 48, end - below)
+            top = end + 10
+        area = pygame.Rect(rect.x + 24, top, rect.w - 48, rect.bottom - 20 - top)
         text_width = area.w - 10
         sizes = {
             "episode": (theme.size(19), "bold"),
