@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -179,39 +178,6 @@ def test_no_arguments_opens_the_menu_or_explains_why_not() -> None:
         timeout=60,
     )
     assert done.returncode == 4 and "cannot open a window" in done.stderr
-
-
-def test_without_a_display_the_headless_commands_offered_are_for_the_scenario_asked(
-    tmp_path: Path,
-) -> None:
-    """`play FILE` on a machine without a screen suggests `run FILE ...`, not another
-    scenario's id; and the suggestion runs."""
-    own = tmp_path / "my scenario.yaml"
-    own.write_text((REPO / "docs/examples/refund-callback.yaml").read_text(encoding="utf-8"))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "play", str(own)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 4
-    suggested = next(line for line in done.stderr.splitlines() if " run " in line).strip()
-    assert suggested == f"python -m simulator run '{own}' --choices 1,2,3"
-    words = shlex.split(suggested)  # as a shell splits it: the quoted path is one word
-    replayed = subprocess.run(
-        [sys.executable, *words[1:]], cwd=REPO, capture_output=True, text=True, timeout=60
-    )
-    # It plays this scenario (1,2,3 is an example: its third pick may not fit here).
-    assert replayed.returncode != 2 and "no scenario" not in replayed.stderr, replayed.stderr
-    said = replayed.stdout + replayed.stderr  # its title, or a pick its third step refuses
-    assert "The cracked mixer bowl" in said or "at 'follow-up'" in said, said
 
 
 def test_console_script_is_installed() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable
@@ -309,6 +310,10 @@ def test_demo_mode_with_more_picks_than_steps_exits_1(tmp_path: Path) -> None:
 
 
 def test_no_display_gives_advice_not_a_traceback(tmp_path: Path) -> None:
+    """Without a screen, `play FILE` exits 4 and suggests the headless commands for that
+    file (quoted for the shell), not another scenario's; and the suggestion runs."""
+    own = tmp_path / "my scenario.yaml"
+    own.write_text((REPO / "docs/examples/refund-callback.yaml").read_text(encoding="utf-8"))
     env = {
         key_: value
         for key_, value in os.environ.items()
@@ -316,15 +321,24 @@ def test_no_display_gives_advice_not_a_traceback(tmp_path: Path) -> None:
     }
     env["CS_SIMULATOR_HOME"] = str(tmp_path)
     done = subprocess.run(
-        [sys.executable, "-m", "simulator", "play", str(TOUR)],
+        [sys.executable, "-m", "simulator", "play", str(own)],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert done.returncode == 4
-    assert f"run {TOUR} --choices" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 4 and "Traceback" not in done.stderr
+    suggested = next(line for line in done.stderr.splitlines() if " run " in line).strip()
+    assert suggested == f"python -m simulator run '{own}' --choices 1,2,3"
+    words = shlex.split(suggested)  # as a shell splits it: the quoted path is one word
+    replayed = subprocess.run(
+        [sys.executable, *words[1:]], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    # It plays this scenario (1,2,3 is an example: its third pick may not fit here).
+    assert replayed.returncode != 2 and "no scenario" not in replayed.stderr, replayed.stderr
+    said = replayed.stdout + replayed.stderr  # its title, or a pick its third step refuses
+    assert "The cracked mixer bowl" in said or "at 'follow-up'" in said, said
 
 
 def write_playlist(folder: Path, pass_mark: int = 90) -> Path:
@@ -479,23 +493,35 @@ def test_a_play_prepares_its_debriefs_review_while_the_trainee_reads(app: App) -
     assert peak < 2**20, f"the review searched again: {peak / 2**20:.1f} MiB"
 
 
+def recorded_play(app: App, folder: Path, monkeypatch: pytest.MonkeyPatch) -> DialogueScene:
+    """The format tour opened from the menu, recorded into a results file in ``folder``."""
+    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(folder / "results.sqlite3"))
+    app.push(MenuScene(app))
+    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
+    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
+    scene = app.scene
+    assert isinstance(scene, DialogueScene)
+    return scene
+
+
+def overwrite_store(folder: Path) -> None:
+    """Overwrite the results file and its journal in place, as another program or a
+    failing share would: the same files, their bytes gone."""
+    for name in ("results.sqlite3-wal", "results.sqlite3-shm", "results.sqlite3"):
+        if (folder / name).exists():
+            with (folder / name).open("r+b") as handle:
+                handle.write(b"\xff" * (folder / name).stat().st_size)
+
+
 def test_a_store_that_fails_mid_play_is_said_once_and_play_goes_on(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The results file is overwritten while a trainee plays (another program, a full
     share): each later step fails to record, the trainee's screen says so in the game's
     words, and the trainer's standard error gets the store's message once, not per step."""
-    path = tmp_path / "results.sqlite3"
-    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(path))
-    app.push(MenuScene(app))
-    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
-    scene = app.scene
-    assert isinstance(scene, DialogueScene) and scene.recording_problem is None
-    for name in ("results.sqlite3-wal", "results.sqlite3-shm", "results.sqlite3"):
-        if (tmp_path / name).exists():
-            with (tmp_path / name).open("r+b") as handle:  # the same file, its bytes gone
-                handle.write(b"\xff" * (tmp_path / name).stat().st_size)
+    scene = recorded_play(app, tmp_path, monkeypatch)
+    assert scene.recording_problem is None
+    overwrite_store(tmp_path)
     play = scene.play
     steps = 0
     while play.session.status is not Status.ENDED:  # to its ending: never held up
@@ -515,24 +541,14 @@ def test_a_take_back_the_store_cannot_write_is_told_to_the_trainer(
 ) -> None:
     """Practice takes a decision back, and the store fails as it moves the decision
     aside: the trainer hears of it as of any other step's failed write."""
-    path = tmp_path / "results.sqlite3"
-    monkeypatch.setenv("CS_SIMULATOR_RESULTS", str(path))
-    app.push(MenuScene(app))
-    open_scenario(app, TOUR, None, "Test Trainee", seed=1, resume=False)
-    app.run(events=[[], press(pygame.K_RETURN), []], max_frames=3)
-    scene = app.scene
-    assert isinstance(scene, DialogueScene)
-    play = scene.play
+    play = recorded_play(app, tmp_path, monkeypatch).play
     while not play.session.decisions:
         if play.session.status is Status.WAITING_FOR_CHOICE:
             play.choose(play.session.available_choices[-1])
         else:
             play.continue_()
     assert play.problem is None and play.can_take_back
-    for name in ("results.sqlite3-wal", "results.sqlite3-shm", "results.sqlite3"):
-        if (tmp_path / name).exists():
-            with (tmp_path / name).open("r+b") as handle:  # the same file, its bytes gone
-                handle.write(b"\xff" * (tmp_path / name).stat().st_size)
+    overwrite_store(tmp_path)
     capsys.readouterr()
     assert play.take_back()
     assert play.problem is not None
