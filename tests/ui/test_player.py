@@ -749,3 +749,13 @@ def test_the_historys_title_and_hint_never_overlap(
         assert small.screen.get_rect().contains(history.hint_rect)
     finally:
         pygame.display.quit()
+
+
+def test_enter_twice_at_the_debrief_goes_to_the_menu_not_a_new_play(app: App) -> None:
+    """Enter focuses a button first and acts second. The button it focuses is "Back to
+    menu": Enter, Enter out of habit started (and recorded) a new play of the scenario."""
+    debrief = play_with_keys(app, TOUR)
+    app.run(events=[[]] * 60, max_frames=60)  # past the moment no button answers
+    assert debrief.ready_to_leave
+    app.run(events=[press(pygame.K_RETURN), [], press(pygame.K_RETURN), []], max_frames=4)
+    assert isinstance(app.scene, MenuScene), type(app.scene).__name__

@@ -140,7 +140,9 @@ class DebriefScene(Scene):
                 self.selected = (self.selected + intent.value) % len(self.buttons)
         elif intent.kind == "confirm":
             if self.selected is None:
-                self.selected = 0
+                # "Back to menu": Enter, Enter out of habit leaves; it never starts and
+                # records a new play unasked ("Play again" takes an arrow to reach).
+                self.selected = len(self.buttons) - 1
             elif self.ready_to_leave:
                 self.act(self.buttons[self.selected].action)
         elif intent.kind == "back":
