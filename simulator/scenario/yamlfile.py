@@ -248,7 +248,7 @@ def _syntax_diagnostic(path: str, text: str, error: Exception) -> list[Diagnosti
         message, line, column = explained
         return [Diagnostic("E005", message, path, line, column)]
     if any(marker in reason for marker in _INDENTATION_MARKERS):
-        reason += f"; {INDENTATION_HINT}"
+        reason += f"; {_INDENTATION_HINT}"
     return [Diagnostic("E005", f"YAML syntax: {reason}", path, line, column)]
 
 
@@ -261,7 +261,7 @@ _INDENTATION_MARKERS = (
     "expected <block end>",
     "bad indentation",
 )
-INDENTATION_HINT = (
+_INDENTATION_HINT = (
     "most often a line indented more or less than the others at its level, here or on a "
     "line above: keys of the same mapping, and the items of a list, start in one column"
 )

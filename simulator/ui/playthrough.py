@@ -40,8 +40,6 @@ class Playthrough:
     # The questions a practice play can go back to; None in an assessed play, whose
     # decisions stand as made.
     rewinds: Rewinds | None = None
-    # The recording problem last printed for the trainer, so that each is printed once.
-    told: str | None = None
 
     @property
     def practice(self) -> bool:
@@ -132,17 +130,18 @@ class Playthrough:
 
     def save(self) -> None:
         if self.recorder is not None:
+            before = self.problem
             self.recorder.sync(self.session)
-            self._tell_trainer()
+            self._tell_trainer(before)
         self._note()
 
-    def _tell_trainer(self) -> None:
+    def _tell_trainer(self, before: StoreError | None) -> None:
         """The store's own message for a write that failed, on standard error for the
-        trainer: once while the same problem lasts, not at every step."""
+        trainer: once while the same problem lasts (``before``, the last write's), not at
+        every step."""
         problem = self.problem
-        if problem is not None and str(problem) != self.told:
+        if problem is not None and (before is None or str(problem) != str(before)):
             say(f"this play is not being recorded: {problem}")
-        self.told = None if problem is None else str(problem)
 
     def _note(self) -> None:
         if self.rewinds is not None:
@@ -173,8 +172,9 @@ class Playthrough:
             return False
         self.session = self.rewinds.take_back(self.session)
         if self.recorder is not None:
+            before = self.problem
             self.recorder.take_back(self.session)
-            self._tell_trainer()
+            self._tell_trainer(before)
         # The question again, with the reaction to the answer before it; an episode's card
         # already read is not shown again.
         card = _last(self.session, EpisodeStarted)

@@ -54,8 +54,6 @@ class DialogueScene(Scene):
         self.selected = 0
         self.hovered: int | None = None
         self.choice_boxes: list[ChoiceBox] = []
-        # Where each choice lies in the list as laid out (top, height), scrolled or not.
-        self._choice_spans: list[tuple[int, int]] = []
         self.continue_rect = pygame.Rect(0, 0, 0, 0)
         self.choice_scroll = 0
         # How far the speech panel is scrolled back from its newest text (wheel over it).
@@ -288,9 +286,11 @@ class DialogueScene(Scene):
         """Scroll the choices so that the selected one shows whole (or its top, when it
         is taller than the room). By its place in the list as laid out, not by its box on
         screen: that is cut to what shows, and nothing of a choice out of sight."""
-        if 0 <= self.selected < len(self._choice_spans):
-            offset, height = self._choice_spans[self.selected]
-            room = self._choice_area.h
+        area = self._choice_area
+        heights = self._choice_layout(area.w) if area.w else []  # as drawn (wraps are cached)
+        if 0 <= self.selected < len(heights):
+            offset = sum(heights[: self.selected]) + 10 * self.selected
+            height, room = heights[self.selected], area.h
             if offset < self.choice_scroll or height > room:
                 self.choice_scroll = offset
             elif offset + height > self.choice_scroll + room:
@@ -741,9 +741,6 @@ class DialogueScene(Scene):
 
     def _draw_choices(self, surface: pygame.Surface, rect: pygame.Rect, heights: list[int]) -> None:
         self.choice_boxes = []
-        self._choice_spans = [
-            (sum(heights[:index]) + 10 * index, height) for index, height in enumerate(heights)
-        ]
         if rect.h <= 0:
             return
         app, theme = self.app, self.app.theme

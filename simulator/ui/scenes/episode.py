@@ -105,6 +105,7 @@ class EpisodeCard(Scene):
                 image = line.surface
                 if index == shown - 1 and len(lines) > shown:  # even the least size is cut
                     cut = line.text.rstrip(" .,;:") + "…"
+                    cut = app.fonts.shortened(cut, intro_size, _box_width(width), "italic")
                     image = app.fonts.render(cut, intro_size, white, "italic")
                 surface.blit(image, image.get_rect(midtop=(width // 2, y + index * line_height)))
         hint_colour = tuple(round(c * level) for c in (150, 156, 170))

@@ -38,9 +38,7 @@ def draw_wrapped(
     height = fonts.line_height(size, style)
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
-        last = lines[-1].text.rstrip(" .,;:") + "…"
-        while fonts.font(size, style).size(last)[0] > width and len(last) > 2:
-            last = last[:-2] + "…"
+        last = fonts.shortened(lines[-1].text.rstrip(" .,;:") + "…", size, width, style)
         surface.blit(fonts.render(last, size, colour, style), (x, y + height * (max_lines - 1)))
         for index, line in enumerate(lines[:-1]):
             surface.blit(line.surface, (x, y + height * index))
